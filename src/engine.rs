@@ -1,0 +1,466 @@
+//! One match: the round protocol of MODEL.md §2.1, steps A–H.
+//!
+//! [`play`] runs a match between two strategies and reports every round to a [`RoundSink`]
+//! (metrics accumulators, trace writers, an in-memory recorder for tests, or nothing). The loop
+//! does not allocate, does no I/O and no string work: everything a round needs lives in fixed
+//! arrays, and random numbers come from per-stream ChaCha generators seeded once per match.
+
+use rand::rngs::ChaCha8Rng;
+use rand::{RngExt, SeedableRng};
+use serde::{Deserialize, Serialize};
+
+use crate::game::{Action, Game, Side};
+use crate::incentive::{Incentive, IncentiveConfig};
+use crate::strategy::{Observation, RoundCtx, Strategy};
+use crate::trust::{TrustConfig, TrustEvidence, TrustState};
+
+/// How long a match lasts.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "mode", rename_all = "snake_case")]
+pub enum Horizon {
+    /// Exactly `rounds` rounds.
+    Fixed {
+        /// The number of rounds, at least 1.
+        rounds: u32,
+    },
+    /// After each round the game continues with probability `continuation` (Axelrod's w, δ).
+    /// The length is drawn before play and capped at `max_rounds`.
+    Continuation {
+        /// δ ∈ [0, 1).
+        continuation: f64,
+        /// The cap on a drawn length.
+        max_rounds: u32,
+    },
+}
+
+impl Horizon {
+    /// The largest number of rounds a match can have.
+    pub fn max_rounds(&self) -> u32 {
+        match *self {
+            Horizon::Fixed { rounds } => rounds,
+            Horizon::Continuation { max_rounds, .. } => max_rounds,
+        }
+    }
+
+    /// The expected number of rounds of one match (capped geometric mean for continuation).
+    pub fn expected_rounds(&self) -> f64 {
+        match *self {
+            Horizon::Fixed { rounds } => rounds as f64,
+            // E[min(L, N)] = (1 − δ^N) / (1 − δ) for L geometric on {1, 2, …}.
+            Horizon::Continuation { continuation: d, max_rounds: n } => {
+                if d <= 0.0 {
+                    1.0
+                } else {
+                    (1.0 - d.powf(n as f64)) / (1.0 - d)
+                }
+            }
+        }
+    }
+
+    /// The continuation probability, `None` for a fixed horizon.
+    pub fn continuation(&self) -> Option<f64> {
+        match *self {
+            Horizon::Fixed { .. } => None,
+            Horizon::Continuation { continuation, .. } => Some(continuation),
+        }
+    }
+}
+
+/// One side's noise.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Noise {
+    /// Execution error ε: the chance the executed action is the opposite of the intended one.
+    pub execution: f64,
+    /// Perception error e: the chance this side misperceives the other's action.
+    pub perception: f64,
+    /// Hostile-attribution bias b: `P(perceive D | C) = e + b(1 − τ)`, with τ this side's
+    /// analyst trust before the round.
+    pub hostile_bias: f64,
+}
+
+/// The kind of a forced error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// Flip the side's executed action.
+    Execution,
+    /// Flip the side's perception of the other's action.
+    Perception,
+}
+
+/// A forced error at a given round (for tests and "what if" runs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Injection {
+    /// The round, counting from 1.
+    pub round: u32,
+    /// The side whose action or perception is flipped.
+    pub side: Side,
+    /// Which kind of error.
+    pub kind: ErrorKind,
+}
+
+/// Everything that defines a match apart from the two strategies and the seeds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MatchConfig {
+    /// The stage game.
+    pub game: Game,
+    /// The horizon.
+    pub horizon: Horizon,
+    /// Whether strategies are told the match length.
+    pub horizon_known: bool,
+    /// Noise per side.
+    pub noise: [Noise; 2],
+    /// Incentive channels per sending side.
+    pub incentives: [IncentiveConfig; 2],
+    /// The analyst trust index's settings per side (MODEL.md §2.4.5).
+    pub trust: [TrustConfig; 2],
+    /// Hedging cost H per side: each round a side pays `H(1 − τ)`, τ its analyst trust (§2.4.7).
+    pub hedge_cost: [f64; 2],
+    /// Whether verified moves skip perception noise.
+    pub verification: bool,
+    /// Forced errors, in any order.
+    pub injections: Vec<Injection>,
+}
+
+impl MatchConfig {
+    /// A plain match: the game, a fixed horizon, no noise, no incentives, default trust.
+    pub fn simple(game: Game, rounds: u32) -> MatchConfig {
+        MatchConfig {
+            game,
+            horizon: Horizon::Fixed { rounds },
+            horizon_known: false,
+            noise: [Noise::default(); 2],
+            incentives: [IncentiveConfig::default(); 2],
+            trust: [TrustConfig::defaults(game.a.greed()), TrustConfig::defaults(game.b.greed())],
+            hedge_cost: [0.0; 2],
+            verification: false,
+            injections: Vec::new(),
+        }
+    }
+}
+
+/// The seeds of a match's random streams (MODEL.md §2.5): one for the length, and per side one
+/// each for execution noise, perception noise and strategy draws.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct MatchSeeds {
+    /// The length stream (continuation horizons).
+    pub length: u64,
+    /// Execution-noise streams, per side.
+    pub execution: [u64; 2],
+    /// Perception-noise streams, per side.
+    pub perception: [u64; 2],
+    /// Strategy streams, per side.
+    pub strategy: [u64; 2],
+}
+
+/// Everything that happened in one round (step H), as sinks receive it. Index 0 is side A.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RoundRecord {
+    /// The round, counting from 1.
+    pub round: u32,
+    /// Intended actions.
+    pub intended: [Action; 2],
+    /// Executed actions.
+    pub executed: [Action; 2],
+    /// `perceived[i]`: side i's perception of the other's executed action.
+    pub perceived: [Action; 2],
+    /// Whether side i's execution was flipped (by noise or injection).
+    pub exec_error: [bool; 2],
+    /// Whether side i's perception was flipped.
+    pub perc_error: [bool; 2],
+    /// Whether side i's move was verified (perception noise skipped for the other side).
+    pub verified: [bool; 2],
+    /// Incentives sent by side i (after clipping).
+    pub sent: [Incentive; 2],
+    /// Base payoffs π_i(a_i, a_j).
+    pub base: [f64; 2],
+    /// Total payoffs u_i (step E).
+    pub payoff: [f64; 2],
+    /// Analyst trust index of side i after this round's update.
+    pub trust: [f64; 2],
+    /// Strategy-internal trust, where a strategy keeps one.
+    pub internal_trust: [Option<f64>; 2],
+    /// Strategy-internal belief μ, for Bayesian strategies.
+    pub belief: [Option<f64>; 2],
+    /// Strategy phase names (GRIT and the like), `""` otherwise.
+    pub phase: [&'static str; 2],
+}
+
+/// Receives rounds as they are played.
+pub trait RoundSink {
+    /// Called once before the first round with the drawn length and the initial trust indices.
+    fn start(&mut self, _length: u32, _initial_trust: [f64; 2]) {}
+    /// Called once per round, in order.
+    fn round(&mut self, r: &RoundRecord);
+}
+
+/// A sink that ignores everything (benchmarks).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NullSink;
+
+impl RoundSink for NullSink {
+    #[inline]
+    fn round(&mut self, _r: &RoundRecord) {}
+}
+
+/// A sink that keeps every round in memory (tests, traces).
+#[derive(Clone, Debug, Default)]
+pub struct Recorder {
+    /// The rounds, in order.
+    pub rounds: Vec<RoundRecord>,
+}
+
+impl RoundSink for Recorder {
+    fn start(&mut self, length: u32, _initial_trust: [f64; 2]) {
+        self.rounds.reserve(length as usize);
+    }
+    fn round(&mut self, r: &RoundRecord) {
+        self.rounds.push(*r);
+    }
+}
+
+impl<A: RoundSink, B: RoundSink> RoundSink for (A, B) {
+    #[inline]
+    fn start(&mut self, length: u32, initial_trust: [f64; 2]) {
+        self.0.start(length, initial_trust);
+        self.1.start(length, initial_trust);
+    }
+    #[inline]
+    fn round(&mut self, r: &RoundRecord) {
+        self.0.round(r);
+        self.1.round(r);
+    }
+}
+
+impl<S: RoundSink + ?Sized> RoundSink for &mut S {
+    #[inline]
+    fn start(&mut self, length: u32, initial_trust: [f64; 2]) {
+        (**self).start(length, initial_trust);
+    }
+    #[inline]
+    fn round(&mut self, r: &RoundRecord) {
+        (**self).round(r);
+    }
+}
+
+/// How a match ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MatchEnd {
+    /// The number of rounds played.
+    pub rounds: u32,
+    /// `true` when a drawn continuation length was cut at `max_rounds`.
+    pub truncated: bool,
+}
+
+/// Draws a match length for a horizon from the length stream.
+pub fn draw_length(horizon: &Horizon, seed: u64) -> MatchEnd {
+    match *horizon {
+        Horizon::Fixed { rounds } => MatchEnd { rounds, truncated: false },
+        Horizon::Continuation { continuation: d, max_rounds } => {
+            if d <= 0.0 {
+                return MatchEnd { rounds: 1, truncated: false };
+            }
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            // U in (0, 1]; L = 1 + floor(ln U / ln δ) is geometric with P(L=n) = δ^(n−1)(1−δ).
+            let u: f64 = 1.0 - rng.random::<f64>();
+            let l = 1.0 + (u.ln() / d.ln()).floor();
+            if l >= max_rounds as f64 || !l.is_finite() {
+                MatchEnd { rounds: max_rounds, truncated: l > max_rounds as f64 || !l.is_finite() }
+            } else {
+                MatchEnd { rounds: l as u32, truncated: false }
+            }
+        }
+    }
+}
+
+/// A stream that yields one uniform per round, or nothing when the side does not need it.
+struct Stream(Option<ChaCha8Rng>);
+
+impl Stream {
+    fn new(seed: u64, used: bool) -> Stream {
+        Stream(used.then(|| ChaCha8Rng::seed_from_u64(seed)))
+    }
+
+    #[inline]
+    fn next(&mut self) -> f64 {
+        match &mut self.0 {
+            Some(r) => r.random::<f64>(),
+            None => 1.0,
+        }
+    }
+}
+
+/// Plays one match and reports each round to `sink`. Strategies must be fresh.
+pub fn play<A, B, K>(cfg: &MatchConfig, seeds: &MatchSeeds, a: &mut A, b: &mut B, sink: &mut K) -> MatchEnd
+where
+    A: Strategy + ?Sized,
+    B: Strategy + ?Sized,
+    K: RoundSink + ?Sized,
+{
+    let end = draw_length(&cfg.horizon, seeds.length);
+    let horizon = cfg.horizon_known.then_some(end.rounds);
+
+    let noise = cfg.noise;
+    let mut exec_rng = [0, 1].map(|i| Stream::new(seeds.execution[i], noise[i].execution > 0.0));
+    let mut perc_rng =
+        [0, 1].map(|i| Stream::new(seeds.perception[i], noise[i].perception > 0.0 || noise[i].hostile_bias > 0.0));
+    let mut strat_rng = [Stream::new(seeds.strategy[0], a.is_stochastic()), Stream::new(seeds.strategy[1], b.is_stochastic())];
+
+    let mut injections = cfg.injections.clone();
+    injections.sort_by_key(|i| i.round);
+    let mut next_inj = 0usize;
+
+    let mut trust = [TrustState::new(cfg.trust[0]), TrustState::new(cfg.trust[1])];
+    let mut budget = [0, 1].map(|i| cfg.incentives[i].budget.unwrap_or(f64::INFINITY));
+    let mut prev_exec = [Action::C; 2];
+    let game = [cfg.game.a, cfg.game.b];
+    sink.start(end.rounds, [trust[0].value(), trust[1].value()]);
+
+    for t in 1..=end.rounds {
+        // A. Intents (simultaneous).
+        let ctx = [
+            RoundCtx { round: t, u: strat_rng[0].next(), horizon },
+            RoundCtx { round: t, u: strat_rng[1].next(), horizon },
+        ];
+        let intent = [a.intend(&ctx[0]), b.intend(&ctx[1])];
+
+        // Forced errors for this round.
+        let mut force_exec = [false; 2];
+        let mut force_perc = [false; 2];
+        while next_inj < injections.len() && injections[next_inj].round <= t {
+            let inj = injections[next_inj];
+            if inj.round == t {
+                match inj.kind {
+                    ErrorKind::Execution => force_exec[inj.side.index()] = true,
+                    ErrorKind::Perception => force_perc[inj.side.index()] = true,
+                }
+            }
+            next_inj += 1;
+        }
+
+        // B. Execution.
+        let mut exec_error = [false; 2];
+        let mut executed = [Action::C; 2];
+        for i in 0..2 {
+            let u = exec_rng[i].next();
+            exec_error[i] = force_exec[i] ^ (u < noise[i].execution);
+            executed[i] = intent[i].action.flip_if(exec_error[i]);
+        }
+
+        // C. Perception: side i perceives the other's executed action.
+        let tau_before = [trust[0].value(), trust[1].value()];
+        let mut perc_error = [false; 2];
+        let mut perceived = [Action::C; 2];
+        for i in 0..2 {
+            let j = 1 - i;
+            let u = perc_rng[i].next();
+            let p = if executed[j].is_c() {
+                noise[i].perception + noise[i].hostile_bias * (1.0 - tau_before[i])
+            } else {
+                noise[i].perception
+            };
+            let shielded = cfg.verification && intent[j].verified;
+            perc_error[i] = force_perc[i] ^ (!shielded && u < p);
+            perceived[i] = executed[j].flip_if(perc_error[i]);
+        }
+
+        // D. Incentives (simultaneous), clipped to caps and budgets.
+        let req = [a.incentive(&ctx[0], executed[0], perceived[0]), b.incentive(&ctx[1], executed[1], perceived[1])];
+        let mut sent = [Incentive::NONE; 2];
+        for i in 0..2 {
+            sent[i] = req[i].clip(&cfg.incentives[i], budget[i]);
+            budget[i] -= sent[i].reward + sent[i].sanction;
+        }
+
+        // E. Payoffs.
+        let mut base = [0.0; 2];
+        let mut payoff = [0.0; 2];
+        for i in 0..2 {
+            let j = 1 - i;
+            let own = &cfg.incentives[i];
+            let other = &cfg.incentives[j];
+            base[i] = game[i].payoff(executed[i], executed[j]);
+            payoff[i] = base[i] - own.reward.cost * sent[i].reward - own.sanction.cost * sent[i].sanction
+                + other.reward.effect * sent[j].reward
+                - other.sanction.effect * sent[j].sanction
+                - cfg.hedge_cost[i] * (1.0 - tau_before[i]);
+        }
+
+        // F. Observation.
+        let obs = |i: usize| Observation {
+            round: t,
+            own_intended: intent[i].action,
+            own: executed[i],
+            other_perceived: perceived[i],
+            reward_sent: sent[i].reward,
+            sanction_sent: sent[i].sanction,
+            reward_received: sent[1 - i].reward,
+            sanction_received: sent[1 - i].sanction,
+            base_payoff: base[i],
+        };
+        a.observe(&obs(0));
+        b.observe(&obs(1));
+
+        // G. The analyst trust index.
+        for i in 0..2 {
+            trust[i].update(&TrustEvidence {
+                perceived: perceived[i],
+                own: executed[i],
+                own_prev: prev_exec[i],
+                reward_received: sent[1 - i].reward,
+                sanction_received: sent[1 - i].sanction,
+            });
+        }
+        prev_exec = executed;
+
+        // H. Log.
+        sink.round(&RoundRecord {
+            round: t,
+            intended: [intent[0].action, intent[1].action],
+            executed,
+            perceived,
+            exec_error,
+            perc_error,
+            verified: [intent[0].verified, intent[1].verified],
+            sent,
+            base,
+            payoff,
+            trust: [trust[0].value(), trust[1].value()],
+            internal_trust: [a.trust(), b.trust()],
+            belief: [a.belief(), b.belief()],
+            phase: [a.phase(), b.phase()],
+        });
+    }
+    end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn geometric_lengths_have_the_right_mean() {
+        let h = Horizon::Continuation { continuation: 0.9, max_rounds: 100_000 };
+        let n = 20_000u64;
+        let mut sum = 0.0;
+        let mut sumsq = 0.0;
+        for s in 0..n {
+            let l = draw_length(&h, s).rounds as f64;
+            sum += l;
+            sumsq += l * l;
+        }
+        let mean = sum / n as f64;
+        let sd = (sumsq / n as f64 - mean * mean).sqrt();
+        let se = sd / (n as f64).sqrt();
+        assert!((mean - 10.0).abs() <= 4.0 * se, "mean {mean} se {se}");
+    }
+
+    #[test]
+    fn lengths_are_capped_and_flagged() {
+        let h = Horizon::Continuation { continuation: 0.999, max_rounds: 3 };
+        let ends: Vec<_> = (0..50).map(|s| draw_length(&h, s)).collect();
+        assert!(ends.iter().all(|e| e.rounds <= 3));
+        assert!(ends.iter().any(|e| e.truncated));
+        assert!((h.expected_rounds() - (1.0 - 0.999f64.powi(3)) / 0.001).abs() < 1e-9);
+    }
+}

@@ -1,0 +1,3 @@
+fn main() {
+    println!("detente {}", env!("CARGO_PKG_VERSION"));
+}

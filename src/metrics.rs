@@ -1,0 +1,1 @@
+//! Module `metrics` (being written).

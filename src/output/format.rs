@@ -1,0 +1,73 @@
+//! How numbers and user text are written into CSV cells.
+//!
+//! Floats are written in Rust's shortest round-trip form (`f64`'s `Display`): a `.` decimal
+//! point, no thousands separators, no exponent, whatever the locale, so spreadsheets, pandas and
+//! R read back exactly the same `f64`. Missing values are written `NA`, which pandas and R read as
+//! missing. User-controlled text is neutralised against spreadsheet formula injection.
+
+/// The text written for a missing value.
+pub const NA: &str = "NA";
+
+/// Formats a float in shortest round-trip form; NaN becomes `NA`, infinities `inf` / `-inf`.
+pub fn float(x: f64) -> String {
+    let mut s = String::new();
+    push_float(&mut s, x);
+    s
+}
+
+/// Appends a float in the same form as [`float`] to `out`.
+pub fn push_float(out: &mut String, x: f64) {
+    use std::fmt::Write;
+    if x.is_nan() {
+        out.push_str(NA);
+    } else if x.is_infinite() {
+        out.push_str(if x > 0.0 { "inf" } else { "-inf" });
+    } else if x == 0.0 {
+        // Write -0.0 as 0: spreadsheets show "-0" otherwise.
+        out.push('0');
+    } else {
+        let _ = write!(out, "{x}");
+    }
+}
+
+/// Formats an optional float, `NA` for `None`.
+pub fn opt_float(x: Option<f64>) -> String {
+    x.map_or_else(|| NA.to_string(), float)
+}
+
+/// Makes user-controlled text safe to open in a spreadsheet: a cell that starts with `=`, `+`,
+/// `-`, `@`, a tab or a carriage return gets a leading apostrophe, so it is shown as text and
+/// never run as a formula (OWASP's CSV-injection advice).
+pub fn safe_text(s: &str) -> std::borrow::Cow<'_, str> {
+    match s.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => std::borrow::Cow::Owned(format!("'{s}")),
+        _ => std::borrow::Cow::Borrowed(s),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn floats_round_trip_exactly() {
+        for x in [0.1, 1.0 / 3.0, 2.742568, 1e-300, 123456789.125, -2.5, 5e-324, f64::MAX] {
+            let s = float(x);
+            assert_eq!(s.parse::<f64>().unwrap(), x, "{s}");
+            assert!(!s.contains('e') && !s.contains(','), "{s}");
+        }
+        assert_eq!(float(f64::NAN), "NA");
+        assert_eq!(float(-0.0), "0");
+        assert_eq!(float(3.0), "3");
+    }
+
+    #[test]
+    fn formula_starts_are_neutralised() {
+        assert_eq!(safe_text("=1+1"), "'=1+1");
+        assert_eq!(safe_text("+x"), "'+x");
+        assert_eq!(safe_text("-x"), "'-x");
+        assert_eq!(safe_text("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(safe_text("\tx"), "'\tx");
+        assert_eq!(safe_text("GTFT q=0.1"), "GTFT q=0.1");
+    }
+}

@@ -1,0 +1,3 @@
+//! Writing results: number formatting, CSV files, the manifest.
+
+pub mod format;

@@ -1,0 +1,1 @@
+//! Scenario files: schema, validation with positions (being written).

@@ -1,0 +1,1 @@
+//! Module `stats` (being written).

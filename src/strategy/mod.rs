@@ -1,0 +1,166 @@
+//! Strategies: the [`Strategy`] trait, the catalogue and the registry by name.
+//!
+//! A strategy sees only its own perceived history, which it folds into its own state through
+//! [`Strategy::observe`]; the engine never hands it a history slice, so the per-round loop does
+//! not allocate. Randomness comes in as one uniform number per round ([`RoundCtx::u`]) drawn
+//! from the side's own strategy stream, which keeps streams aligned across pairings (common
+//! random numbers) and keeps strategies free of RNG types.
+
+use crate::game::{Action, Payoffs};
+use crate::incentive::{Incentive, IncentiveConfig};
+use crate::trust::TrustConfig;
+
+pub mod classic;
+pub mod grit;
+pub mod incentive_using;
+pub mod memory_one;
+pub mod registry;
+pub mod trust_driven;
+
+pub use registry::{ParamDefault, ParamKind, ParamSpec, StrategyInfo, catalogue, lookup};
+
+/// What a strategy knows at the start of a round.
+#[derive(Clone, Copy, Debug)]
+pub struct RoundCtx {
+    /// The round number, counting from 1.
+    pub round: u32,
+    /// A uniform number in [0, 1) from this side's strategy stream, for stochastic choices.
+    /// It is only meaningful for strategies whose [`Strategy::is_stochastic`] is `true`.
+    pub u: f64,
+    /// The match length, only when the scenario sets `horizon_known = true`.
+    pub horizon: Option<u32>,
+}
+
+/// A round-A decision: the intended base action and whether the move is announced and verified
+/// (perception noise is then skipped when the scenario enables verification).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Intent {
+    /// The intended base action.
+    pub action: Action,
+    /// `true` for verified, announced moves (GRIT initiatives, Reassurer signals).
+    pub verified: bool,
+}
+
+impl Intent {
+    /// An ordinary, unverified intent.
+    #[inline]
+    pub fn plain(action: Action) -> Intent {
+        Intent { action, verified: false }
+    }
+}
+
+impl From<Action> for Intent {
+    #[inline]
+    fn from(a: Action) -> Intent {
+        Intent::plain(a)
+    }
+}
+
+/// What a side learns at the end of a round (step F of the protocol).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Observation {
+    /// The round number, counting from 1.
+    pub round: u32,
+    /// My intended action.
+    pub own_intended: Action,
+    /// My executed action (the actor knows its own execution).
+    pub own: Action,
+    /// The other's action as I perceived it.
+    pub other_perceived: Action,
+    /// Reward units I sent (after clipping).
+    pub reward_sent: f64,
+    /// Sanction units I sent (after clipping).
+    pub sanction_sent: f64,
+    /// Reward units I received.
+    pub reward_received: f64,
+    /// Sanction units I received.
+    pub sanction_received: f64,
+    /// My base payoff π(a_i, a_j) this round, before incentives (the true one).
+    pub base_payoff: f64,
+}
+
+/// What a strategy is built from: its side's game view and settings.
+#[derive(Clone, Copy, Debug)]
+pub struct BuildCtx {
+    /// This side's payoffs.
+    pub own: Payoffs,
+    /// The other side's payoffs.
+    pub other: Payoffs,
+    /// The incentive channels this side sends on.
+    pub incentives: IncentiveConfig,
+    /// The incentive channels the other side sends on (for effective-game reasoning).
+    pub other_incentives: IncentiveConfig,
+    /// This side's trust settings from the scenario (used by trust-driven strategies).
+    pub trust: TrustConfig,
+    /// The continuation probability δ of the horizon (for Bayesian thresholds); `None` for a
+    /// fixed horizon.
+    pub continuation: Option<f64>,
+}
+
+/// A two-action strategy for the iterated game.
+///
+/// Calls per round, in this order: [`intend`](Strategy::intend) (step A),
+/// [`incentive`](Strategy::incentive) (step D), [`observe`](Strategy::observe) (step F).
+/// Implementations must not allocate in these calls.
+pub trait Strategy: Send {
+    /// Step A: the intended action for this round.
+    fn intend(&mut self, ctx: &RoundCtx) -> Intent;
+
+    /// Step D: the reward and sanction units to send this round, given my executed action and my
+    /// perception of the other's action this round. The engine clips them to the caps. Default:
+    /// none.
+    #[inline]
+    fn incentive(&mut self, _ctx: &RoundCtx, _own: Action, _other_perceived: Action) -> Incentive {
+        Incentive::NONE
+    }
+
+    /// Step F: fold the round's observation into the strategy's state.
+    fn observe(&mut self, obs: &Observation);
+
+    /// `true` when the strategy uses [`RoundCtx::u`]; the engine draws the number only then.
+    fn is_stochastic(&self) -> bool {
+        false
+    }
+
+    /// Internal trust τ, for strategies that keep one (logged separately from the analyst index).
+    fn trust(&self) -> Option<f64> {
+        None
+    }
+
+    /// Internal type belief μ, for Bayesian strategies.
+    fn belief(&self) -> Option<f64> {
+        None
+    }
+
+    /// A short name of the current phase, for phased strategies such as GRIT (`""` otherwise).
+    fn phase(&self) -> &'static str {
+        ""
+    }
+}
+
+impl<S: Strategy + ?Sized> Strategy for Box<S> {
+    #[inline]
+    fn intend(&mut self, ctx: &RoundCtx) -> Intent {
+        (**self).intend(ctx)
+    }
+    #[inline]
+    fn incentive(&mut self, ctx: &RoundCtx, own: Action, other_perceived: Action) -> Incentive {
+        (**self).incentive(ctx, own, other_perceived)
+    }
+    #[inline]
+    fn observe(&mut self, obs: &Observation) {
+        (**self).observe(obs)
+    }
+    fn is_stochastic(&self) -> bool {
+        (**self).is_stochastic()
+    }
+    fn trust(&self) -> Option<f64> {
+        (**self).trust()
+    }
+    fn belief(&self) -> Option<f64> {
+        (**self).belief()
+    }
+    fn phase(&self) -> &'static str {
+        (**self).phase()
+    }
+}

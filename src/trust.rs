@@ -1,0 +1,390 @@
+//! Trust: a per-side belief that the other side will restrain (MODEL.md §2.4).
+//!
+//! A [`TrustState`] follows one of four update rules (U1 EWMA, U2 asymmetric, U3 discounted
+//! beta, U4 Bayesian type belief), then decay towards a base level, then the effect of
+//! incentives received (Baldwin's goodwill and resentment). The same state machine serves the
+//! engine's analyst trust index and the internal trust of trust-driven strategies.
+
+use serde::{Deserialize, Serialize};
+
+use crate::game::Action;
+
+/// The update rule and its parameters.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "rule", rename_all = "snake_case")]
+pub enum TrustRule {
+    /// U1: `τ ← (1−λ)τ + λ·o`.
+    Ewma {
+        /// Learning rate λ.
+        lambda: f64,
+    },
+    /// U2: built slowly, lost quickly. `o=1: τ ← τ + λ⁺(1−τ)`; `o=0: τ ← τ − λ⁻τ`.
+    Asymmetric {
+        /// λ⁺, the gain rate after a perceived C.
+        lambda_up: f64,
+        /// λ⁻, the loss rate after a perceived D.
+        lambda_down: f64,
+    },
+    /// U3: discounted beta reputation. `a ← γa + o`, `b ← γb + (1−o)`, `τ = a/(a+b)`.
+    Beta {
+        /// Prior pseudo-count of C.
+        a0: f64,
+        /// Prior pseudo-count of D.
+        b0: f64,
+        /// Discount γ.
+        gamma: f64,
+    },
+    /// U4: Bayesian belief μ that the other is a security seeker (Kydd).
+    Bayesian {
+        /// P(C | security seeker, I played C).
+        alpha_c: f64,
+        /// P(C | security seeker, I played D).
+        alpha_d: f64,
+        /// P(C | greedy, I played C).
+        beta_c: f64,
+        /// P(C | greedy, I played D).
+        beta_d: f64,
+        /// Empathy η: how far the observer remembers that its own D frightens a security seeker.
+        empathy: f64,
+        /// Regime-change hazard h: `μ ← (1−h)μ + h·μ0`.
+        hazard: f64,
+        /// σ of a security seeker's signal distribution.
+        sigma_ss: f64,
+        /// σ of a greedy type's signal distribution (smaller than `sigma_ss`).
+        sigma_g: f64,
+    },
+}
+
+impl TrustRule {
+    /// U2 with MODEL.md's defaults, λ⁺ = 0.1 and λ⁻ = 0.3.
+    pub const DEFAULT_ASYMMETRIC: TrustRule = TrustRule::Asymmetric { lambda_up: 0.1, lambda_down: 0.3 };
+    /// U1 with λ = 0.2.
+    pub const DEFAULT_EWMA: TrustRule = TrustRule::Ewma { lambda: 0.2 };
+    /// U3 with a0 = b0 = 1 and γ = 0.9.
+    pub const DEFAULT_BETA: TrustRule = TrustRule::Beta { a0: 1.0, b0: 1.0, gamma: 0.9 };
+    /// U4 with MODEL.md's likelihoods (0.95, 0.30, 0.50, 0.20), full empathy and no hazard.
+    pub const DEFAULT_BAYESIAN: TrustRule = TrustRule::Bayesian {
+        alpha_c: 0.95,
+        alpha_d: 0.30,
+        beta_c: 0.50,
+        beta_d: 0.20,
+        empathy: 1.0,
+        hazard: 0.0,
+        sigma_ss: 2.0,
+        sigma_g: 1.0,
+    };
+
+    /// The scenario name of the rule: `ewma`, `asymmetric`, `beta` or `bayesian`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            TrustRule::Ewma { .. } => "ewma",
+            TrustRule::Asymmetric { .. } => "asymmetric",
+            TrustRule::Beta { .. } => "beta",
+            TrustRule::Bayesian { .. } => "bayesian",
+        }
+    }
+}
+
+/// Everything that defines one side's trust dynamics.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TrustConfig {
+    /// The update rule.
+    pub rule: TrustRule,
+    /// Initial trust τ0; for the Bayesian rule, the prior μ0.
+    pub initial: f64,
+    /// Decay rate d towards `base` once per round (§2.4.2). Not applied to the Bayesian rule,
+    /// whose hazard plays that part.
+    pub decay: f64,
+    /// The level decay pulls towards.
+    pub base: f64,
+    /// κ_R: how much a full-size reward received raises trust (§2.4.4).
+    pub kappa_reward: f64,
+    /// κ_S: how much a full-size sanction received lowers trust.
+    pub kappa_sanction: f64,
+    /// r_ref: the reward size that counts as full-size (default T − R of the receiver).
+    pub reward_ref: f64,
+    /// s_ref: the sanction size that counts as full-size (default T − R of the receiver).
+    pub sanction_ref: f64,
+    /// ν: the weight of a sanction received after I played D (deserved), against 1 when undeserved.
+    pub deserved_weight: f64,
+    /// The perception error rate the observer knows it has (used by the Bayesian rule).
+    pub perception_error: f64,
+}
+
+impl TrustConfig {
+    /// MODEL.md's defaults for a given receiver greed `T − R`: U2 (0.1, 0.3), τ0 = 0.5, no decay,
+    /// κ_R = 0.1, κ_S = 0.2, r_ref = s_ref = `greed` (1 when the greed is not positive), ν = 0.5.
+    pub fn defaults(greed: f64) -> TrustConfig {
+        let r = if greed > 0.0 && greed.is_finite() { greed } else { 1.0 };
+        TrustConfig {
+            rule: TrustRule::DEFAULT_ASYMMETRIC,
+            initial: 0.5,
+            decay: 0.0,
+            base: 0.5,
+            kappa_reward: 0.1,
+            kappa_sanction: 0.2,
+            reward_ref: r,
+            sanction_ref: r,
+            deserved_weight: 0.5,
+            perception_error: 0.0,
+        }
+    }
+}
+
+/// What one side saw in one round, as the trust update needs it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TrustEvidence {
+    /// The other's action as this side perceived it.
+    pub perceived: Action,
+    /// This side's own executed action in the same round.
+    pub own: Action,
+    /// This side's own executed action in the previous round (C in round 1).
+    pub own_prev: Action,
+    /// Reward units received this round.
+    pub reward_received: f64,
+    /// Sanction units received this round.
+    pub sanction_received: f64,
+}
+
+/// The running trust of one side.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TrustState {
+    cfg: TrustConfig,
+    tau: f64,
+    a: f64,
+    b: f64,
+    mu: f64,
+}
+
+impl TrustState {
+    /// A fresh state at the configured initial value.
+    pub fn new(cfg: TrustConfig) -> TrustState {
+        let init = cfg.initial.clamp(0.0, 1.0);
+        let mut s = TrustState { cfg, tau: init, a: 1.0, b: 1.0, mu: init };
+        match cfg.rule {
+            TrustRule::Beta { a0, b0, .. } => {
+                s.a = a0;
+                s.b = b0;
+                s.tau = ratio(a0, b0, init);
+            }
+            TrustRule::Bayesian { .. } => {
+                s.tau = s.predicted(Action::C);
+            }
+            _ => {}
+        }
+        s
+    }
+
+    /// The configuration this state follows.
+    pub fn config(&self) -> &TrustConfig {
+        &self.cfg
+    }
+
+    /// Current trust τ ∈ [0, 1]: the believed probability that the other restrains next round.
+    #[inline]
+    pub fn value(&self) -> f64 {
+        self.tau
+    }
+
+    /// The Bayesian type belief μ, for the Bayesian rule only.
+    pub fn belief(&self) -> Option<f64> {
+        match self.cfg.rule {
+            TrustRule::Bayesian { .. } => Some(self.mu),
+            _ => None,
+        }
+    }
+
+    /// The U3 confidence a + b, for the beta rule only.
+    pub fn confidence(&self) -> Option<f64> {
+        match self.cfg.rule {
+            TrustRule::Beta { .. } => Some(self.a + self.b),
+            _ => None,
+        }
+    }
+
+    /// Updates trust with one round's evidence: base rule, decay, then incentives received.
+    #[inline]
+    pub fn update(&mut self, ev: &TrustEvidence) {
+        let o = if ev.perceived.is_c() { 1.0 } else { 0.0 };
+        match self.cfg.rule {
+            TrustRule::Ewma { lambda } => {
+                self.tau = (1.0 - lambda) * self.tau + lambda * o;
+                self.decay_tau();
+                self.tau = self.incentive_effect(self.tau, ev);
+            }
+            TrustRule::Asymmetric { lambda_up, lambda_down } => {
+                self.tau = if o > 0.5 { self.tau + lambda_up * (1.0 - self.tau) } else { self.tau - lambda_down * self.tau };
+                self.decay_tau();
+                self.tau = self.incentive_effect(self.tau, ev);
+            }
+            TrustRule::Beta { gamma, .. } => {
+                self.a = gamma * self.a + o;
+                self.b = gamma * self.b + (1.0 - o);
+                let mut t = ratio(self.a, self.b, self.tau);
+                t += self.cfg.decay * (self.cfg.base - t);
+                let t = self.incentive_effect(t, ev);
+                // Keep the confidence a + b; move the mean to the adjusted trust.
+                let n = self.a + self.b;
+                self.a = t * n;
+                self.b = (1.0 - t) * n;
+                self.tau = t;
+            }
+            TrustRule::Bayesian { alpha_c, alpha_d, beta_c, beta_d, empathy, hazard, sigma_ss, sigma_g } => {
+                let (l_ss, l_g) = match ev.own_prev {
+                    Action::C => (alpha_c, beta_c),
+                    Action::D => (empathy * alpha_d + (1.0 - empathy) * alpha_c, beta_d),
+                };
+                let e = self.cfg.perception_error;
+                let noisy = |l: f64| (1.0 - e) * l + e * (1.0 - l);
+                let (mut lss, mut lg) = (noisy(l_ss), noisy(l_g));
+                if o < 0.5 {
+                    lss = 1.0 - lss;
+                    lg = 1.0 - lg;
+                }
+                let num = self.mu * lss;
+                let den = num + (1.0 - self.mu) * lg;
+                if den > 0.0 {
+                    self.mu = num / den;
+                }
+                self.mu = (1.0 - hazard) * self.mu + hazard * self.cfg.initial;
+                if ev.reward_received > 0.0 && sigma_g > 0.0 && sigma_ss > 0.0 {
+                    let lr = (ev.reward_received * (1.0 / sigma_g - 1.0 / sigma_ss)).exp();
+                    let odds = self.mu / (1.0 - self.mu).max(f64::MIN_POSITIVE) * lr;
+                    self.mu = if odds.is_finite() { odds / (1.0 + odds) } else { 1.0 };
+                }
+                if ev.sanction_received > 0.0 {
+                    self.mu -= self.cfg.kappa_sanction * self.mu * self.sanction_scale(ev);
+                }
+                self.mu = clamp01(self.mu);
+                self.tau = self.predicted(ev.own);
+            }
+        }
+        self.tau = clamp01(self.tau);
+    }
+
+    /// Bayesian prediction of the other's C next round, given my action this round.
+    fn predicted(&self, own: Action) -> f64 {
+        if let TrustRule::Bayesian { alpha_c, alpha_d, beta_c, beta_d, .. } = self.cfg.rule {
+            let (a, b) = if own.is_c() { (alpha_c, beta_c) } else { (alpha_d, beta_d) };
+            clamp01(self.mu * a + (1.0 - self.mu) * b)
+        } else {
+            self.tau
+        }
+    }
+
+    #[inline]
+    fn decay_tau(&mut self) {
+        self.tau += self.cfg.decay * (self.cfg.base - self.tau);
+    }
+
+    #[inline]
+    fn sanction_scale(&self, ev: &TrustEvidence) -> f64 {
+        let w = if ev.own.is_c() { 1.0 } else { self.cfg.deserved_weight };
+        (ev.sanction_received / self.cfg.sanction_ref).min(1.0) * w
+    }
+
+    #[inline]
+    fn incentive_effect(&self, mut t: f64, ev: &TrustEvidence) -> f64 {
+        if ev.reward_received > 0.0 {
+            t += self.cfg.kappa_reward * (1.0 - t) * (ev.reward_received / self.cfg.reward_ref).min(1.0);
+        }
+        if ev.sanction_received > 0.0 {
+            t -= self.cfg.kappa_sanction * t * self.sanction_scale(ev);
+        }
+        clamp01(t)
+    }
+}
+
+#[inline]
+fn clamp01(x: f64) -> f64 {
+    if x.is_nan() { 0.0 } else { x.clamp(0.0, 1.0) }
+}
+
+fn ratio(a: f64, b: f64, fallback: f64) -> f64 {
+    let n = a + b;
+    if n > 0.0 { a / n } else { fallback }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Action::{C, D};
+
+    fn ev(perceived: Action) -> TrustEvidence {
+        TrustEvidence { perceived, own: C, own_prev: C, reward_received: 0.0, sanction_received: 0.0 }
+    }
+
+    fn run(cfg: TrustConfig, seq: &[Action]) -> Vec<f64> {
+        let mut s = TrustState::new(cfg);
+        seq.iter()
+            .map(|&a| {
+                s.update(&ev(a));
+                s.belief().unwrap_or(s.value())
+            })
+            .collect()
+    }
+
+    fn assert_close(got: &[f64], want: &[f64], tol: f64) {
+        assert_eq!(got.len(), want.len());
+        for (i, (g, w)) in got.iter().zip(want).enumerate() {
+            assert!((g - w).abs() <= tol, "step {}: got {g}, want {w}", i + 1);
+        }
+    }
+
+    /// MODEL.md §6.6: U2 (τ0=0.5, λ⁺=0.1, λ⁻=0.3) on C C C C C D C C C.
+    #[test]
+    fn u2_sequence_matches_model() {
+        let cfg = TrustConfig::defaults(2.0);
+        let got = run(cfg, &[C, C, C, C, C, D, C, C, C]);
+        assert_close(&got, &[0.55, 0.595, 0.6355, 0.672, 0.7048, 0.4933, 0.544, 0.5896, 0.6306], 6e-5);
+    }
+
+    /// MODEL.md §6.6: U1 (λ=0.2) on the same sequence.
+    #[test]
+    fn u1_sequence_matches_model() {
+        let cfg = TrustConfig { rule: TrustRule::DEFAULT_EWMA, ..TrustConfig::defaults(2.0) };
+        let got = run(cfg, &[C, C, C, C, C, D, C, C, C]);
+        assert_close(&got, &[0.6, 0.68, 0.744, 0.7952, 0.8362, 0.6689, 0.7351, 0.7881, 0.8305], 6e-5);
+    }
+
+    /// MODEL.md §6.6: U4 (μ0=0.3, α=(0.95,0.30), β=(0.50,0.20), e=0.02, h=0), I always play C.
+    #[test]
+    fn u4_sequence_matches_model() {
+        let cfg = TrustConfig {
+            rule: TrustRule::DEFAULT_BAYESIAN,
+            initial: 0.3,
+            perception_error: 0.02,
+            ..TrustConfig::defaults(2.0)
+        };
+        let got = run(cfg, &[C, C, C, C, D, C, C]);
+        assert_close(&got, &[0.4441, 0.5982, 0.7351, 0.8380, 0.4130, 0.5674, 0.7097], 6e-5);
+    }
+
+    #[test]
+    fn u3_beta_mean_and_confidence() {
+        let cfg = TrustConfig { rule: TrustRule::DEFAULT_BETA, ..TrustConfig::defaults(2.0) };
+        let mut s = TrustState::new(cfg);
+        assert_eq!(s.value(), 0.5);
+        s.update(&ev(C));
+        // a = 0.9 + 1 = 1.9, b = 0.9: τ = 1.9 / 2.8.
+        assert!((s.value() - 1.9 / 2.8).abs() < 1e-12);
+        assert!((s.confidence().unwrap() - 2.8).abs() < 1e-12);
+    }
+
+    #[test]
+    fn rewards_raise_and_undeserved_sanctions_lower_trust() {
+        let cfg = TrustConfig::defaults(2.0);
+        let mut s = TrustState::new(cfg);
+        s.update(&TrustEvidence { reward_received: 2.0, ..ev(C) });
+        // U2: 0.55, then + 0.1·0.45·1 = 0.595.
+        assert!((s.value() - 0.595).abs() < 1e-12);
+        let mut s = TrustState::new(cfg);
+        s.update(&TrustEvidence { sanction_received: 1.0, ..ev(C) });
+        // 0.55 − 0.2·0.55·0.5·1 = 0.495.
+        assert!((s.value() - 0.495).abs() < 1e-12);
+        let mut s = TrustState::new(cfg);
+        s.update(&TrustEvidence { sanction_received: 1.0, own: D, ..ev(C) });
+        // deserved: weight ν = 0.5 → 0.55 − 0.2·0.55·0.5·0.5 = 0.5225.
+        assert!((s.value() - 0.5225).abs() < 1e-12);
+    }
+}
