@@ -15,7 +15,8 @@ pub const INFOS: &[StrategyInfo] = &[
         description: "Always restrains (C).",
         params: &[],
         build: |_, _| Box::new(Constant(Action::C)),
-        memory_one: Some(|_, _| MemoryOne::new(1.0, [1.0, 1.0, 1.0, 1.0])),
+        check: None,
+        automaton: Some(|_, _| MemoryOne::new(1.0, [1.0, 1.0, 1.0, 1.0]).automaton()),
     },
     StrategyInfo {
         name: "defector",
@@ -24,7 +25,8 @@ pub const INFOS: &[StrategyInfo] = &[
         description: "Always asserts (D).",
         params: &[],
         build: |_, _| Box::new(Constant(Action::D)),
-        memory_one: Some(|_, _| MemoryOne::new(0.0, [0.0, 0.0, 0.0, 0.0])),
+        check: None,
+        automaton: Some(|_, _| MemoryOne::new(0.0, [0.0, 0.0, 0.0, 0.0]).automaton()),
     },
     StrategyInfo {
         name: "tit-for-tat",
@@ -33,7 +35,8 @@ pub const INFOS: &[StrategyInfo] = &[
         description: "Opens with C, then plays the other's last perceived move.",
         params: &[],
         build: |_, _| Box::new(TitForTat { first: Action::C, last: Action::C }),
-        memory_one: Some(|_, _| MemoryOne::new(1.0, [1.0, 0.0, 1.0, 0.0])),
+        check: None,
+        automaton: Some(|_, _| MemoryOne::new(1.0, [1.0, 0.0, 1.0, 0.0]).automaton()),
     },
 ];
 

@@ -4,7 +4,7 @@
 //! accepted as aliases (`TitForTat`, `TFT`). Lookup ignores ASCII case.
 
 use super::{BuildCtx, Strategy};
-use crate::oracle::MemoryOne;
+use crate::oracle::Automaton;
 
 /// The kind of value a parameter takes; used for validation and display.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -117,9 +117,12 @@ pub struct StrategyInfo {
     pub params: &'static [ParamSpec],
     /// Builds a fresh player from resolved parameter values (one per spec, in order).
     pub build: fn(&[f64], &BuildCtx) -> Box<dyn Strategy>,
-    /// The strategy's exact memory-one form, where it has one and no trust or incentive state:
-    /// used by the exact oracle. `None` when the strategy is not memory-one.
-    pub memory_one: Option<fn(&[f64], &BuildCtx) -> MemoryOne>,
+    /// Checks that resolved parameters fit together and with the game (e.g. a zero-determinant
+    /// φ in range); `Err` says what was expected. `None` when single-parameter ranges suffice.
+    pub check: Option<fn(&[f64], &BuildCtx) -> Result<(), String>>,
+    /// The strategy as a finite automaton, for the exact oracle; `None` when it keeps trust or
+    /// other continuous state and can only be simulated.
+    pub automaton: Option<fn(&[f64], &BuildCtx) -> Automaton>,
 }
 
 impl std::fmt::Debug for StrategyInfo {
