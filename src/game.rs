@@ -237,6 +237,26 @@ impl Side {
     }
 }
 
+/// A side's true type (ground truth known to the simulator, not to the players; Kydd 2005).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlayerType {
+    /// Prefers mutual restraint; defects out of fear (a Stag Hunt player).
+    SecuritySeeker,
+    /// Greedy: prefers to exploit restraint (a PD player).
+    Expansionist,
+}
+
+impl PlayerType {
+    /// The scenario name: `security_seeker` or `expansionist`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlayerType::SecuritySeeker => "security_seeker",
+            PlayerType::Expansionist => "expansionist",
+        }
+    }
+}
+
 /// A two-player stage game: one [`Payoffs`] per side.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Game {
