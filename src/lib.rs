@@ -13,12 +13,17 @@
 #![warn(missing_docs)]
 
 pub mod analysis;
+pub mod batch;
+pub mod cli;
 pub mod engine;
 pub mod game;
 pub mod incentive;
+pub mod manifest;
+pub mod merge;
 pub mod metrics;
 pub mod oracle;
 pub mod output;
+pub mod plan;
 pub mod scenario;
 pub mod stats;
 pub mod strategy;

@@ -1,3 +1,8 @@
+//! The `detente` binary: a thin shell over the library's `cli` module.
+
+use clap::Parser;
+
 fn main() {
-    println!("detente {}", env!("CARGO_PKG_VERSION"));
+    let cli = detente::cli::Cli::parse();
+    std::process::exit(detente::cli::main_with(cli));
 }

@@ -102,6 +102,9 @@ fn fmt_bound(x: f64) -> String {
     }
 }
 
+/// A cross-parameter check: `Err` says what was expected.
+pub type ParamCheck = fn(&[f64], &BuildCtx) -> Result<(), String>;
+
 /// Everything the registry knows about one strategy.
 #[derive(Clone, Copy)]
 pub struct StrategyInfo {
@@ -119,7 +122,7 @@ pub struct StrategyInfo {
     pub build: fn(&[f64], &BuildCtx) -> Box<dyn Strategy>,
     /// Checks that resolved parameters fit together and with the game (e.g. a zero-determinant
     /// φ in range); `Err` says what was expected. `None` when single-parameter ranges suffice.
-    pub check: Option<fn(&[f64], &BuildCtx) -> Result<(), String>>,
+    pub check: Option<ParamCheck>,
     /// The strategy as a finite automaton, for the exact oracle; `None` when it keeps trust or
     /// other continuous state and can only be simulated.
     pub automaton: Option<fn(&[f64], &BuildCtx) -> Automaton>,

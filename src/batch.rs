@@ -1,0 +1,814 @@
+//! Batch execution: runs a study's run list in parallel and streams the results to disk in
+//! run-list order.
+//!
+//! Matches are played in chunks: each chunk runs on the rayon pool, then its rows are written in
+//! order and fed to the streaming tables, so memory stays flat however long the run list is, and
+//! the bytes written never depend on the thread count. After every chunk the writers are
+//! flushed and a checkpoint records how far the run got, which is what `--resume` continues from
+//! and where a cancelled run stops.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, BufWriter, Seek, SeekFrom, Write};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::engine::{MatchConfig, Recorder, RoundRecord, play};
+use crate::metrics::{MatchMetrics, MatchStats, MetricsCtx};
+use crate::output::format::{push_float, safe_text};
+use crate::output::tables::{StrategyTable, SummaryTable};
+use crate::output::{OutputDir, OutputError};
+use crate::plan::{Plan, Run, match_seeds, pairings};
+use crate::scenario::Study;
+use crate::strategy::BuildCtx;
+
+/// Identity columns of `matches.csv` between the sweep columns and the metrics.
+pub const MATCH_ID_COLUMNS: &[&str] = &["strategy_a", "strategy_b", "rep", "seed", "params_a", "params_b", "truncated"];
+
+/// Columns of `rounds.csv` after the sweep columns.
+pub const ROUND_COLUMNS: &[&str] = &[
+    "strategy_a",
+    "strategy_b",
+    "rep",
+    "round",
+    "intended_a",
+    "action_a",
+    "perceived_by_a",
+    "exec_error_a",
+    "perc_error_a",
+    "intended_b",
+    "action_b",
+    "perceived_by_b",
+    "exec_error_b",
+    "perc_error_b",
+    "reward_a",
+    "sanction_a",
+    "reward_b",
+    "sanction_b",
+    "base_a",
+    "base_b",
+    "payoff_a",
+    "payoff_b",
+    "trust_a",
+    "trust_b",
+    "internal_trust_a",
+    "internal_trust_b",
+    "belief_a",
+    "belief_b",
+    "phase_a",
+    "phase_b",
+];
+
+/// Where `matches.csv` goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Destination {
+    /// A results directory with every file.
+    Dir(PathBuf),
+    /// `matches.csv` alone, to standard output (`-o -`).
+    Stdout,
+}
+
+/// A slice of the run list: shard `index` of `count`, counting from 0.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shard {
+    /// This shard, from 0.
+    pub index: u64,
+    /// The number of shards.
+    pub count: u64,
+}
+
+impl Shard {
+    /// The suffix of this shard's part files: `part-K-of-N`.
+    pub fn tag(&self) -> String {
+        format!("part-{}-of-{}", self.index, self.count)
+    }
+}
+
+/// How to run a study.
+#[derive(Clone, Debug)]
+pub struct RunOptions {
+    /// Where results go.
+    pub destination: Destination,
+    /// Write the per-round trace `rounds.csv`.
+    pub trace: bool,
+    /// Worker threads; `None` uses every core.
+    pub threads: Option<usize>,
+    /// Run only one shard of the run list.
+    pub shard: Option<Shard>,
+    /// Continue an interrupted run.
+    pub resume: bool,
+    /// Overwrite existing results.
+    pub force: bool,
+    /// Show a progress bar on standard error.
+    pub progress: bool,
+}
+
+/// What a finished (or stopped) run did.
+#[derive(Clone, Debug)]
+pub struct RunReport {
+    /// Matches played by this process (resumed work not counted).
+    pub matches: u64,
+    /// Rounds played by this process.
+    pub rounds: u64,
+    /// Wall-clock time.
+    pub elapsed: Duration,
+    /// Where the results are (`-` for standard output).
+    pub output: String,
+    /// `true` when the run was cancelled before the end; its work is kept for `--resume`.
+    pub cancelled: bool,
+    /// `true` when the consumer of standard output went away (`| head`).
+    pub pipe_closed: bool,
+}
+
+impl RunReport {
+    /// Rounds per second.
+    pub fn rounds_per_second(&self) -> f64 {
+        self.rounds as f64 / self.elapsed.as_secs_f64().max(1e-9)
+    }
+}
+
+/// A failure while running.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// Writing results failed.
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    /// A CSV writer failed.
+    #[error("cannot write {path}: {source}")]
+    Csv {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: csv::Error,
+    },
+    /// The thread pool could not start.
+    #[error("cannot start {threads} worker threads: {message}")]
+    Threads {
+        /// Requested threads.
+        threads: usize,
+        /// What went wrong.
+        message: String,
+    },
+    /// A checkpoint or part file does not belong to this run.
+    #[error("{0}")]
+    Mismatch(String),
+}
+
+/// One sweep point made ready to play.
+pub struct PreparedPoint {
+    /// The engine settings.
+    pub config: MatchConfig,
+    /// The metric settings.
+    pub metrics: MetricsCtx,
+    /// Build contexts per side.
+    pub build: [BuildCtx; 2],
+    /// Resolved parameters per roster entry and side.
+    pub params: Vec<[Vec<f64>; 2]>,
+    /// The same as JSON objects, per roster entry and side.
+    pub params_json: Vec<[String; 2]>,
+    /// The sweep values as written in the CSVs.
+    pub values: Vec<String>,
+}
+
+/// A study turned into a plan and per-point settings.
+pub struct Prepared<'a> {
+    /// The study.
+    pub study: &'a Study,
+    /// The run list's shape.
+    pub plan: Plan,
+    /// Per sweep point.
+    pub points: Vec<PreparedPoint>,
+    /// Roster labels.
+    pub labels: Vec<String>,
+    /// Roster canonical strategy names.
+    pub names: Vec<&'static str>,
+    /// The sweep columns (dotted paths), empty without a sweep.
+    pub sweep_columns: Vec<String>,
+    /// The master seed in force.
+    pub seed: u64,
+}
+
+impl<'a> Prepared<'a> {
+    /// Prepares a study with a master seed (the scenario's or an override).
+    pub fn new(study: &'a Study, seed: u64) -> Prepared<'a> {
+        let base = &study.scenario;
+        let pairs = pairings(base.roster.len(), base.self_play, base.matchups.as_deref());
+        let plan = Plan { points: study.points.len(), pairs, reps: base.repetitions };
+        let sweep_columns: Vec<String> =
+            study.points.first().map(|p| p.values.iter().map(|(k, _)| k.clone()).collect()).unwrap_or_default();
+        let points = study
+            .points
+            .iter()
+            .map(|p| {
+                let sc = &p.scenario;
+                let build = [sc.build_ctx(crate::game::Side::A), sc.build_ctx(crate::game::Side::B)];
+                let params: Vec<[Vec<f64>; 2]> = sc
+                    .roster
+                    .iter()
+                    .map(|e| [e.info.resolve(&e.overrides, &build[0]), e.info.resolve(&e.overrides, &build[1])])
+                    .collect();
+                let params_json = sc
+                    .roster
+                    .iter()
+                    .zip(&params)
+                    .map(|(e, pv)| [params_json(e.info, &pv[0]), params_json(e.info, &pv[1])])
+                    .collect();
+                let mut metrics = MetricsCtx::new(sc.game, sc.incentives);
+                metrics.types = sc.types;
+                metrics.spiral_min_len = sc.metrics.spiral_min_len;
+                metrics.spiral_window = sc.metrics.spiral_window;
+                metrics.discount = sc.metrics.discount;
+                PreparedPoint {
+                    config: sc.match_config(),
+                    metrics,
+                    build,
+                    params,
+                    params_json,
+                    values: p.values.iter().map(|(_, v)| crate::output::format::float(*v)).collect(),
+                }
+            })
+            .collect();
+        Prepared {
+            study,
+            plan,
+            points,
+            labels: base.roster.iter().map(|e| e.label.clone()).collect(),
+            names: base.roster.iter().map(|e| e.info.name).collect(),
+            sweep_columns,
+            seed,
+        }
+    }
+
+    /// The header of `matches.csv`.
+    pub fn matches_header(&self) -> Vec<String> {
+        let mut h = self.sweep_columns.clone();
+        h.extend(MATCH_ID_COLUMNS.iter().map(|s| s.to_string()));
+        h.extend(MatchStats::COLUMNS.iter().map(|s| s.to_string()));
+        h
+    }
+
+    /// The header of `rounds.csv`.
+    pub fn rounds_header(&self) -> Vec<String> {
+        let mut h = self.sweep_columns.clone();
+        h.extend(ROUND_COLUMNS.iter().map(|s| s.to_string()));
+        h
+    }
+
+    /// Plays one run.
+    pub fn play(&self, run: &Run, trace: bool) -> MatchOutcome {
+        let pp = &self.points[run.point];
+        let sc = &self.study.points[run.point].scenario;
+        let (ea, eb) = (&sc.roster[run.a], &sc.roster[run.b]);
+        let mut sa = (ea.info.build)(&pp.params[run.a][0], &pp.build[0]);
+        let mut sb = (eb.info.build)(&pp.params[run.b][1], &pp.build[1]);
+        let (match_seed, seeds) = match_seeds(self.seed, run.rep, run.a, run.b);
+        let mut metrics = MatchMetrics::new(&pp.metrics);
+        let (end, rounds) = if trace {
+            let mut rec = Recorder::default();
+            let end = play(&pp.config, &seeds, &mut sa, &mut sb, &mut (&mut metrics, &mut rec));
+            (end, Some(rec.rounds))
+        } else {
+            (play(&pp.config, &seeds, &mut sa, &mut sb, &mut metrics), None)
+        };
+        MatchOutcome { seed: match_seed, truncated: end.truncated, values: metrics.finish().values(), rounds }
+    }
+}
+
+fn params_json(info: &crate::strategy::StrategyInfo, values: &[f64]) -> String {
+    let mut m = serde_json::Map::new();
+    for (spec, v) in info.params.iter().zip(values) {
+        let j = match spec.kind {
+            crate::strategy::ParamKind::Bool => serde_json::Value::Bool(*v != 0.0),
+            crate::strategy::ParamKind::Integer => serde_json::Value::from(*v as i64),
+            _ => serde_json::Number::from_f64(*v).map_or(serde_json::Value::Null, serde_json::Value::Number),
+        };
+        m.insert(spec.name.to_string(), j);
+    }
+    serde_json::Value::Object(m).to_string()
+}
+
+/// The result of one match.
+pub struct MatchOutcome {
+    /// The match seed.
+    pub seed: u64,
+    /// Whether a drawn length was cut at the cap.
+    pub truncated: bool,
+    /// The metric values, in [`MatchStats::COLUMNS`] order.
+    pub values: Vec<f64>,
+    /// The rounds, when tracing.
+    pub rounds: Option<Vec<RoundRecord>>,
+}
+
+/// Appends one `matches.csv` row.
+pub fn write_match_row<W: Write>(
+    out: &mut csv::Writer<W>,
+    prep: &Prepared,
+    run: &Run,
+    m: &MatchOutcome,
+    buf: &mut String,
+) -> csv::Result<()> {
+    let pp = &prep.points[run.point];
+    for v in &pp.values {
+        out.write_field(v)?;
+    }
+    out.write_field(safe_text(&prep.labels[run.a]).as_bytes())?;
+    out.write_field(safe_text(&prep.labels[run.b]).as_bytes())?;
+    out.write_field(run.rep.to_string())?;
+    out.write_field(m.seed.to_string())?;
+    out.write_field(&pp.params_json[run.a][0])?;
+    out.write_field(&pp.params_json[run.b][1])?;
+    out.write_field(if m.truncated { "1" } else { "0" })?;
+    for &x in &m.values {
+        buf.clear();
+        push_float(buf, x);
+        out.write_field(buf.as_bytes())?;
+    }
+    out.write_record(None::<&[u8]>)
+}
+
+/// Appends the `rounds.csv` rows of one match.
+pub fn write_round_rows<W: Write>(
+    out: &mut csv::Writer<W>,
+    prep: &Prepared,
+    run: &Run,
+    rounds: &[RoundRecord],
+    buf: &mut String,
+) -> csv::Result<()> {
+    let pp = &prep.points[run.point];
+    let a = safe_text(&prep.labels[run.a]);
+    let b = safe_text(&prep.labels[run.b]);
+    let rep = run.rep.to_string();
+    let flag = |x: bool| if x { "1" } else { "0" };
+    for r in rounds {
+        for v in &pp.values {
+            out.write_field(v)?;
+        }
+        out.write_field(a.as_bytes())?;
+        out.write_field(b.as_bytes())?;
+        out.write_field(&rep)?;
+        out.write_field(r.round.to_string())?;
+        for i in 0..2 {
+            out.write_field(r.intended[i].as_str())?;
+            out.write_field(r.executed[i].as_str())?;
+            out.write_field(r.perceived[i].as_str())?;
+            out.write_field(flag(r.exec_error[i]))?;
+            out.write_field(flag(r.perc_error[i]))?;
+        }
+        let nums = [
+            r.sent[0].reward,
+            r.sent[0].sanction,
+            r.sent[1].reward,
+            r.sent[1].sanction,
+            r.base[0],
+            r.base[1],
+            r.payoff[0],
+            r.payoff[1],
+            r.trust[0],
+            r.trust[1],
+            r.internal_trust[0].unwrap_or(f64::NAN),
+            r.internal_trust[1].unwrap_or(f64::NAN),
+            r.belief[0].unwrap_or(f64::NAN),
+            r.belief[1].unwrap_or(f64::NAN),
+        ];
+        for x in nums {
+            buf.clear();
+            push_float(buf, x);
+            out.write_field(buf.as_bytes())?;
+        }
+        out.write_field(r.phase[0])?;
+        out.write_field(r.phase[1])?;
+        out.write_record(None::<&[u8]>)?;
+    }
+    Ok(())
+}
+
+/// A checkpoint: how far a run got, written after every chunk.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Checkpoint {
+    /// The scenario hash of the run.
+    pub scenario_hash: String,
+    /// The master seed.
+    pub seed: u64,
+    /// The shard, if any.
+    pub shard: Option<Shard>,
+    /// Runs completed, counted from the start of this process's slice.
+    pub runs_done: u64,
+    /// Bytes of `matches` written so far.
+    pub matches_bytes: u64,
+    /// Bytes of `rounds` written so far (0 without a trace).
+    pub rounds_bytes: u64,
+}
+
+/// How many runs to play between two writes: about two million rounds, at least one run per
+/// thread, so a chunk takes well under a second and cancellation is prompt.
+fn chunk_size(expected_rounds: f64, threads: usize, trace: bool) -> u64 {
+    let target = if trace { 200_000.0 } else { 2_000_000.0 };
+    let n = (target / expected_rounds.max(1.0)).floor() as u64;
+    n.clamp(threads as u64, 65_536)
+}
+
+/// Names of the files one process writes.
+pub struct FileNames {
+    /// matches file.
+    pub matches: String,
+    /// rounds file.
+    pub rounds: String,
+    /// checkpoint file.
+    pub checkpoint: String,
+    /// manifest file.
+    pub manifest: String,
+}
+
+impl FileNames {
+    /// The names for a whole run or a shard.
+    pub fn new(shard: Option<Shard>) -> FileNames {
+        match shard {
+            None => FileNames {
+                matches: "matches.csv".into(),
+                rounds: "rounds.csv".into(),
+                checkpoint: "checkpoint.json".into(),
+                manifest: "manifest.json".into(),
+            },
+            Some(s) => {
+                let t = s.tag();
+                FileNames {
+                    matches: format!("matches.{t}.csv"),
+                    rounds: format!("rounds.{t}.csv"),
+                    checkpoint: format!("checkpoint.{t}.json"),
+                    manifest: format!("manifest.{t}.json"),
+                }
+            }
+        }
+    }
+}
+
+/// Runs a study (or one shard of it) and writes its results.
+pub fn execute(
+    study: &Study,
+    seed: u64,
+    opts: &RunOptions,
+    cancel: &AtomicBool,
+) -> Result<RunReport, RunError> {
+    let started = Instant::now();
+    let prep = Prepared::new(study, seed);
+    let threads = opts.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| RunError::Threads { threads, message: e.to_string() })?;
+    let range = match opts.shard {
+        Some(s) => prep.plan.shard_range(s.index, s.count),
+        None => 0..prep.plan.len(),
+    };
+    let expected = study.scenario.horizon.expected_rounds();
+    let chunk = chunk_size(expected, threads, opts.trace);
+    let bar = progress_bar(opts.progress, range.end - range.start);
+
+    match &opts.destination {
+        Destination::Stdout => {
+            let stdout = io::stdout();
+            let mut w = csv::Writer::from_writer(BufWriter::with_capacity(1 << 16, stdout.lock()));
+            let mut report = RunReport {
+                matches: 0,
+                rounds: 0,
+                elapsed: Duration::ZERO,
+                output: "-".into(),
+                cancelled: false,
+                pipe_closed: false,
+            };
+            let res = (|| -> csv::Result<()> {
+                w.write_record(prep.matches_header())?;
+                let mut buf = String::new();
+                let mut next = range.start;
+                while next < range.end {
+                    if cancel.load(Ordering::Relaxed) {
+                        report.cancelled = true;
+                        break;
+                    }
+                    let end = (next + chunk).min(range.end);
+                    let outs = play_chunk(&pool, &prep, next..end, false);
+                    for (i, m) in (next..end).zip(&outs) {
+                        let run = prep.plan.run(i);
+                        write_match_row(&mut w, &prep, &run, m, &mut buf)?;
+                        report.matches += 1;
+                        report.rounds += rounds_of(m);
+                    }
+                    w.flush()?;
+                    bar.inc(end - next);
+                    next = end;
+                }
+                w.flush()?;
+                Ok(())
+            })();
+            bar.finish_and_clear();
+            report.elapsed = started.elapsed();
+            match res {
+                Ok(()) => Ok(report),
+                Err(e) if is_broken_pipe(&e) => {
+                    report.pipe_closed = true;
+                    Ok(report)
+                }
+                Err(e) => Err(RunError::Csv { path: "<stdout>".into(), source: e }),
+            }
+        }
+        Destination::Dir(path) => {
+            let names = FileNames::new(opts.shard);
+            let mut own = vec![names.matches.clone(), names.manifest.clone()];
+            if opts.shard.is_none() {
+                own.extend(["summary.csv", "strategies.csv"].map(String::from));
+            }
+            if opts.trace {
+                own.push(names.rounds.clone());
+            }
+            let dir = OutputDir::open(path, &own, opts.force, opts.resume)?;
+            let r = run_to_dir(&prep, &dir, &names, opts, cancel, &pool, range, chunk, &bar);
+            bar.finish_and_clear();
+            let (matches, rounds, cancelled) = r?;
+            Ok(RunReport {
+                matches,
+                rounds,
+                elapsed: started.elapsed(),
+                output: dir.path().display().to_string(),
+                cancelled,
+                pipe_closed: false,
+            })
+        }
+    }
+}
+
+fn rounds_of(m: &MatchOutcome) -> u64 {
+    m.values.first().map_or(0, |&r| r as u64)
+}
+
+fn is_broken_pipe(e: &csv::Error) -> bool {
+    matches!(e.kind(), csv::ErrorKind::Io(io) if io.kind() == io::ErrorKind::BrokenPipe)
+}
+
+fn play_chunk(pool: &rayon::ThreadPool, prep: &Prepared, range: std::ops::Range<u64>, trace: bool) -> Vec<MatchOutcome> {
+    pool.install(|| range.into_par_iter().map(|i| prep.play(&prep.plan.run(i), trace)).collect())
+}
+
+fn progress_bar(show: bool, total: u64) -> indicatif::ProgressBar {
+    if !show {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::with_draw_target(Some(total), indicatif::ProgressDrawTarget::stderr());
+    let style = indicatif::ProgressStyle::with_template(
+        "{spinner} [{elapsed_precise}] {bar:40} {human_pos}/{human_len} matches, {per_sec}, ETA {eta}",
+    )
+    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    bar.set_style(style);
+    bar
+}
+
+type CsvFile = csv::Writer<BufWriter<File>>;
+
+fn open_append(path: &PathBuf, keep_bytes: u64) -> Result<CsvFile, OutputError> {
+    let mut f = OpenOptions::new().create(true).write(true).truncate(false).open(path).map_err(|e| OutputError::io(path, e))?;
+    f.set_len(keep_bytes).map_err(|e| OutputError::io(path, e))?;
+    f.seek(SeekFrom::End(0)).map_err(|e| OutputError::io(path, e))?;
+    Ok(csv::WriterBuilder::new().from_writer(BufWriter::with_capacity(1 << 16, f)))
+}
+
+fn csv_err(path: PathBuf) -> impl FnOnce(csv::Error) -> RunError {
+    move |source| RunError::Csv { path, source }
+}
+
+fn flush_len(w: &mut CsvFile, path: &PathBuf) -> Result<u64, RunError> {
+    w.flush().map_err(|e| OutputError::io(path, e))?;
+    let f = w.get_ref().get_ref();
+    f.sync_data().map_err(|e| OutputError::io(path, e))?;
+    Ok(f.metadata().map_err(|e| OutputError::io(path, e))?.len())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run_to_dir(
+    prep: &Prepared,
+    dir: &OutputDir,
+    names: &FileNames,
+    opts: &RunOptions,
+    cancel: &AtomicBool,
+    pool: &rayon::ThreadPool,
+    range: std::ops::Range<u64>,
+    chunk: u64,
+    bar: &indicatif::ProgressBar,
+) -> Result<(u64, u64, bool), RunError> {
+    let hash = crate::manifest::scenario_hash(prep);
+    let matches_path = dir.partial(&names.matches);
+    let rounds_path = dir.partial(&names.rounds);
+    let checkpoint_path = dir.file(&names.checkpoint);
+
+    // Where to start: a valid checkpoint when resuming, else from scratch.
+    let mut ck = Checkpoint { scenario_hash: hash.clone(), seed: prep.seed, shard: opts.shard, runs_done: 0, matches_bytes: 0, rounds_bytes: 0 };
+    if opts.resume {
+        if let Ok(text) = fs::read_to_string(&checkpoint_path) {
+            let old: Checkpoint = serde_json::from_str(&text)
+                .map_err(|e| RunError::Mismatch(format!("{}: not a detente checkpoint ({e})", checkpoint_path.display())))?;
+            if old.scenario_hash != hash || old.seed != prep.seed || old.shard != opts.shard {
+                return Err(RunError::Mismatch(format!(
+                    "{} belongs to another run (scenario hash {}, seed {}); rerun without --resume, with --force",
+                    checkpoint_path.display(),
+                    old.scenario_hash,
+                    old.seed
+                )));
+            }
+            ck = old;
+        } else if dir.file(&names.manifest).exists() {
+            // Already complete: nothing to do.
+            return Ok((0, 0, false));
+        }
+    } else {
+        // A fresh run: clear what an earlier run of these names left.
+        for n in [&names.checkpoint, &names.matches, &names.rounds, &names.manifest] {
+            dir.remove(n)?;
+            let _ = fs::remove_file(dir.partial(n));
+        }
+        if opts.shard.is_none() {
+            for n in ["summary.csv", "strategies.csv"] {
+                dir.remove(n)?;
+            }
+        }
+    }
+
+    let mut matches = open_append(&matches_path, ck.matches_bytes)?;
+    let mut rounds = if opts.trace { Some(open_append(&rounds_path, ck.rounds_bytes)?) } else { None };
+    let whole = opts.shard.is_none();
+    let mut tables = Tables::new(prep);
+    if ck.runs_done == 0 {
+        matches.write_record(prep.matches_header()).map_err(csv_err(matches_path.clone()))?;
+        if let Some(r) = rounds.as_mut() {
+            r.write_record(prep.rounds_header()).map_err(csv_err(rounds_path.clone()))?;
+        }
+    } else if whole {
+        // Rebuild the streaming tables from the rows already on disk.
+        replay(prep, &matches_path, range.start..range.start + ck.runs_done, &mut |run, row| tables.push(prep, run, row))?;
+    }
+    bar.inc(ck.runs_done);
+
+    let mut played = (0u64, 0u64);
+    let mut buf = String::new();
+    let mut next = range.start + ck.runs_done;
+    let mut cancelled = false;
+    while next < range.end {
+        if cancel.load(Ordering::Relaxed) {
+            cancelled = true;
+            break;
+        }
+        let end = (next + chunk).min(range.end);
+        let outs = play_chunk(pool, prep, next..end, opts.trace);
+        for (i, m) in (next..end).zip(&outs) {
+            let run = prep.plan.run(i);
+            write_match_row(&mut matches, prep, &run, m, &mut buf).map_err(csv_err(matches_path.clone()))?;
+            if let (Some(w), Some(rs)) = (rounds.as_mut(), m.rounds.as_ref()) {
+                write_round_rows(w, prep, &run, rs, &mut buf).map_err(csv_err(rounds_path.clone()))?;
+            }
+            if whole {
+                tables.push(prep, &run, &m.values)?;
+            }
+            played.0 += 1;
+            played.1 += rounds_of(m);
+        }
+        ck.runs_done = end - range.start;
+        ck.matches_bytes = flush_len(&mut matches, &matches_path)?;
+        if let Some(w) = rounds.as_mut() {
+            ck.rounds_bytes = flush_len(w, &rounds_path)?;
+        }
+        let text = serde_json::to_string_pretty(&ck).unwrap_or_default();
+        dir.write_atomic(&names.checkpoint, text.as_bytes())?;
+        bar.inc(end - next);
+        next = end;
+    }
+    if cancelled {
+        return Ok((played.0, played.1, true));
+    }
+
+    // Complete: rename everything into place, tables next, manifest last.
+    drop(matches);
+    drop(rounds);
+    dir.commit(&names.matches)?;
+    if opts.trace {
+        dir.commit(&names.rounds)?;
+    }
+    let mut counts = vec![(names.matches.clone(), range.end - range.start)];
+    if whole {
+        counts.extend(tables.finish(prep, dir)?);
+    }
+    let manifest = crate::manifest::build(prep, &hash, opts.shard, opts.trace, &counts);
+    dir.write_atomic(&names.manifest, manifest.as_bytes())?;
+    dir.remove(&names.checkpoint)?;
+    Ok((played.0, played.1, false))
+}
+
+/// The two aggregate tables of a whole run, fed match by match.
+pub struct Tables {
+    summary: SummaryTable,
+    summary_rows: csv::Writer<Vec<u8>>,
+    strategies: StrategyTable,
+}
+
+impl Tables {
+    /// Empty tables for a prepared study.
+    pub fn new(prep: &Prepared) -> Tables {
+        Tables {
+            summary: SummaryTable::new(),
+            summary_rows: csv::Writer::from_writer(Vec::new()),
+            strategies: StrategyTable::new(prep.plan.points, prep.labels.len()),
+        }
+    }
+
+    /// Adds one match.
+    pub fn push(&mut self, prep: &Prepared, run: &Run, row: &[f64]) -> Result<(), RunError> {
+        self.summary
+            .push(&mut self.summary_rows, run, (&prep.labels[run.a], &prep.labels[run.b]), &prep.points[run.point].values, row)
+            .map_err(csv_err(PathBuf::from("summary.csv")))?;
+        self.strategies.push(run, row);
+        Ok(())
+    }
+
+    /// Writes `summary.csv` and `strategies.csv` atomically; returns their names and row counts.
+    pub fn finish(mut self, prep: &Prepared, dir: &OutputDir) -> Result<Vec<(String, u64)>, RunError> {
+        let err = |name: &str| csv_err(dir.file(name));
+        self.summary.flush(&mut self.summary_rows).map_err(err("summary.csv"))?;
+        let rows = self.summary_rows.into_inner().map_err(|e| OutputError::io(dir.file("summary.csv"), e.into_error()))?;
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(SummaryTable::header(&prep.sweep_columns)).map_err(err("summary.csv"))?;
+        let mut full = w.into_inner().map_err(|e| OutputError::io(dir.file("summary.csv"), e.into_error()))?;
+        full.extend_from_slice(&rows);
+        dir.write_atomic("summary.csv", &full)?;
+
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(StrategyTable::header(&prep.sweep_columns)).map_err(err("strategies.csv"))?;
+        let pv: Vec<Vec<String>> = prep.points.iter().map(|p| p.values.clone()).collect();
+        self.strategies.write(&mut w, &prep.labels, &prep.names, &pv).map_err(err("strategies.csv"))?;
+        let st = w.into_inner().map_err(|e| OutputError::io(dir.file("strategies.csv"), e.into_error()))?;
+        dir.write_atomic("strategies.csv", &st)?;
+        Ok(vec![
+            ("summary.csv".into(), prep.plan.points as u64 * prep.plan.pairs.len() as u64),
+            ("strategies.csv".into(), prep.plan.points as u64 * prep.labels.len() as u64),
+        ])
+    }
+}
+
+/// Reads the rows of a `matches` file in order and hands each run and its metric values to `f`.
+/// The file's rows must be the runs of `runs`, in order.
+pub fn replay(
+    prep: &Prepared,
+    path: &PathBuf,
+    runs: std::ops::Range<u64>,
+    f: &mut dyn FnMut(&Run, &[f64]) -> Result<(), RunError>,
+) -> Result<(), RunError> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_path(path)
+        .map_err(|e| RunError::Mismatch(format!("cannot read {}: {e}", path.display())))?;
+    let header = rdr.headers().map_err(|e| RunError::Mismatch(format!("cannot read {}: {e}", path.display())))?.clone();
+    let expected = prep.matches_header();
+    if header.iter().ne(expected.iter().map(String::as_str)) {
+        return Err(RunError::Mismatch(format!("{}: its columns are not those of this run", path.display())));
+    }
+    let offset = prep.sweep_columns.len() + MATCH_ID_COLUMNS.len();
+    let mut values = Vec::with_capacity(MatchStats::COLUMNS.len());
+    let mut record = csv::StringRecord::new();
+    let mut i = runs.start;
+    while rdr
+        .read_record(&mut record)
+        .map_err(|e| RunError::Mismatch(format!("cannot read {}: {e}", path.display())))?
+    {
+        if i >= runs.end {
+            return Err(RunError::Mismatch(format!("{} has more rows than expected", path.display())));
+        }
+        values.clear();
+        for field in record.iter().skip(offset) {
+            values.push(parse_value(field).ok_or_else(|| {
+                RunError::Mismatch(format!("{}: row {} has a malformed number `{field}`", path.display(), i - runs.start + 2))
+            })?);
+        }
+        if values.len() != MatchStats::COLUMNS.len() {
+            return Err(RunError::Mismatch(format!("{}: row {} is incomplete", path.display(), i - runs.start + 2)));
+        }
+        f(&prep.plan.run(i), &values)?;
+        i += 1;
+    }
+    if i != runs.end {
+        return Err(RunError::Mismatch(format!(
+            "{} has {} rows, expected {}",
+            path.display(),
+            i - runs.start,
+            runs.end - runs.start
+        )));
+    }
+    Ok(())
+}
+
+fn parse_value(s: &str) -> Option<f64> {
+    match s {
+        "NA" => Some(f64::NAN),
+        "inf" => Some(f64::INFINITY),
+        "-inf" => Some(f64::NEG_INFINITY),
+        _ => s.parse().ok(),
+    }
+}

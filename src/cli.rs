@@ -1,0 +1,393 @@
+//! The command line: arguments (clap derive), then validation, then a call into the library.
+//!
+//! Exit codes: 0 success, 1 a run that failed or was interrupted, 2 bad input or usage.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::batch::{self, Destination, RunOptions, Shard};
+use crate::scenario::{self, Study};
+
+/// The scenario that `detente run` and `detente check` use when no file is given.
+pub const DEFAULT_SCENARIO: &str = include_str!("../scenarios/essay.toml");
+
+/// detente: simulate mutual security — iterated two-player games with incentives, trust and noise.
+#[derive(Debug, Parser)]
+#[command(name = "detente", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a scenario's tournament and write CSVs.
+    Run(RunArgs),
+    /// Validate a scenario and print its plan without running it.
+    Check(CheckArgs),
+    /// List the strategy catalogue.
+    Strategies(StrategiesArgs),
+    /// Join the part files of a sharded run into the files of a single run.
+    Merge(MergeArgs),
+}
+
+/// Arguments of `detente merge`.
+#[derive(Debug, clap::Args)]
+pub struct MergeArgs {
+    /// The directory the shards wrote into.
+    pub dir: PathBuf,
+    /// Replace merged results already in the directory.
+    #[arg(long)]
+    pub force: bool,
+    /// No closing summary line.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// Arguments of `detente run`.
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// The scenario file (TOML). Without it, the built-in essay scenario runs.
+    pub scenario: Option<PathBuf>,
+    /// Output directory, or `-` to stream matches.csv to standard output. Default: results/<scenario name>.
+    #[arg(short, long, value_name = "DIR")]
+    pub output: Option<String>,
+    /// Master seed, overriding the scenario's.
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Also write the per-round trace rounds.csv.
+    #[arg(long)]
+    pub trace: bool,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub threads: Option<u32>,
+    /// Run only shard K of N (K from 0), e.g. --shard 0/3.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<Shard>,
+    /// Finish an interrupted run in the same output directory.
+    #[arg(long)]
+    pub resume: bool,
+    /// Overwrite results already in the output directory.
+    #[arg(long)]
+    pub force: bool,
+    /// No progress bar and no closing summary line.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// Arguments of `detente check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// The scenario file (TOML). Without it, the built-in essay scenario is checked.
+    pub scenario: Option<PathBuf>,
+    /// Print the plan as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Output formats for listings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// A readable table.
+    Table,
+    /// CSV, for spreadsheets.
+    Csv,
+}
+
+/// Arguments of `detente strategies`.
+#[derive(Debug, clap::Args)]
+pub struct StrategiesArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+}
+
+fn parse_shard(s: &str) -> Result<Shard, String> {
+    let (k, n) = s.split_once('/').ok_or_else(|| format!("expected K/N such as 0/3, found `{s}`"))?;
+    let k: u64 = k.trim().parse().map_err(|_| format!("K in K/N must be a whole number, found `{k}`"))?;
+    let n: u64 = n.trim().parse().map_err(|_| format!("N in K/N must be a whole number, found `{n}`"))?;
+    if n == 0 {
+        return Err("N in K/N must be at least 1".into());
+    }
+    if k >= n {
+        return Err(format!("K in K/N counts from 0 and must be below N: {k}/{n} has no shard {k}; use 0..{}", n - 1));
+    }
+    Ok(Shard { index: k, count: n })
+}
+
+/// A failure with its exit code.
+#[derive(Debug)]
+pub struct Failure {
+    /// 1 for a failed run, 2 for bad input or usage.
+    pub code: i32,
+    /// The message (already formatted).
+    pub message: String,
+}
+
+impl Failure {
+    fn input(message: impl std::fmt::Display) -> Failure {
+        Failure { code: 2, message: message.to_string() }
+    }
+    fn run(message: impl std::fmt::Display) -> Failure {
+        Failure { code: 1, message: message.to_string() }
+    }
+}
+
+/// Runs a parsed command line and returns the exit code.
+pub fn main_with(cli: Cli) -> i32 {
+    let result = match cli.command {
+        Command::Run(a) => cmd_run(a),
+        Command::Check(a) => cmd_check(a),
+        Command::Strategies(a) => cmd_strategies(a),
+        Command::Merge(a) => cmd_merge(a),
+    };
+    match result {
+        Ok(()) => 0,
+        Err(f) => {
+            let msg = f.message.trim_end();
+            if msg.starts_with("error") {
+                eprintln!("{msg}");
+            } else {
+                eprintln!("error: {msg}");
+            }
+            f.code
+        }
+    }
+}
+
+fn load(path: Option<&PathBuf>) -> Result<Study, Failure> {
+    let study = match path {
+        Some(p) => scenario::load(p),
+        None => scenario::parse(DEFAULT_SCENARIO, "<built-in essay scenario>"),
+    }
+    .map_err(Failure::input)?;
+    for w in &study.warnings {
+        eprintln!("{w}");
+    }
+    Ok(study)
+}
+
+/// Bytes per row of rounds.csv, roughly, for the size warning.
+const TRACE_BYTES_PER_ROUND: f64 = 160.0;
+
+fn plan_figures(study: &Study) -> (u64, f64) {
+    let s = &study.scenario;
+    let pairs = crate::plan::pairings(s.roster.len(), s.self_play, s.matchups.as_deref()).len() as u64;
+    let matches = study.points.len() as u64 * pairs * s.repetitions as u64;
+    let rounds: f64 = study.points.iter().map(|p| p.scenario.horizon.expected_rounds()).sum::<f64>() * pairs as f64 * s.repetitions as f64;
+    (matches, rounds)
+}
+
+fn check_size(study: &Study) -> Result<(), Failure> {
+    let (matches, rounds) = plan_figures(study);
+    let limit = study.scenario.max_total_rounds;
+    if rounds > limit {
+        return Err(Failure::input(format!(
+            "{}: this study plans {matches} matches and about {} rounds, above the limit of {}; \
+             if you mean it, raise it in the scenario with\n\n    [limits]\n    max_total_rounds = {:.0e}\n",
+            study.origin,
+            human(rounds),
+            human(limit),
+            rounds.ceil()
+        )));
+    }
+    Ok(())
+}
+
+fn human(x: f64) -> String {
+    if x >= 1e6 { format!("{x:.3e}") } else { format!("{x:.0}") }
+}
+
+fn cmd_run(a: RunArgs) -> Result<(), Failure> {
+    let study = load(a.scenario.as_ref())?;
+    check_size(&study)?;
+    let seed = a.seed.unwrap_or(study.scenario.seed);
+    let destination = match a.output.as_deref() {
+        Some("-") => Destination::Stdout,
+        Some(d) => Destination::Dir(PathBuf::from(d)),
+        None => Destination::Dir(PathBuf::from("results").join(sanitize(&study.scenario.name))),
+    };
+    if destination == Destination::Stdout && (a.trace || a.shard.is_some() || a.resume) {
+        return Err(Failure::input("-o - streams matches.csv only; --trace, --shard and --resume need an output directory"));
+    }
+    if a.trace {
+        let (_, rounds) = plan_figures(&study);
+        let bytes = rounds * TRACE_BYTES_PER_ROUND;
+        if bytes > 2.0 * 1024.0 * 1024.0 * 1024.0 && !a.force {
+            return Err(Failure::input(format!(
+                "--trace would write about {} of rounds.csv ({} rounds); pass --force to write it anyway, or shorten the horizon or the roster",
+                bytes_text(bytes),
+                human(rounds)
+            )));
+        } else if bytes > 100.0 * 1024.0 * 1024.0 {
+            eprintln!("warning: --trace will write about {} of rounds.csv", bytes_text(bytes));
+        }
+    }
+    let cancel = Arc::new(AtomicBool::new(false));
+    {
+        let c = Arc::clone(&cancel);
+        // Ctrl-C and SIGTERM stop at the next chunk boundary; a second signal exits at once.
+        let _ = ctrlc::set_handler(move || {
+            if c.swap(true, Ordering::SeqCst) {
+                std::process::exit(130);
+            }
+        });
+    }
+    let show_bar = !a.quiet && std::io::stderr().is_terminal();
+    let opts = RunOptions {
+        destination,
+        trace: a.trace,
+        threads: a.threads.map(|t| t as usize),
+        shard: a.shard,
+        resume: a.resume,
+        force: a.force,
+        progress: show_bar,
+    };
+    let report = batch::execute(&study, seed, &opts, &cancel).map_err(|e| match &e {
+        batch::RunError::Output(crate::output::OutputError::Exists { .. })
+        | batch::RunError::Output(crate::output::OutputError::NotADirectory { .. }) => Failure::input(e),
+        _ => Failure::run(e),
+    })?;
+    if report.cancelled {
+        return Err(Failure::run(format!(
+            "interrupted after {} matches; finished work is kept in {} — rerun the same command with --resume to finish",
+            report.matches, report.output
+        )));
+    }
+    if !a.quiet && !report.pipe_closed {
+        let mut err = std::io::stderr();
+        let _ = writeln!(
+            err,
+            "detente: {} matches, {} rounds in {:.2} s ({} rounds/s) -> {}",
+            report.matches,
+            report.rounds,
+            report.elapsed.as_secs_f64(),
+            human(report.rounds_per_second()),
+            report.output
+        );
+    }
+    Ok(())
+}
+
+fn bytes_text(b: f64) -> String {
+    if b >= 1024.0 * 1024.0 * 1024.0 {
+        format!("{:.1} GiB", b / (1024.0 * 1024.0 * 1024.0))
+    } else {
+        format!("{:.0} MiB", b / (1024.0 * 1024.0))
+    }
+}
+
+/// Keeps a scenario name usable as a directory name.
+fn sanitize(name: &str) -> String {
+    let s: String = name.chars().map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
+    if s.is_empty() { "scenario".into() } else { s }
+}
+
+fn cmd_check(a: CheckArgs) -> Result<(), Failure> {
+    let study = load(a.scenario.as_ref())?;
+    let s = &study.scenario;
+    let pairs = crate::plan::pairings(s.roster.len(), s.self_play, s.matchups.as_deref());
+    let (matches, rounds) = plan_figures(&study);
+    let size = check_size(&study);
+    if a.json {
+        let v = serde_json::json!({
+            "scenario": s.name,
+            "points": study.points.len(),
+            "strategies": s.roster.iter().map(|e| &e.label).collect::<Vec<_>>(),
+            "pairings": pairs.len(),
+            "repetitions": s.repetitions,
+            "matches": matches,
+            "expected_rounds": rounds,
+            "within_limits": size.is_ok(),
+        });
+        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+    } else {
+        println!("scenario    {}", s.name);
+        if !s.description.is_empty() {
+            println!("            {}", s.description);
+        }
+        println!("seed        {}", s.seed);
+        println!("strategies  {}", s.roster.len());
+        for e in &s.roster {
+            println!("            {} ({})", e.label, e.info.name);
+        }
+        println!("pairings    {}{}", pairs.len(), if s.matchups.is_some() { " (explicit matchups)" } else if s.self_play { " (round robin with self-play)" } else { " (round robin)" });
+        println!("points      {}", study.points.len());
+        println!("reps        {}", s.repetitions);
+        println!("matches     {matches}");
+        println!("rounds      {} expected", human(rounds));
+        println!("outputs     matches.csv, summary.csv, strategies.csv, manifest.json (rounds.csv with --trace)");
+        println!("ok: the scenario is valid");
+    }
+    size
+}
+
+fn cmd_strategies(a: StrategiesArgs) -> Result<(), Failure> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let res = match a.format {
+        ListFormat::Csv => {
+            let mut w = csv::Writer::from_writer(&mut out);
+            let mut r = w.write_record(["name", "aliases", "family", "parameters", "description"]);
+            for i in crate::strategy::catalogue() {
+                if r.is_err() {
+                    break;
+                }
+                r = w.write_record([i.name, &i.aliases.join(" "), i.family, &params_text(i), i.description]);
+            }
+            r.and_then(|_| w.flush().map_err(Into::into)).map_err(|e| e.to_string())
+        }
+        ListFormat::Table => {
+            let mut r = Ok(());
+            for i in crate::strategy::catalogue() {
+                let line = format!(
+                    "{:<24} {:<10} {}\n{:<24} aliases: {}\n{:<24} params: {}\n",
+                    i.name,
+                    i.family,
+                    i.description,
+                    "",
+                    if i.aliases.is_empty() { "-".to_string() } else { i.aliases.join(", ") },
+                    "",
+                    if i.params.is_empty() { "-".to_string() } else { params_text(i) }
+                );
+                r = out.write_all(line.as_bytes());
+                if r.is_err() {
+                    break;
+                }
+            }
+            r.map_err(|e| e.to_string())
+        }
+    };
+    match res {
+        Err(e) if e.contains("Broken pipe") => Ok(()),
+        Err(e) => Err(Failure::run(e)),
+        Ok(()) => Ok(()),
+    }
+}
+
+fn params_text(i: &crate::strategy::StrategyInfo) -> String {
+    i.params.iter().map(|p| format!("{}={}", p.name, p.default_text())).collect::<Vec<_>>().join(" ")
+}
+
+fn cmd_merge(a: MergeArgs) -> Result<(), Failure> {
+    let r = crate::merge::merge(&a.dir, a.force).map_err(|e| match &e {
+        crate::merge::MergeError::Run(batch::RunError::Output(crate::output::OutputError::Exists { .. })) => Failure::input(e),
+        _ => Failure::run(e),
+    })?;
+    if !a.quiet {
+        eprintln!(
+            "detente: merged {} shards, {} matches{} -> {}",
+            r.shards,
+            r.matches,
+            if r.trace { " with trace" } else { "" },
+            a.dir.display()
+        );
+    }
+    Ok(())
+}

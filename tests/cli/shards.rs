@@ -1,0 +1,81 @@
+//! Shards, merge and resume.
+
+use crate::util::{Dir, SMALL};
+
+#[test]
+fn three_shards_merge_to_the_single_run_bytes() {
+    let d = Dir::new();
+    let sc = d.write("small.toml", SMALL);
+    d.cmd().args(["run", "-q", "--trace", "-o", "single"]).arg(&sc).assert().success();
+    for k in 0..3 {
+        d.cmd().args(["run", "-q", "--trace", "--shard", &format!("{k}/3"), "-o", "parts"]).arg(&sc).assert().success();
+    }
+    d.cmd().args(["merge", "-q", "parts"]).assert().success();
+    for f in ["matches.csv", "summary.csv", "strategies.csv", "rounds.csv", "manifest.json"] {
+        assert_eq!(d.bytes(&format!("single/{f}")), d.bytes(&format!("parts/{f}")), "{f} differs");
+    }
+}
+
+#[test]
+fn merge_refuses_missing_shards() {
+    let d = Dir::new();
+    let sc = d.write("small.toml", SMALL);
+    d.cmd().args(["run", "-q", "--shard", "0/3", "-o", "parts"]).arg(&sc).assert().success();
+    d.cmd().args(["run", "-q", "--shard", "2/3", "-o", "parts"]).arg(&sc).assert().success();
+    let out = d.cmd().args(["merge", "parts"]).assert().code(1);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains("1/3"), "{err}");
+    assert!(!d.join("parts/matches.csv").exists());
+}
+
+#[test]
+fn merge_refuses_parts_of_different_runs() {
+    let d = Dir::new();
+    let sc = d.write("small.toml", SMALL);
+    d.cmd().args(["run", "-q", "--shard", "0/2", "-o", "parts"]).arg(&sc).assert().success();
+    d.cmd().args(["run", "-q", "--seed", "99", "--shard", "1/2", "-o", "parts"]).arg(&sc).assert().success();
+    let out = d.cmd().args(["merge", "parts"]).assert().code(1);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains("seed"), "{err}");
+}
+
+#[test]
+fn bad_shard_arguments_are_usage_errors() {
+    let d = Dir::new();
+    let sc = d.write("small.toml", SMALL);
+    for bad in ["3/3", "1/0", "x/2", "2"] {
+        d.cmd().args(["run", "-q", "--shard", bad, "-o", "p"]).arg(&sc).assert().code(2);
+    }
+}
+
+#[test]
+fn resume_finishes_an_interrupted_run_identically() {
+    let d = Dir::new();
+    let sc = d.write("small.toml", SMALL);
+    d.cmd().args(["run", "-q", "--threads", "1", "-o", "full"]).arg(&sc).assert().success();
+    // Simulate an interruption: a finished run with its final files removed and the checkpoint
+    // pointing half-way through the partial matches file.
+    d.cmd().args(["run", "-q", "--threads", "1", "-o", "cut"]).arg(&sc).assert().success();
+    let text = d.read("cut/matches.csv");
+    let lines: Vec<&str> = text.lines().collect();
+    let keep = 1 + 90;
+    let kept: String = lines[..keep].iter().map(|l| format!("{l}\n")).collect();
+    let manifest = d.read("cut/manifest.json");
+    let hash = manifest.split("\"scenario_hash\": \"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    for f in ["matches.csv", "summary.csv", "strategies.csv", "manifest.json"] {
+        std::fs::remove_file(d.join(&format!("cut/{f}"))).unwrap();
+    }
+    d.write("cut/matches.csv.partial", format!("{kept}garbage,half,a,row"));
+    d.write(
+        "cut/checkpoint.json",
+        format!(
+            "{{\"scenario_hash\":\"{hash}\",\"seed\":11,\"shard\":null,\"runs_done\":90,\"matches_bytes\":{},\"rounds_bytes\":0}}",
+            kept.len()
+        ),
+    );
+    d.cmd().args(["run", "-q", "--resume", "-o", "cut"]).arg(&sc).assert().success();
+    for f in ["matches.csv", "summary.csv", "strategies.csv", "manifest.json"] {
+        assert_eq!(d.bytes(&format!("full/{f}")), d.bytes(&format!("cut/{f}")), "{f} differs");
+    }
+    assert!(!d.join("cut/checkpoint.json").exists());
+}
