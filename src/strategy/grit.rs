@@ -291,3 +291,230 @@ impl Strategy for Grit {
         self.shown.as_str()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{MatchConfig, MatchSeeds, Recorder, RoundRecord, play};
+    use crate::game::{Game, Payoffs};
+    use crate::incentive::{Channel, IncentiveConfig};
+    use crate::strategy::classic::Constant;
+    use crate::strategy::{BuildCtx, lookup};
+    use crate::trust::TrustConfig;
+    use Action::{C, D};
+
+    const PD: Payoffs = Payoffs::STANDARD_PD;
+
+    /// §6.5: c_R = m_R = 1, c_S = 0.5, m_S = 1 (caps large enough for every move here).
+    fn channels() -> IncentiveConfig {
+        IncentiveConfig {
+            reward: Channel { cost: 1.0, effect: 1.0, max: 2.0 },
+            sanction: Channel { cost: 0.5, effect: 1.0, max: 2.0 },
+            budget: None,
+        }
+    }
+
+    fn config(rounds: u32) -> MatchConfig {
+        let mut cfg = MatchConfig::simple(Game::symmetric(PD), rounds);
+        cfg.incentives = [channels(); 2];
+        cfg.verification = true;
+        cfg
+    }
+
+    fn ctx() -> BuildCtx {
+        BuildCtx {
+            own: PD,
+            other: PD,
+            incentives: channels(),
+            other_incentives: channels(),
+            trust: TrustConfig::defaults(PD.greed()),
+            continuation: None,
+        }
+    }
+
+    /// Builds a strategy through the registry, validating every override.
+    fn build(name: &str, overrides: &[(&str, f64)]) -> Box<dyn Strategy> {
+        let info = lookup(name).expect("known strategy");
+        for (k, v) in overrides {
+            let i = info.param_index(k).expect("known parameter");
+            info.params[i].check(*v).expect("valid value");
+        }
+        let ov: Vec<(String, f64)> = overrides.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+        let p = info.resolve(&ov, &ctx());
+        if let Some(check) = info.check {
+            check(&p, &ctx()).expect("consistent parameters");
+        }
+        (info.build)(&p, &ctx())
+    }
+
+    fn run(a: &mut dyn Strategy, b: &mut dyn Strategy, rounds: u32) -> Vec<RoundRecord> {
+        let mut rec = Recorder::default();
+        play(&config(rounds), &MatchSeeds::default(), a, b, &mut rec);
+        rec.rounds
+    }
+
+    /// A scripted opponent: the listed actions, then the last one forever.
+    struct Script(&'static [Action]);
+
+    impl Strategy for Script {
+        fn intend(&mut self, ctx: &RoundCtx) -> Intent {
+            let i = (ctx.round as usize - 1).min(self.0.len() - 1);
+            Intent::plain(self.0[i])
+        }
+        fn observe(&mut self, _obs: &Observation) {}
+    }
+
+    fn phases(rounds: &[RoundRecord]) -> Vec<&'static str> {
+        rounds.iter().map(|r| r.phase[0]).collect()
+    }
+
+    #[test]
+    fn registry_defaults_match_model() {
+        let info = lookup("GRIT").unwrap();
+        assert_eq!(info.name, "grit");
+        let p = info.resolve(&[], &ctx());
+        assert_eq!(p, vec![5.0, 0.5, 1.5, 2.0, 5.0, 1.0]);
+        assert_eq!(GritParams::from_slice(&p), GritParams::default());
+        assert!((info.check.unwrap())(&[5.0, 2.5, 1.5, 2.0, 5.0, 1.0], &ctx()).is_err());
+    }
+
+    /// MODEL.md §6.5: GRIT vs AllD, N = 16. INIT 1–5 (−0.5 / 5.5), COOL 6–10 (DD), INIT 11–15,
+    /// COOL from 16; totals 1.0 / 61.0.
+    #[test]
+    fn grit_vs_alld_trace_and_totals() {
+        let mut g = Grit::new(GritParams::default());
+        let mut alld = Constant(D);
+        let r = run(&mut g, &mut alld, 16);
+        let mut want_phases = vec!["INIT"; 5];
+        want_phases.extend(["COOL"; 5]);
+        want_phases.extend(["INIT"; 5]);
+        want_phases.push("COOL");
+        assert_eq!(phases(&r), want_phases);
+        for rec in &r {
+            let init = rec.phase[0] == "INIT";
+            if init {
+                assert_eq!(rec.executed, [C, D], "round {}", rec.round);
+                assert_eq!(rec.payoff, [-0.5, 5.5], "round {}", rec.round);
+                assert_eq!(rec.sent[0], Incentive::reward(0.5), "round {}", rec.round);
+            } else {
+                assert_eq!(rec.executed, [D, D], "round {}", rec.round);
+                assert_eq!(rec.payoff, [1.0, 1.0], "round {}", rec.round);
+                assert_eq!(rec.sent[0], Incentive::NONE, "round {}", rec.round);
+            }
+            assert_eq!(rec.verified[0], init, "round {}", rec.round);
+        }
+        let total = |i: usize| r.iter().map(|x| x.payoff[i]).sum::<f64>();
+        assert_eq!(total(0), 1.0);
+        assert_eq!(total(1), 61.0);
+    }
+
+    /// MODEL.md §6.5, the mistrust trap. The threshold player (θ=0.5, τ0=0.2, U2 λ⁺=0.15,
+    /// λ⁻=0.5, κ_R=0.1, r_ref=2) asserts in rounds 1–3 while GRIT's verified C and 0.5-unit
+    /// concessions raise its trust: 0.337, 0.45053875, 0.54463399; it restrains from round 4 and
+    /// CC holds through round 50. GRIT moves to RECIP after its 5 INIT steps.
+    #[test]
+    fn grit_escapes_the_mistrust_trap() {
+        let threshold = [
+            ("theta", 0.5),
+            ("tau0", 0.2),
+            ("lambda_up", 0.15),
+            ("lambda_down", 0.5),
+            ("kappa_r", 0.1),
+            ("r_ref", 2.0),
+        ];
+        let mut g = Grit::new(GritParams::default());
+        let mut t = build("trust-threshold", &threshold);
+        let r = run(&mut g, t.as_mut(), 50);
+        // Hand-worked trust: U2 step, then + κ_R·(1−τ)·min(1, 0.5/2) for the reward.
+        let mut tau: f64 = 0.2;
+        for rec in &r[..3] {
+            tau += 0.15 * (1.0 - tau);
+            tau += 0.1 * (1.0 - tau) * 0.25;
+            assert!((rec.internal_trust[1].unwrap() - tau).abs() < 1e-12, "round {}", rec.round);
+            assert_eq!(rec.executed, [C, D], "round {}", rec.round);
+        }
+        assert!((r[0].internal_trust[1].unwrap() - 0.337).abs() < 1e-12);
+        assert!((r[1].internal_trust[1].unwrap() - 0.45053875).abs() < 1e-12);
+        assert!((r[2].internal_trust[1].unwrap() - 0.5446339890625).abs() < 1e-12);
+        assert!(r[1].internal_trust[1].unwrap() < 0.5 && r[2].internal_trust[1].unwrap() >= 0.5);
+        for rec in &r[3..] {
+            assert_eq!(rec.executed, [C, C], "round {}", rec.round);
+            assert!(rec.internal_trust[1].unwrap() >= 0.5);
+        }
+        let mut want_phases = vec!["INIT"; 5];
+        want_phases.extend(["RECIP"; 45]);
+        assert_eq!(phases(&r), want_phases);
+        let sent: Vec<f64> = r[..6].iter().map(|x| x.sent[0].reward).collect();
+        assert_eq!(sent, [0.5, 0.5, 0.5, 0.5, 0.75, 0.0]);
+        let total = |i: usize| r.iter().map(|x| x.payoff[i]).sum::<f64>();
+        assert!((total(0) - 138.25).abs() < 1e-9, "GRIT total {}", total(0));
+        assert!((total(1) - 158.75).abs() < 1e-9, "threshold total {}", total(1));
+
+        // TFT against the same player: CD in round 1, then DD for the whole match; trust
+        // falls 0.32, 0.16, 0.08, … and never reaches θ.
+        let mut tft = build("tit-for-tat", &[]);
+        let mut t = build("trust-threshold", &threshold);
+        let r = run(tft.as_mut(), t.as_mut(), 50);
+        assert_eq!(r[0].executed, [C, D]);
+        assert!((r[0].internal_trust[1].unwrap() - 0.32).abs() < 1e-12);
+        assert!((r[1].internal_trust[1].unwrap() - 0.16).abs() < 1e-12);
+        for rec in &r[1..] {
+            assert_eq!(rec.executed, [D, D], "round {}", rec.round);
+            assert!(rec.internal_trust[1].unwrap() < 0.5);
+        }
+        assert_eq!(r.iter().map(|x| x.payoff[0]).sum::<f64>(), 49.0);
+        assert_eq!(r.iter().map(|x| x.payoff[1]).sum::<f64>(), 54.0);
+    }
+
+    /// Two GRIT players step their concessions up together (0.5, 0.75, 1.125, 1.6875, 2.0 capped),
+    /// then in RECIP answer the other's reward r with min(g·r, x_max) = 2.
+    #[test]
+    fn grit_vs_grit_graduates_and_reciprocates_concessions() {
+        let mut a = Grit::new(GritParams::default());
+        let mut b = Grit::new(GritParams::default());
+        let r = run(&mut a, &mut b, 8);
+        let sent: Vec<f64> = r.iter().map(|x| x.sent[0].reward).collect();
+        assert_eq!(sent, [0.5, 0.75, 1.125, 1.6875, 2.0, 2.0, 2.0, 2.0]);
+        assert!(r.iter().all(|x| x.executed == [C, C]));
+        assert_eq!(phases(&r)[4..6], ["INIT", "RECIP"]);
+    }
+
+    /// RECIP reviews the last K=5 perceived moves after each round: 2/5 C is not below 0.4, 1/5 is.
+    /// Opponent D D D C C then D forever: RECIP 6–9, COOL 10–14, INIT again 15–19 with x = x0.
+    #[test]
+    fn recip_falls_back_to_cool_below_forty_percent() {
+        let mut g = Grit::new(GritParams::default());
+        let mut s = Script(&[D, D, D, C, C, D]);
+        let r = run(&mut g, &mut s, 20);
+        let mut want = vec!["INIT"; 5];
+        want.extend(["RECIP"; 4]);
+        want.extend(["COOL"; 5]);
+        want.extend(["INIT"; 5]);
+        want.push("COOL");
+        assert_eq!(phases(&r), want);
+        // RECIP is TFT: C after the perceived C of round 5, then D.
+        let own: Vec<Action> = r[5..9].iter().map(|x| x.executed[0]).collect();
+        assert_eq!(own, [C, D, D, D]);
+        assert_eq!(r[14].sent[0], Incentive::reward(0.5));
+    }
+
+    /// Sanctions are matched 1:1 the round after, in every phase, never escalated.
+    #[test]
+    fn sanctions_are_matched_one_for_one() {
+        let mut g = Grit::new(GritParams::default());
+        let mut coercer = build("coercer", &[]);
+        let r = run(&mut g, coercer.as_mut(), 4);
+        let theirs: Vec<f64> = r.iter().map(|x| x.sent[1].sanction).collect();
+        let mine: Vec<f64> = r.iter().map(|x| x.sent[0].sanction).collect();
+        assert_eq!(theirs, [1.0, 0.0, 0.0, 0.0]);
+        assert_eq!(mine, [0.0, 1.0, 0.0, 0.0]);
+    }
+
+    #[test]
+    fn unverified_variant_and_zero_cool() {
+        let mut g = build("grit", &[("verified", 0.0), ("l", 0.0), ("k", 2.0)]);
+        let mut alld = Constant(D);
+        let r = run(g.as_mut(), &mut alld, 6);
+        assert!(r.iter().all(|x| !x.verified[0] && x.phase[0] == "INIT" && x.executed[0] == C));
+    }
+}
