@@ -116,7 +116,11 @@ pub const INFOS: &[StrategyInfo] = &[
         params: &[S0, GAMMA, S_MAX],
         build: |p, _| Box::new(EscalatingSanctions::new(p[0], p[1], p[2])),
         check: Some(|p, _| {
-            if p[0] <= p[2] { Ok(()) } else { Err("s0 ≤ s_max (the first sanction cannot exceed the largest)".into()) }
+            if p[0] <= p[2] {
+                Ok(())
+            } else {
+                Err("s0 ≤ s_max (the first sanction cannot exceed the largest)".into())
+            }
         }),
         automaton: None,
     },
@@ -473,7 +477,8 @@ mod tests {
     fn escalating_sanction_sizes() {
         let mut s = build("escalating-sanctions", &[]);
         let seq = [D, D, D, D, D, D, C, D, D];
-        let got: Vec<f64> = seq.iter().enumerate().map(|(i, &p)| step(s.as_mut(), i as u32 + 1, C, p, 0.0).1.sanction).collect();
+        let got: Vec<f64> =
+            seq.iter().enumerate().map(|(i, &p)| step(s.as_mut(), i as u32 + 1, C, p, 0.0).1.sanction).collect();
         assert_eq!(got, [0.5, 1.0, 2.0, 4.0, 4.0, 4.0, 0.0, 0.5, 1.0]);
         let info = lookup("EscalatingSanctions").unwrap();
         assert!((info.check.unwrap())(&[5.0, 2.0, 4.0], &ctx()).is_err());
@@ -506,8 +511,12 @@ mod tests {
         // A D resets the streak: C C D C C C → D D C D D C in its own moves.
         let mut co = Coercer::new(1.0, 2);
         let seq = [C, C, D, C, C, C];
-        let got: Vec<(Action, f64)> =
-            seq.iter().enumerate().map(|(i, &p)| step(&mut co, i as u32 + 1, D, p, 0.0)).map(|(a, x)| (a, x.sanction)).collect();
+        let got: Vec<(Action, f64)> = seq
+            .iter()
+            .enumerate()
+            .map(|(i, &p)| step(&mut co, i as u32 + 1, D, p, 0.0))
+            .map(|(a, x)| (a, x.sanction))
+            .collect();
         assert_eq!(got, [(D, 1.0), (D, 0.0), (C, 1.0), (D, 1.0), (D, 0.0), (C, 0.0)]);
     }
 
@@ -704,7 +713,8 @@ mod tests {
     #[test]
     fn carrot_carrot_accounting_under_noise() {
         for (m_r, long_run) in [(1.0, 2.25), (1.5, 2.50)] {
-            let exact = exact_tft_mean(N, EPS, |a, b| m_r * f64::from(u8::from(a.is_c())) - f64::from(u8::from(b.is_c())));
+            let exact =
+                exact_tft_mean(N, EPS, |a, b| m_r * f64::from(u8::from(a.is_c())) - f64::from(u8::from(b.is_c())));
             let got = simulate(&noisy(m_r), REPS, || build("carrot", &[]));
             assert_matches("carrot", got, exact, long_run);
         }

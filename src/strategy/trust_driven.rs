@@ -442,7 +442,8 @@ impl EUResponder {
     pub fn new(own: Payoffs, trust: TrustConfig, beliefs: Announced, other: &IncentiveConfig) -> EUResponder {
         let clip = |x: f64, cap: f64| if x.is_finite() { x.max(0.0).min(cap.max(0.0)) } else { 0.0 };
         let promise_value = other.reward.effect * clip(beliefs.promise, other.reward.max);
-        let threat_value = beliefs.kappa_s.clamp(0.0, 1.0) * other.sanction.effect * clip(beliefs.threat, other.sanction.max);
+        let threat_value =
+            beliefs.kappa_s.clamp(0.0, 1.0) * other.sanction.effect * clip(beliefs.threat, other.sanction.max);
         EUResponder {
             own,
             promise_value: if promise_value.is_finite() { promise_value } else { 0.0 },
@@ -670,7 +671,11 @@ impl Strategy for Reassurer {
     }
     #[inline]
     fn incentive(&mut self, ctx: &RoundCtx, own: Action, other_perceived: Action) -> Incentive {
-        if ctx.round <= self.m { Incentive::reward(self.x_sig) } else { self.inner.incentive(ctx, own, other_perceived) }
+        if ctx.round <= self.m {
+            Incentive::reward(self.x_sig)
+        } else {
+            self.inner.incentive(ctx, own, other_perceived)
+        }
     }
     #[inline]
     fn observe(&mut self, obs: &Observation) {
@@ -681,5 +686,272 @@ impl Strategy for Reassurer {
     }
     fn belief(&self) -> Option<f64> {
         self.inner.belief()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{MatchConfig, MatchSeeds, Noise, Recorder, RoundRecord, play};
+    use crate::game::Game;
+    use crate::incentive::Channel;
+    use crate::strategy::classic::Constant;
+    use crate::strategy::lookup;
+    use Action::{C, D};
+
+    const PD: Payoffs = Payoffs::STANDARD_PD;
+    const SH: Payoffs = Payoffs::new(4.0, 0.0, 3.0, 2.0);
+
+    fn channels() -> IncentiveConfig {
+        IncentiveConfig {
+            reward: Channel { cost: 1.0, effect: 1.0, max: 2.0 },
+            sanction: Channel { cost: 0.5, effect: 1.0, max: 3.0 },
+            budget: None,
+        }
+    }
+
+    fn ctx_for(own: Payoffs) -> BuildCtx {
+        BuildCtx {
+            own,
+            other: own,
+            incentives: channels(),
+            other_incentives: channels(),
+            trust: TrustConfig::defaults(own.greed()),
+            continuation: None,
+        }
+    }
+
+    fn build_in(name: &str, overrides: &[(&str, f64)], ctx: &BuildCtx) -> Box<dyn Strategy> {
+        let info = lookup(name).expect("known strategy");
+        let ov: Vec<(String, f64)> = overrides.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+        for (k, v) in &ov {
+            info.params[info.param_index(k).expect("known parameter")].check(*v).expect("valid value");
+        }
+        (info.build)(&info.resolve(&ov, ctx), ctx)
+    }
+
+    fn build(name: &str, overrides: &[(&str, f64)]) -> Box<dyn Strategy> {
+        build_in(name, overrides, &ctx_for(PD))
+    }
+
+    fn intent(s: &mut dyn Strategy, round: u32) -> Action {
+        s.intend(&RoundCtx { round, u: 0.5, horizon: None }).action
+    }
+
+    fn observe(s: &mut dyn Strategy, round: u32, own: Action, perceived: Action) {
+        s.observe(&Observation {
+            round,
+            own_intended: own,
+            own,
+            other_perceived: perceived,
+            reward_sent: 0.0,
+            sanction_sent: 0.0,
+            reward_received: 0.0,
+            sanction_received: 0.0,
+            base_payoff: PD.payoff(own, perceived),
+        });
+    }
+
+    fn run(cfg: &MatchConfig, a: &mut dyn Strategy, b: &mut dyn Strategy) -> Vec<RoundRecord> {
+        let mut rec = Recorder::default();
+        play(cfg, &MatchSeeds { strategy: [11, 12], perception: [21, 22], ..MatchSeeds::default() }, a, b, &mut rec);
+        rec.rounds
+    }
+
+    fn promise(r: f64) -> Announced {
+        Announced { promise: r, threat: 0.0, kappa_s: 1.0 }
+    }
+
+    #[test]
+    fn registry_names_and_derived_defaults() {
+        for (name, alias) in [
+            ("trust-threshold", "TrustThreshold"),
+            ("trust-proportional", "TrustProportional"),
+            ("eu-responder", "EUResponder"),
+            ("bayesian-reciprocator", "BayesianReciprocator"),
+            ("reassurer", "Reassurer"),
+        ] {
+            assert_eq!(lookup(alias).unwrap().name, name);
+            assert_eq!(lookup(name).unwrap().family, "trust");
+        }
+        let mut ctx = ctx_for(PD);
+        ctx.trust.initial = 0.3;
+        let info = lookup("trust-threshold").unwrap();
+        assert_eq!(info.resolve(&[], &ctx), vec![0.5, 0.3, 0.1, 0.3, 0.1, 2.0]);
+        ctx.trust.rule = TrustRule::Asymmetric { lambda_up: 0.2, lambda_down: 0.6 };
+        assert_eq!(info.resolve(&[], &ctx), vec![0.5, 0.3, 0.2, 0.6, 0.1, 2.0]);
+        let info = lookup("bayesian-reciprocator").unwrap();
+        assert_eq!(info.resolve(&[], &ctx), vec![0.3, 0.95, 0.30, 0.50, 0.20, 1.0, 0.0, 0.9]);
+        ctx.continuation = Some(0.95);
+        assert_eq!(info.resolve(&[], &ctx)[7], 0.95);
+        let info = lookup("reassurer").unwrap();
+        assert_eq!(info.resolve(&[], &ctx)[..3], [3.0, 1.0, 0.3]);
+    }
+
+    /// The U2 rates keep a U2 scenario rule, keep any other rule at their defaults, and switch it
+    /// to U2 when set to anything else.
+    #[test]
+    fn trust_rule_overrides() {
+        let mut ctx = ctx_for(PD);
+        ctx.trust.rule = TrustRule::DEFAULT_EWMA;
+        let cfg = trust_config(&ctx, &[0.4, 0.1, 0.3, 0.1, 2.0]);
+        assert_eq!(cfg.rule, TrustRule::DEFAULT_EWMA);
+        assert_eq!(cfg.initial, 0.4);
+        let cfg = trust_config(&ctx, &[0.4, 0.2, 0.3, 0.05, 1.0]);
+        assert_eq!(cfg.rule, TrustRule::Asymmetric { lambda_up: 0.2, lambda_down: 0.3 });
+        assert_eq!((cfg.kappa_reward, cfg.reward_ref), (0.05, 1.0));
+        ctx.trust.rule = TrustRule::Asymmetric { lambda_up: 0.2, lambda_down: 0.6 };
+        let cfg = trust_config(&ctx, &[0.4, 0.15, 0.5, 0.1, 2.0]);
+        assert_eq!(cfg.rule, TrustRule::Asymmetric { lambda_up: 0.15, lambda_down: 0.5 });
+    }
+
+    /// τ0 = 0.45 < θ: D; a perceived C lifts τ to 0.505: C; a perceived D drops it to 0.3535: D.
+    #[test]
+    fn trust_threshold_switches_at_theta() {
+        let mut s = build("trust-threshold", &[("tau0", 0.45)]);
+        assert_eq!(intent(s.as_mut(), 1), D);
+        observe(s.as_mut(), 1, D, C);
+        assert!((s.trust().unwrap() - 0.505).abs() < 1e-12);
+        assert_eq!(intent(s.as_mut(), 2), C);
+        observe(s.as_mut(), 2, C, D);
+        assert!((s.trust().unwrap() - 0.3535).abs() < 1e-12);
+        assert_eq!(intent(s.as_mut(), 3), D);
+        // At τ = θ exactly it restrains.
+        let mut s = build("trust-threshold", &[("tau0", 0.5), ("theta", 0.5)]);
+        assert_eq!(intent(s.as_mut(), 1), C);
+        assert_eq!(s.belief(), None);
+    }
+
+    /// With a frozen trust (U1 with λ = 0 from the scenario) the hedger restrains at rate τ0 = 0.3.
+    #[test]
+    fn trust_proportional_restrains_at_rate_tau() {
+        let mut ctx = ctx_for(PD);
+        ctx.trust.rule = TrustRule::Ewma { lambda: 0.0 };
+        let mut s = build_in("trust-proportional", &[("tau0", 0.3)], &ctx);
+        assert!(s.is_stochastic());
+        let n = 20_000u32;
+        let r = run(&MatchConfig::simple(Game::symmetric(PD), n), s.as_mut(), &mut Constant(C));
+        let rate = r.iter().filter(|x| x.intended[0] == C).count() as f64 / n as f64;
+        let se = (0.3 * 0.7 / n as f64).sqrt();
+        eprintln!("trust-proportional: C rate {rate} (τ = 0.3, se {se})");
+        assert!((rate - 0.3).abs() <= 4.0 * se, "rate {rate} se {se}");
+        assert!(r.iter().all(|x| x.internal_trust[0] == Some(0.3)));
+    }
+
+    #[test]
+    fn eu_responder_on_pd_and_stag_hunt() {
+        // Pure PD, no beliefs: always D, even at full trust against AllC.
+        let mut s = build("eu-responder", &[("tau0", 1.0)]);
+        let r = run(&MatchConfig::simple(Game::symmetric(PD), 5), s.as_mut(), &mut Constant(C));
+        assert!(r.iter().all(|x| x.executed[0] == D));
+        // A credible threat of 2 (m_S = 1): Δ = 1 − p ≥ 0, so C at any trust.
+        let mut s = build("eu-responder", &[("threat", 2.0), ("tau0", 0.9)]);
+        assert_eq!(intent(s.as_mut(), 1), C);
+        // A threat of 1: Δ = −p, a tie at τ = 0 (C), else D; half credible: Δ = −0.5 − 0.5p.
+        assert_eq!(intent(build("eu-responder", &[("threat", 1.0), ("tau0", 0.0)]).as_mut(), 1), C);
+        assert_eq!(intent(build("eu-responder", &[("threat", 1.0), ("tau0", 0.1)]).as_mut(), 1), D);
+        assert_eq!(intent(build("eu-responder", &[("threat", 1.0), ("kappa_s", 0.5), ("tau0", 0.0)]).as_mut(), 1), D);
+
+        // Stag Hunt (4,0,3,2): p* = 2/3 without a promise.
+        let sh = ctx_for(SH);
+        assert_eq!(intent(build_in("eu-responder", &[("tau0", 0.6)], &sh).as_mut(), 1), D);
+        assert_eq!(intent(build_in("eu-responder", &[("tau0", 0.7)], &sh).as_mut(), 1), C);
+        // A promised reward 1 on C (m_R = 1) with κ_r = τ: at τ = 1/2 the margin is
+        // 0.5·1 + 0.5·(−2) + 0.5·1 = 0, a tie → C (MODEL §6.2: p* = 1/2 at κ = 0.5).
+        let eu = EUResponder::new(SH, TrustConfig { initial: 0.5, ..sh.trust }, promise(1.0), &channels());
+        assert_eq!(eu.margin(), 0.0);
+        assert_eq!(intent(build_in("eu-responder", &[("promise", 1.0), ("tau0", 0.5)], &sh).as_mut(), 1), C);
+        assert_eq!(intent(build_in("eu-responder", &[("promise", 1.0), ("tau0", 0.49)], &sh).as_mut(), 1), D);
+        // The other's closed reward channel makes the promise worthless.
+        let mut closed = sh;
+        closed.other_incentives.reward = Channel::CLOSED;
+        assert_eq!(intent(build_in("eu-responder", &[("promise", 1.0), ("tau0", 0.5)], &closed).as_mut(), 1), D);
+        // Promises are valued with the other side's m_R: 1.5 → margin 0.5 − 1 + 0.75 = 0.25.
+        let mut other = channels();
+        other.reward.effect = 1.5;
+        let eu = EUResponder::new(SH, TrustConfig { initial: 0.5, ..sh.trust }, promise(1.0), &other);
+        assert!((eu.margin() - 0.25).abs() < 1e-12);
+    }
+
+    /// MODEL.md §6.2: μ*(δ) for (3,0,5,1).
+    #[test]
+    fn mu_star_values() {
+        let cases =
+            [(0.5, 1.0), (0.6, 0.5), (2.0 / 3.0, 1.0 / 3.0), (0.8, 1.0 / 7.0), (0.9, 1.0 / 17.0), (0.95, 1.0 / 37.0)];
+        for (delta, want) in cases {
+            let got = mu_star(&PD, delta).unwrap();
+            assert!((got - want).abs() < 1e-12, "δ={delta}: {got} vs {want}");
+        }
+        // Bracket 1 − 2 + 0.2·2/0.8 = −0.5: never.
+        assert_eq!(mu_star(&PD, 0.2), None);
+        assert_eq!(mu_star(&PD, 1.0), Some(0.0));
+        assert_eq!(stag_hunt_threshold(&PD), None);
+        assert!((stag_hunt_threshold(&SH).unwrap() - 2.0 / 3.0).abs() < 1e-15);
+    }
+
+    #[test]
+    fn bayesian_reciprocator_thresholds_and_updates() {
+        // δ = 0.6: μ* = 1/2; μ0 = 1/2 restrains (tie), 0.45 does not.
+        let at = |mu0: f64, delta: f64| {
+            let mut s = build("bayesian-reciprocator", &[("mu0", mu0), ("delta_belief", delta)]);
+            intent(s.as_mut(), 1)
+        };
+        assert_eq!(at(0.5, 0.6), C);
+        assert_eq!(at(0.45, 0.6), D);
+        assert_eq!(at(0.1, 0.9), C);
+        assert_eq!(at(0.05, 0.9), D);
+        assert_eq!(at(0.99, 0.2), D);
+
+        // Against AllD at δ = 0.9 (μ* = 1/17): μ = 1/11 after one D (still C), 1/101 after two (D).
+        let mut s = build("bayesian-reciprocator", &[("mu0", 0.5)]);
+        let r = run(&MatchConfig::simple(Game::symmetric(PD), 4), s.as_mut(), &mut Constant(D));
+        let own: Vec<Action> = r.iter().map(|x| x.executed[0]).collect();
+        assert_eq!(own, [C, C, D, D]);
+        assert!((r[0].belief[0].unwrap() - 1.0 / 11.0).abs() < 1e-12);
+        assert!((r[1].belief[0].unwrap() - 1.0 / 101.0).abs() < 1e-12);
+        // τ = μ·α_D + (1−μ)·β_D after its own D in round 3.
+        let mu = r[2].belief[0].unwrap();
+        assert!((r[2].internal_trust[0].unwrap() - (0.3 * mu + 0.2 * (1.0 - mu))).abs() < 1e-12);
+
+        // Own Stag Hunt (4,0,3,2): p̂ = μ·0.95 + (1−μ)·0.5 against p* = 2/3.
+        let sh = ctx_for(SH);
+        assert_eq!(intent(build_in("bayesian-reciprocator", &[("mu0", 0.5)], &sh).as_mut(), 1), C); // 0.725
+        assert_eq!(intent(build_in("bayesian-reciprocator", &[("mu0", 0.3)], &sh).as_mut(), 1), D); // 0.635
+        let b = BayesianReciprocator::new(SH, sh.trust, BayesParams::defaults(0.3, 0.9));
+        let (t, is_sh) = b.threshold().unwrap();
+        assert!(is_sh && (t - 2.0 / 3.0).abs() < 1e-15);
+    }
+
+    /// The reassurer's first M = 3 moves are verified C with a reward of x_sig = 1; verification
+    /// shields them from the receiver's perception noise (here e = 1: every unshielded move is
+    /// misperceived). Then it acts as a Bayesian reciprocator (μ0 = 0: D). The receiving Bayesian
+    /// reciprocator's belief after round 1 is Bayes (0.5·0.95 / 0.725) times LR(1) = e^{1/2} in odds.
+    #[test]
+    fn reassurer_sends_verified_signals() {
+        let mut cfg = MatchConfig::simple(Game::symmetric(PD), 6);
+        cfg.incentives = [channels(); 2];
+        cfg.verification = true;
+        cfg.noise[1] = Noise { execution: 0.0, perception: 1.0, hostile_bias: 0.0 };
+        let mut a = build("reassurer", &[("mu0", 0.0)]);
+        let mut b = build("bayesian-reciprocator", &[("mu0", 0.5)]);
+        let r = run(&cfg, a.as_mut(), b.as_mut());
+        for rec in &r[..3] {
+            assert_eq!((rec.executed[0], rec.verified[0], rec.sent[0]), (C, true, Incentive::reward(1.0)));
+            assert!(!rec.perc_error[1], "round {}", rec.round);
+            assert_eq!(rec.perceived[1], C);
+        }
+        for rec in &r[3..] {
+            assert_eq!((rec.executed[0], rec.verified[0], rec.sent[0]), (D, false, Incentive::NONE));
+            assert!(rec.perc_error[1], "round {}", rec.round);
+        }
+        let odds = 1.9 * 0.5f64.exp();
+        assert!((r[0].belief[1].unwrap() - odds / (1.0 + odds)).abs() < 1e-12);
+        assert!(r[2].belief[1].unwrap() > r[1].belief[1].unwrap());
+        // Without verification the same noise turns every signal's C into a perceived D.
+        cfg.verification = false;
+        let mut a = build("reassurer", &[("mu0", 0.0)]);
+        let mut b = build("bayesian-reciprocator", &[("mu0", 0.5)]);
+        let r = run(&cfg, a.as_mut(), b.as_mut());
+        assert!(r[..3].iter().all(|x| x.executed[0] == C && x.perceived[1] == D && x.perc_error[1]));
     }
 }
