@@ -310,8 +310,10 @@ impl EscalatingSanctions {
         if other_perceived.is_c() {
             0.0
         } else if self.in_run {
-            // Multiplying the capped previous size keeps every value finite (no γ^k overflow).
-            (self.current * self.gamma).min(self.s_max)
+            // Multiplying the capped previous size keeps every value finite (no γ^k overflow);
+            // 0·∞ (s0 = 0 with an infinite γ) stays 0.
+            let next = self.current * self.gamma;
+            if next.is_nan() { 0.0 } else { next.min(self.s_max) }
         } else {
             self.s0.min(self.s_max)
         }
@@ -485,8 +487,10 @@ mod tests {
         assert!((info.check.unwrap())(&[4.0, 2.0, 4.0], &ctx()).is_ok());
         // γ huge and s0 = 0 stay finite: 0, 0, … (no 0·∞).
         let mut z = EscalatingSanctions::new(0.0, 1e308, 4.0);
+        let mut inf = EscalatingSanctions::new(0.0, f64::INFINITY, 4.0);
         for t in 1..5 {
             assert_eq!(step(&mut z, t, C, D, 0.0).1.sanction, 0.0);
+            assert_eq!(step(&mut inf, t, C, D, 0.0).1.sanction, 0.0);
         }
     }
 
