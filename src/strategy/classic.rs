@@ -148,10 +148,7 @@ pub const INFOS: &[StrategyInfo] = &[
             kind: ParamKind::Real,
             min: f64::NEG_INFINITY,
             max: f64::INFINITY,
-            default: ParamDefault::Derived {
-                formula: "(R+P)/2",
-                compute: |c| (c.own.R + c.own.P) / 2.0,
-            },
+            default: ParamDefault::Derived { formula: "(R+P)/2", compute: |c| (c.own.R + c.own.P) / 2.0 },
             description: "the payoff of (own executed, other perceived) at or above which it stays",
         }],
         build: |v, c| boxed(1.0, wsls_vector(&c.own, v[0])),
@@ -290,20 +287,12 @@ pub const CYCLE_MAX: u32 = 10_000;
 pub fn wsls_vector(own: &Payoffs, aspiration: f64) -> [f64; 4] {
     Outcome::ALL.map(|o| {
         let stay = own.by_outcome(o) >= aspiration;
-        if o.own().flip_if(!stay).is_c() {
-            1.0
-        } else {
-            0.0
-        }
+        if o.own().flip_if(!stay).is_c() { 1.0 } else { 0.0 }
     })
 }
 
 fn check_cycler(v: &[f64], _ctx: &BuildCtx) -> Result<(), String> {
-    if v[0] + v[1] >= 1.0 {
-        Ok(())
-    } else {
-        Err("cycler: c + d must be at least 1".into())
-    }
+    if v[0] + v[1] >= 1.0 { Ok(()) } else { Err("cycler: c + d must be at least 1".into()) }
 }
 
 /// Always the same action.
@@ -329,21 +318,14 @@ pub struct TitForTat {
 impl TitForTat {
     /// A fresh tit-for-tat opening with `first`.
     pub fn new(first: Action) -> TitForTat {
-        TitForTat {
-            first,
-            last: Action::C,
-        }
+        TitForTat { first, last: Action::C }
     }
 }
 
 impl Strategy for TitForTat {
     #[inline]
     fn intend(&mut self, ctx: &RoundCtx) -> Intent {
-        Intent::plain(if ctx.round == 1 {
-            self.first
-        } else {
-            self.last
-        })
+        Intent::plain(if ctx.round == 1 { self.first } else { self.last })
     }
     #[inline]
     fn observe(&mut self, obs: &Observation) {
@@ -365,11 +347,7 @@ impl Strategy for TitForTwoTats {
     }
     #[inline]
     fn observe(&mut self, obs: &Observation) {
-        self.run = if obs.other_perceived.is_d() {
-            (self.run + 1).min(2)
-        } else {
-            0
-        };
+        self.run = if obs.other_perceived.is_d() { (self.run + 1).min(2) } else { 0 };
     }
 }
 
@@ -385,10 +363,7 @@ pub struct RecentDefection {
 impl RecentDefection {
     /// A fresh player looking back `window` rounds (at least 1).
     pub fn new(window: u8) -> RecentDefection {
-        RecentDefection {
-            window: window.max(1),
-            age: 0,
-        }
+        RecentDefection { window: window.max(1), age: 0 }
     }
 }
 
@@ -436,10 +411,7 @@ pub struct Prober {
 
 impl Default for Prober {
     fn default() -> Self {
-        Prober {
-            probe: [Action::D; 2],
-            last: Action::C,
-        }
+        Prober { probe: [Action::D; 2], last: Action::C }
     }
 }
 
@@ -474,10 +446,7 @@ pub struct ContriteTitForTat {
 
 impl Default for ContriteTitForTat {
     fn default() -> Self {
-        ContriteTitForTat {
-            me_good: true,
-            other_good: true,
-        }
+        ContriteTitForTat { me_good: true, other_good: true }
     }
 }
 
@@ -496,8 +465,7 @@ impl Strategy for ContriteTitForTat {
     }
     #[inline]
     fn observe(&mut self, obs: &Observation) {
-        (self.me_good, self.other_good) =
-            Self::step(self.me_good, self.other_good, obs.own, obs.other_perceived);
+        (self.me_good, self.other_good) = Self::step(self.me_good, self.other_good, obs.own, obs.other_perceived);
     }
 }
 
@@ -514,25 +482,13 @@ impl Cycler {
     pub fn new(c: u32, d: u32, d_first: bool) -> Cycler {
         let c = c.min(CYCLE_MAX);
         let d = d.min(CYCLE_MAX);
-        if c + d == 0 {
-            Cycler {
-                c: 1,
-                d: 0,
-                d_first,
-            }
-        } else {
-            Cycler { c, d, d_first }
-        }
+        if c + d == 0 { Cycler { c: 1, d: 0, d_first } } else { Cycler { c, d, d_first } }
     }
 
     /// From resolved registry values (c, d, d_first); out-of-range values are clamped.
     fn from_params(v: &[f64]) -> Cycler {
         let n = |x: f64| {
-            if x.is_finite() && x > 0.0 {
-                x.min(CYCLE_MAX as f64) as u32
-            } else {
-                0
-            }
+            if x.is_finite() && x > 0.0 { x.min(CYCLE_MAX as f64) as u32 } else { 0 }
         };
         Cycler::new(n(v[0]), n(v[1]), v[2] != 0.0)
     }
@@ -544,19 +500,13 @@ impl Cycler {
     /// The action at position `k` of the cycle (0-based).
     #[inline]
     fn at(&self, k: u32) -> Action {
-        if self.d_first {
-            Action::from_coop(k >= self.d)
-        } else {
-            Action::from_coop(k < self.c)
-        }
+        if self.d_first { Action::from_coop(k >= self.d) } else { Action::from_coop(k < self.c) }
     }
 
     /// The cycle as an automaton: one state per position, every outcome moving to the next.
     pub fn automaton(&self) -> Automaton {
         let n = self.period() as usize;
-        let states = (0..n)
-            .map(|k| AutoState::new(coop(self.at(k as u32)), [(k + 1) % n; 4]))
-            .collect();
+        let states = (0..n).map(|k| AutoState::new(coop(self.at(k as u32)), [(k + 1) % n; 4])).collect();
         Automaton { states, initial: 0 }
     }
 }
@@ -582,11 +532,7 @@ pub struct SecondByTester {
 
 impl Default for SecondByTester {
     fn default() -> Self {
-        SecondByTester {
-            is_tft: false,
-            last_own: Action::D,
-            last_other: Action::C,
-        }
+        SecondByTester { is_tft: false, last_own: Action::D, last_other: Action::C }
     }
 }
 
@@ -643,10 +589,7 @@ fn recent_defection_automaton(w: usize) -> Automaton {
 }
 
 fn grudger_automaton() -> Automaton {
-    let states = vec![
-        AutoState::new(1.0, by_other(0, 1)),
-        AutoState::new(0.0, by_other(1, 1)),
-    ];
+    let states = vec![AutoState::new(1.0, by_other(0, 1)), AutoState::new(0.0, by_other(1, 1))];
     Automaton { states, initial: 0 }
 }
 
@@ -667,8 +610,7 @@ fn prober_automaton() -> Automaton {
 
 /// CTFT: state = 2·(I am bad) + (other is bad); D only in state 1 (me good, other bad).
 fn contrite_automaton() -> Automaton {
-    let idx =
-        |me_good: bool, other_good: bool| 2 * usize::from(!me_good) + usize::from(!other_good);
+    let idx = |me_good: bool, other_good: bool| 2 * usize::from(!me_good) + usize::from(!other_good);
     let states = (0..4)
         .map(|s| {
             let (me_good, other_good) = (s < 2, s % 2 == 0);
@@ -679,10 +621,7 @@ fn contrite_automaton() -> Automaton {
             AutoState::new(if me_good && !other_good { 0.0 } else { 1.0 }, next)
         })
         .collect();
-    Automaton {
-        states,
-        initial: idx(true, true),
-    }
+    Automaton { states, initial: idx(true, true) }
 }
 
 /// Tester: 0 round 1 (D); 1 round 2 (C); 2 play C and then alternate from the own move (round 3,

@@ -46,11 +46,7 @@ impl MemoryOnePlayer {
     pub fn new(m: MemoryOne) -> MemoryOnePlayer {
         let clamp = |p: f64| if p.is_nan() { 0.0 } else { p.clamp(0.0, 1.0) };
         let m = MemoryOne::new(clamp(m.p0), m.p.map(clamp));
-        MemoryOnePlayer {
-            m,
-            next: m.p0,
-            stochastic: any_stochastic(&m),
-        }
+        MemoryOnePlayer { m, next: m.p0, stochastic: any_stochastic(&m) }
     }
 
     /// The (clamped) memory-one description it plays.
@@ -88,25 +84,13 @@ struct ZdEntry {
 
 impl ZdEntry {
     const fn one_minus(coef: f64) -> ZdEntry {
-        ZdEntry {
-            base: 1.0,
-            sign: -1.0,
-            coef,
-        }
+        ZdEntry { base: 1.0, sign: -1.0, coef }
     }
     const fn times(coef: f64) -> ZdEntry {
-        ZdEntry {
-            base: 0.0,
-            sign: 1.0,
-            coef,
-        }
+        ZdEntry { base: 0.0, sign: 1.0, coef }
     }
     const fn fixed(base: f64) -> ZdEntry {
-        ZdEntry {
-            base,
-            sign: 0.0,
-            coef: 0.0,
-        }
+        ZdEntry { base, sign: 0.0, coef: 0.0 }
     }
     fn value(self, phi: f64) -> f64 {
         (self.base + self.sign * phi * self.coef).clamp(0.0, 1.0)
@@ -190,12 +174,7 @@ pub fn zd_generous_phi_bound(g: &Payoffs, chi: f64) -> Option<f64> {
 /// For (3,0,5,1) and t=2 it is −1/3.
 pub fn zd_equalizer_beta(g: &Payoffs, t: f64) -> Option<f64> {
     // Entry k is c + β·k; for β < 0 we need 0 ≤ c + β·k ≤ 1.
-    let entries = [
-        (1.0, g.R - t),
-        (1.0, g.T - t),
-        (0.0, g.S - t),
-        (0.0, g.P - t),
-    ];
+    let entries = [(1.0, g.R - t), (1.0, g.T - t), (0.0, g.S - t), (0.0, g.P - t)];
     let mut lower = f64::NEG_INFINITY;
     for (c, k) in entries {
         if !k.is_finite() {
@@ -217,20 +196,13 @@ pub fn zd_equalizer_beta(g: &Payoffs, t: f64) -> Option<f64> {
 /// t=2 on (3,0,5,1) gives (2/3, 0, 2/3, 1/3).
 pub fn zd_equalizer_vector(g: &Payoffs, t: f64) -> Option<[f64; 4]> {
     let b = zd_equalizer_beta(g, t)?;
-    let v = [
-        1.0 + b * (g.R - t),
-        1.0 + b * (g.T - t),
-        b * (g.S - t),
-        b * (g.P - t),
-    ];
+    let v = [1.0 + b * (g.R - t), 1.0 + b * (g.T - t), b * (g.S - t), b * (g.P - t)];
     Some(v.map(|x| x.clamp(0.0, 1.0)))
 }
 
 fn check_phi(name: &str, chi: f64, phi: f64, bound: Option<f64>) -> Result<(), String> {
     let Some(bound) = bound else {
-        return Err(format!(
-            "{name}: no phi > 0 keeps the vector in [0, 1] for chi = {chi} in this game"
-        ));
+        return Err(format!("{name}: no phi > 0 keeps the vector in [0, 1] for chi = {chi} in this game"));
     };
     // A relative slack of 1e-12 accepts a bound given as a rounded decimal.
     if phi > 0.0 && phi <= bound * (1.0 + 1e-12) {
@@ -250,12 +222,7 @@ fn check_extort(v: &[f64], ctx: &BuildCtx) -> Result<(), String> {
 
 fn check_generous(v: &[f64], ctx: &BuildCtx) -> Result<(), String> {
     let (chi, phi) = (v[0], v[1]);
-    check_phi(
-        "zd-generous",
-        chi,
-        phi,
-        zd_generous_phi_bound(&ctx.own, chi),
-    )
+    check_phi("zd-generous", chi, phi, zd_generous_phi_bound(&ctx.own, chi))
 }
 
 fn check_equalizer(v: &[f64], ctx: &BuildCtx) -> Result<(), String> {
@@ -375,10 +342,7 @@ pub const INFOS: &[StrategyInfo] = &[
             kind: ParamKind::Real,
             min: f64::NEG_INFINITY,
             max: f64::INFINITY,
-            default: ParamDefault::Derived {
-                formula: "(R+P)/2",
-                compute: |c| (c.own.R + c.own.P) / 2.0,
-            },
+            default: ParamDefault::Derived { formula: "(R+P)/2", compute: |c| (c.own.R + c.own.P) / 2.0 },
             description: "the other's score to enforce, in [P, R]; beta < 0 is the largest |beta| keeping the vector valid",
         }],
         build: |v, c| Box::new(MemoryOnePlayer::new(equalizer_m1(v, c))),
