@@ -639,3 +639,647 @@ fn tester_automaton() -> Automaton {
     ];
     Automaton { states, initial: 0 }
 }
+
+#[cfg(test)]
+pub(crate) mod tests {
+    //! Tests of the classic family against Axelrod-Python 4.14.0.
+    //!
+    //! The fixtures in [`AXELROD_30`] and the score of TitForTat vs Defector were produced by
+    //! `axelrod==4.14.0` (pip, Python 3, `python3 -m venv /tmp/axl && /tmp/axl/bin/pip install
+    //! axelrod==4.14.0`) with this script, whose output lines were pasted verbatim:
+    //!
+    //! ```python
+    //! import axelrod as axl
+    //! P = [axl.Cooperator, axl.Defector, axl.TitForTat, axl.TitFor2Tats, axl.TwoTitsForTat,
+    //!      axl.Grudger, axl.WinStayLoseShift, axl.Alternator, axl.SuspiciousTitForTat, axl.Bully,
+    //!      axl.CyclerCCD, axl.CyclerDC, axl.Prober, axl.HardTitForTat, axl.SecondByTester,
+    //!      axl.ContriteTitForTat]
+    //! s = lambda h: "".join(str(a) for a in h)
+    //! for i, a in enumerate(P):
+    //!     for b in P[i:]:
+    //!         m = axl.Match((a(), b()), turns=30)
+    //!         m.play()
+    //!         print(f'    ("{a.__name__}", "{b.__name__}", "{s(m.players[0].history)}", "{s(m.players[1].history)}"),')
+    //! m = axl.Match((axl.TitForTat(), axl.Defector()), turns=200); m.play()
+    //! print("// TitForTat vs Defector, 200 turns:", m.final_score())
+    //! ```
+    //!
+    //! Its last line printed `(199, 204)`. Each axelrod match uses fresh players, as
+    //! `axl.Match` does; the pairs cover every unordered pair (self-play included) of the 15
+    //! deterministic strategies of STRATEGIES-AXELROD.md plus ContriteTitForTat.
+
+    use super::*;
+    use crate::engine::{ErrorKind, Injection, MatchConfig, MatchSeeds, Noise, Recorder, play};
+    use crate::game::{Game, Side};
+    use crate::incentive::IncentiveConfig;
+    use crate::strategy::{catalogue, lookup, memory_one};
+    use crate::trust::TrustConfig;
+    use rand::rngs::ChaCha8Rng;
+    use rand::{RngExt, SeedableRng};
+
+    /// (axelrod class A, axelrod class B, A's moves, B's moves), 30 turns, axelrod 4.14.0.
+    const AXELROD_30: &[(&str, &str, &str, &str)] = &[
+        ("Cooperator", "Cooperator", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC"),
+        ("Cooperator", "Defector", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "DDDDDDDDDDDDDDDDDDDDDDDDDDDDDD"),
+        ("Cooperator", "TitForTat", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC"),
+        ("Cooperator", "TitFor2Tats", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC"),
+        ("Cooperator", "TwoTitsForTat", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC"),
+        ("Cooperator", "Grudger", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC"),
+        ("Cooperator", "WinStayLoseShift", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC"),
+        ("Cooperator", "Alternator", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "CDCDCDCDCDCDCDCDCDCDCDCDCDCDCD"),
+        ("Cooperator", "SuspiciousTitForTat", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "DCCCCCCCCCCCCCCCCCCCCCCCCCCCCC"),
+        ("Cooperator", "Bully", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "DDDDDDDDDDDDDDDDDDDDDDDDDDDDDD"),
+        ("Cooperator", "CyclerCCD", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "CCDCCDCCDCCDCCDCCDCCDCCDCCDCCD"),
+        ("Cooperator", "CyclerDC", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "DCDCDCDCDCDCDCDCDCDCDCDCDCDCDC"),
+        ("Cooperator", "Prober", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "DCCDDDDDDDDDDDDDDDDDDDDDDDDDDD"),
+        ("Cooperator", "HardTitForTat", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC"),
+        ("Cooperator", "SecondByTester", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "DCCDCDCDCDCDCDCDCDCDCDCDCDCDCD"),
+        ("Cooperator", "ContriteTitForTat", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC"),
+        ("Defector", "Defector", "DDDDDDDDDDDDDDDDDDDDDDDDDDDDDD", "DDDDDDDDDDDDDDDDDDDDDDDDDDDDDD"),
+        ("Defector", "TitForTat", "DDDDDDDDDDDDDDDDDDDDDDDDDDDDDD", "CDDDDDDDDDDDDDDDDDDDDDDDDDDDDD"),
+        ("Defector", "TitFor2Tats", "DDDDDDDDDDDDDDDDDDDDDDDDDDDDDD", "CCDDDDDDDDDDDDDDDDDDDDDDDDDDDD"),
+        ("Defector", "TwoTitsForTat", "DDDDDDDDDDDDDDDDDDDDDDDDDDDDDD", "CDDDDDDDDDDDDDDDDDDDDDDDDDDDDD"),
+        ("Defector", "Grudger", "DDDDDDDDDDDDDDDDDDDDDDDDDDDDDD", "CDDDDDDDDDDDDDDDDDDDDDDDDDDDDD"),
+        ("Defector", "WinStayLoseShift", "DDDDDDDDDDDDDDDDDDDDDDDDDDDDDD", "CDCDCDCDCDCDCDCDCDCDCDCDCDCDCD"),
+        ("Defector", "Alternator", "DDDDDDDDDDDDDDDDDDDDDDDDDDDDDD", "CDCDCDCDCDCDCDCDCDCDCDCDCDCDCD"),
+        ("Defector", "SuspiciousTitForTat", "DDDDDDDDDDDDDDDDDDDDDDDDDDDDDD", "DDDDDDDDDDDDDDDDDDDDDDDDDDDDDD"),
+        ("Defector", "Bully", "DDDDDDDDDDDDDDDDDDDDDDDDDDDDDD", "DCCCCCCCCCCCCCCCCCCCCCCCCCCCCC"),
+        ("Defector", "CyclerCCD", "DDDDDDDDDDDDDDDDDDDDDDDDDDDDDD", "CCDCCDCCDCCDCCDCCDCCDCCDCCDCCD"),
+        ("Defector", "CyclerDC", "DDDDDDDDDDDDDDDDDDDDDDDDDDDDDD", "DCDCDCDCDCDCDCDCDCDCDCDCDCDCDC"),
+        ("Defector", "Prober", "DDDDDDDDDDDDDDDDDDDDDDDDDDDDDD", "DCCDDDDDDDDDDDDDDDDDDDDDDDDDDD"),
+        ("Defector", "HardTitForTat", "DDDDDDDDDDDDDDDDDDDDDDDDDDDDDD", "CDDDDDDDDDDDDDDDDDDDDDDDDDDDDD"),
+        ("Defector", "SecondByTester", "DDDDDDDDDDDDDDDDDDDDDDDDDDDDDD", "DCDDDDDDDDDDDDDDDDDDDDDDDDDDDD"),
+        ("Defector", "ContriteTitForTat", "DDDDDDDDDDDDDDDDDDDDDDDDDDDDDD", "CDDDDDDDDDDDDDDDDDDDDDDDDDDDDD"),
+        ("TitForTat", "TitForTat", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC"),
+        ("TitForTat", "TitFor2Tats", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC"),
+        ("TitForTat", "TwoTitsForTat", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC"),
+        ("TitForTat", "Grudger", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC"),
+        ("TitForTat", "WinStayLoseShift", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC"),
+        ("TitForTat", "Alternator", "CCDCDCDCDCDCDCDCDCDCDCDCDCDCDC", "CDCDCDCDCDCDCDCDCDCDCDCDCDCDCD"),
+        ("TitForTat", "SuspiciousTitForTat", "CDCDCDCDCDCDCDCDCDCDCDCDCDCDCD", "DCDCDCDCDCDCDCDCDCDCDCDCDCDCDC"),
+        ("TitForTat", "Bully", "CDDCCDDCCDDCCDDCCDDCCDDCCDDCCD", "DDCCDDCCDDCCDDCCDDCCDDCCDDCCDD"),
+        ("TitForTat", "CyclerCCD", "CCCDCCDCCDCCDCCDCCDCCDCCDCCDCC", "CCDCCDCCDCCDCCDCCDCCDCCDCCDCCD"),
+        ("TitForTat", "CyclerDC", "CDCDCDCDCDCDCDCDCDCDCDCDCDCDCD", "DCDCDCDCDCDCDCDCDCDCDCDCDCDCDC"),
+        ("TitForTat", "Prober", "CDCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "DCCCCCCCCCCCCCCCCCCCCCCCCCCCCC"),
+        ("TitForTat", "HardTitForTat", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC"),
+        ("TitForTat", "SecondByTester", "CDCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "DCCCCCCCCCCCCCCCCCCCCCCCCCCCCC"),
+        ("TitForTat", "ContriteTitForTat", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC"),
+        ("TitFor2Tats", "TitFor2Tats", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC"),
+        ("TitFor2Tats", "TwoTitsForTat", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC"),
+        ("TitFor2Tats", "Grudger", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC"),
+        ("TitFor2Tats", "WinStayLoseShift", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC"),
+        ("TitFor2Tats", "Alternator", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "CDCDCDCDCDCDCDCDCDCDCDCDCDCDCD"),
+        ("TitFor2Tats", "SuspiciousTitForTat", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "DCCCCCCCCCCCCCCCCCCCCCCCCCCCCC"),
+        ("TitFor2Tats", "Bully", "CCDDCCCDDCCCDDCCCDDCCCDDCCCDDC", "DDDCCDDDCCDDDCCDDDCCDDDCCDDDCC"),
+        ("TitFor2Tats", "CyclerCCD", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "CCDCCDCCDCCDCCDCCDCCDCCDCCDCCD"),
+        ("TitFor2Tats", "CyclerDC", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "DCDCDCDCDCDCDCDCDCDCDCDCDCDCDC"),
+        ("TitFor2Tats", "Prober", "CCCCCDDDDDDDDDDDDDDDDDDDDDDDDD", "DCCDDDDDDDDDDDDDDDDDDDDDDDDDDD"),
+        ("TitFor2Tats", "HardTitForTat", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC"),
+        ("TitFor2Tats", "SecondByTester", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "DCCDCDCDCDCDCDCDCDCDCDCDCDCDCD"),
+        ("TitFor2Tats", "ContriteTitForTat", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC"),
+        ("TwoTitsForTat", "TwoTitsForTat", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC"),
+        ("TwoTitsForTat", "Grudger", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC"),
+        ("TwoTitsForTat", "WinStayLoseShift", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC"),
+        ("TwoTitsForTat", "Alternator", "CCDDDDDDDDDDDDDDDDDDDDDDDDDDDD", "CDCDCDCDCDCDCDCDCDCDCDCDCDCDCD"),
+        ("TwoTitsForTat", "SuspiciousTitForTat", "CDDDDDDDDDDDDDDDDDDDDDDDDDDDDD", "DCDDDDDDDDDDDDDDDDDDDDDDDDDDDD"),
+        ("TwoTitsForTat", "Bully", "CDDDCCDDDCCDDDCCDDDCCDDDCCDDDC", "DDCCCDDCCCDDCCCDDCCCDDCCCDDCCC"),
+        ("TwoTitsForTat", "CyclerCCD", "CCCDDCDDCDDCDDCDDCDDCDDCDDCDDC", "CCDCCDCCDCCDCCDCCDCCDCCDCCDCCD"),
+        ("TwoTitsForTat", "CyclerDC", "CDDDDDDDDDDDDDDDDDDDDDDDDDDDDD", "DCDCDCDCDCDCDCDCDCDCDCDCDCDCDC"),
+        ("TwoTitsForTat", "Prober", "CDDCDDDDDDDDDDDDDDDDDDDDDDDDDD", "DCCDCDDDDDDDDDDDDDDDDDDDDDDDDD"),
+        ("TwoTitsForTat", "HardTitForTat", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC"),
+        ("TwoTitsForTat", "SecondByTester", "CDDCDDDDDDDDDDDDDDDDDDDDDDDDDD", "DCCDCDDDDDDDDDDDDDDDDDDDDDDDDD"),
+        ("TwoTitsForTat", "ContriteTitForTat", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC"),
+        ("Grudger", "Grudger", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC"),
+        ("Grudger", "WinStayLoseShift", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC"),
+        ("Grudger", "Alternator", "CCDDDDDDDDDDDDDDDDDDDDDDDDDDDD", "CDCDCDCDCDCDCDCDCDCDCDCDCDCDCD"),
+        ("Grudger", "SuspiciousTitForTat", "CDDDDDDDDDDDDDDDDDDDDDDDDDDDDD", "DCDDDDDDDDDDDDDDDDDDDDDDDDDDDD"),
+        ("Grudger", "Bully", "CDDDDDDDDDDDDDDDDDDDDDDDDDDDDD", "DDCCCCCCCCCCCCCCCCCCCCCCCCCCCC"),
+        ("Grudger", "CyclerCCD", "CCCDDDDDDDDDDDDDDDDDDDDDDDDDDD", "CCDCCDCCDCCDCCDCCDCCDCCDCCDCCD"),
+        ("Grudger", "CyclerDC", "CDDDDDDDDDDDDDDDDDDDDDDDDDDDDD", "DCDCDCDCDCDCDCDCDCDCDCDCDCDCDC"),
+        ("Grudger", "Prober", "CDDDDDDDDDDDDDDDDDDDDDDDDDDDDD", "DCCDDDDDDDDDDDDDDDDDDDDDDDDDDD"),
+        ("Grudger", "HardTitForTat", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC"),
+        ("Grudger", "SecondByTester", "CDDDDDDDDDDDDDDDDDDDDDDDDDDDDD", "DCCDDDDDDDDDDDDDDDDDDDDDDDDDDD"),
+        ("Grudger", "ContriteTitForTat", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC"),
+        ("WinStayLoseShift", "WinStayLoseShift", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC"),
+        ("WinStayLoseShift", "Alternator", "CCDDCCDDCCDDCCDDCCDDCCDDCCDDCC", "CDCDCDCDCDCDCDCDCDCDCDCDCDCDCD"),
+        ("WinStayLoseShift", "SuspiciousTitForTat", "CDDCDDCDDCDDCDDCDDCDDCDDCDDCDD", "DCDDCDDCDDCDDCDDCDDCDDCDDCDDCD"),
+        ("WinStayLoseShift", "Bully", "CDCCDCCDCCDCCDCCDCCDCCDCCDCCDC", "DDCDDCDDCDDCDDCDDCDDCDDCDDCDDC"),
+        ("WinStayLoseShift", "CyclerCCD", "CCCDDDCCCDDDCCCDDDCCCDDDCCCDDD", "CCDCCDCCDCCDCCDCCDCCDCCDCCDCCD"),
+        ("WinStayLoseShift", "CyclerDC", "CDDCCDDCCDDCCDDCCDDCCDDCCDDCCD", "DCDCDCDCDCDCDCDCDCDCDCDCDCDCDC"),
+        ("WinStayLoseShift", "Prober", "CDDDCDDCDDCDDCDDCDDCDDCDDCDDCD", "DCCDDCDDCDDCDDCDDCDDCDDCDDCDDC"),
+        ("WinStayLoseShift", "HardTitForTat", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC"),
+        ("WinStayLoseShift", "SecondByTester", "CDDDCDDCDDCDDCDDCDDCDDCDDCDDCD", "DCCDDCDDCDDCDDCDDCDDCDDCDDCDDC"),
+        ("WinStayLoseShift", "ContriteTitForTat", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC"),
+        ("Alternator", "Alternator", "CDCDCDCDCDCDCDCDCDCDCDCDCDCDCD", "CDCDCDCDCDCDCDCDCDCDCDCDCDCDCD"),
+        ("Alternator", "SuspiciousTitForTat", "CDCDCDCDCDCDCDCDCDCDCDCDCDCDCD", "DCDCDCDCDCDCDCDCDCDCDCDCDCDCDC"),
+        ("Alternator", "Bully", "CDCDCDCDCDCDCDCDCDCDCDCDCDCDCD", "DDCDCDCDCDCDCDCDCDCDCDCDCDCDCD"),
+        ("Alternator", "CyclerCCD", "CDCDCDCDCDCDCDCDCDCDCDCDCDCDCD", "CCDCCDCCDCCDCCDCCDCCDCCDCCDCCD"),
+        ("Alternator", "CyclerDC", "CDCDCDCDCDCDCDCDCDCDCDCDCDCDCD", "DCDCDCDCDCDCDCDCDCDCDCDCDCDCDC"),
+        ("Alternator", "Prober", "CDCDCDCDCDCDCDCDCDCDCDCDCDCDCD", "DCCCDCDCDCDCDCDCDCDCDCDCDCDCDC"),
+        ("Alternator", "HardTitForTat", "CDCDCDCDCDCDCDCDCDCDCDCDCDCDCD", "CCDDDDDDDDDDDDDDDDDDDDDDDDDDDD"),
+        ("Alternator", "SecondByTester", "CDCDCDCDCDCDCDCDCDCDCDCDCDCDCD", "DCCCDCDCDCDCDCDCDCDCDCDCDCDCDC"),
+        ("Alternator", "ContriteTitForTat", "CDCDCDCDCDCDCDCDCDCDCDCDCDCDCD", "CCDCDCDCDCDCDCDCDCDCDCDCDCDCDC"),
+        (
+            "SuspiciousTitForTat",
+            "SuspiciousTitForTat",
+            "DDDDDDDDDDDDDDDDDDDDDDDDDDDDDD",
+            "DDDDDDDDDDDDDDDDDDDDDDDDDDDDDD",
+        ),
+        ("SuspiciousTitForTat", "Bully", "DDCCDDCCDDCCDDCCDDCCDDCCDDCCDD", "DCCDDCCDDCCDDCCDDCCDDCCDDCCDDC"),
+        ("SuspiciousTitForTat", "CyclerCCD", "DCCDCCDCCDCCDCCDCCDCCDCCDCCDCC", "CCDCCDCCDCCDCCDCCDCCDCCDCCDCCD"),
+        ("SuspiciousTitForTat", "CyclerDC", "DDCDCDCDCDCDCDCDCDCDCDCDCDCDCD", "DCDCDCDCDCDCDCDCDCDCDCDCDCDCDC"),
+        ("SuspiciousTitForTat", "Prober", "DDCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "DCCCCCCCCCCCCCCCCCCCCCCCCCCCCC"),
+        ("SuspiciousTitForTat", "HardTitForTat", "DCDDDDDDDDDDDDDDDDDDDDDDDDDDDD", "CDDDDDDDDDDDDDDDDDDDDDDDDDDDDD"),
+        ("SuspiciousTitForTat", "SecondByTester", "DDCDCDCDCDCDCDCDCDCDCDCDCDCDCD", "DCDCDCDCDCDCDCDCDCDCDCDCDCDCDC"),
+        (
+            "SuspiciousTitForTat",
+            "ContriteTitForTat",
+            "DCDCDCDCDCDCDCDCDCDCDCDCDCDCDC",
+            "CDCDCDCDCDCDCDCDCDCDCDCDCDCDCD",
+        ),
+        ("Bully", "Bully", "DCDCDCDCDCDCDCDCDCDCDCDCDCDCDC", "DCDCDCDCDCDCDCDCDCDCDCDCDCDCDC"),
+        ("Bully", "CyclerCCD", "DDDCDDCDDCDDCDDCDDCDDCDDCDDCDD", "CCDCCDCCDCCDCCDCCDCCDCCDCCDCCD"),
+        ("Bully", "CyclerDC", "DCDCDCDCDCDCDCDCDCDCDCDCDCDCDC", "DCDCDCDCDCDCDCDCDCDCDCDCDCDCDC"),
+        ("Bully", "Prober", "DCDDCCDDCCDDCCDDCCDDCCDDCCDDCC", "DCCDDCCDDCCDDCCDDCCDDCCDDCCDDC"),
+        ("Bully", "HardTitForTat", "DDCCCCDDCCCCDDCCCCDDCCCCDDCCCC", "CDDDDCCDDDDCCDDDDCCDDDDCCDDDDC"),
+        ("Bully", "SecondByTester", "DCDDCCDDCCDDCCDDCCDDCCDDCCDDCC", "DCCDDCCDDCCDDCCDDCCDDCCDDCCDDC"),
+        ("Bully", "ContriteTitForTat", "DDCCDDCCDDCCDDCCDDCCDDCCDDCCDD", "CDDCCDDCCDDCCDDCCDDCCDDCCDDCCD"),
+        ("CyclerCCD", "CyclerCCD", "CCDCCDCCDCCDCCDCCDCCDCCDCCDCCD", "CCDCCDCCDCCDCCDCCDCCDCCDCCDCCD"),
+        ("CyclerCCD", "CyclerDC", "CCDCCDCCDCCDCCDCCDCCDCCDCCDCCD", "DCDCDCDCDCDCDCDCDCDCDCDCDCDCDC"),
+        ("CyclerCCD", "Prober", "CCDCCDCCDCCDCCDCCDCCDCCDCCDCCD", "DCCDCCDCCDCCDCCDCCDCCDCCDCCDCC"),
+        ("CyclerCCD", "HardTitForTat", "CCDCCDCCDCCDCCDCCDCCDCCDCCDCCD", "CCCDDDDDDDDDDDDDDDDDDDDDDDDDDD"),
+        ("CyclerCCD", "SecondByTester", "CCDCCDCCDCCDCCDCCDCCDCCDCCDCCD", "DCCCCCDCCDCCDCCDCCDCCDCCDCCDCC"),
+        ("CyclerCCD", "ContriteTitForTat", "CCDCCDCCDCCDCCDCCDCCDCCDCCDCCD", "CCCDCCDCCDCCDCCDCCDCCDCCDCCDCC"),
+        ("CyclerDC", "CyclerDC", "DCDCDCDCDCDCDCDCDCDCDCDCDCDCDC", "DCDCDCDCDCDCDCDCDCDCDCDCDCDCDC"),
+        ("CyclerDC", "Prober", "DCDCDCDCDCDCDCDCDCDCDCDCDCDCDC", "DCCDCDCDCDCDCDCDCDCDCDCDCDCDCD"),
+        ("CyclerDC", "HardTitForTat", "DCDCDCDCDCDCDCDCDCDCDCDCDCDCDC", "CDDDDDDDDDDDDDDDDDDDDDDDDDDDDD"),
+        ("CyclerDC", "SecondByTester", "DCDCDCDCDCDCDCDCDCDCDCDCDCDCDC", "DCCDCDCDCDCDCDCDCDCDCDCDCDCDCD"),
+        ("CyclerDC", "ContriteTitForTat", "DCDCDCDCDCDCDCDCDCDCDCDCDCDCDC", "CDCDCDCDCDCDCDCDCDCDCDCDCDCDCD"),
+        ("Prober", "Prober", "DCCDDDDDDDDDDDDDDDDDDDDDDDDDDD", "DCCDDDDDDDDDDDDDDDDDDDDDDDDDDD"),
+        ("Prober", "HardTitForTat", "DCCDDDDDDDDDDDDDDDDDDDDDDDDDDD", "CDDDDDDDDDDDDDDDDDDDDDDDDDDDDD"),
+        ("Prober", "SecondByTester", "DCCDDDDDDDDDDDDDDDDDDDDDDDDDDD", "DCCCDDDDDDDDDDDDDDDDDDDDDDDDDD"),
+        ("Prober", "ContriteTitForTat", "DCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "CDCCCCCCCCCCCCCCCCCCCCCCCCCCCC"),
+        ("HardTitForTat", "HardTitForTat", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC"),
+        ("HardTitForTat", "SecondByTester", "CDDDDDDDDDDDDDDDDDDDDDDDDDDDDD", "DCCDDDDDDDDDDDDDDDDDDDDDDDDDDD"),
+        ("HardTitForTat", "ContriteTitForTat", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC"),
+        ("SecondByTester", "SecondByTester", "DCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "DCCCCCCCCCCCCCCCCCCCCCCCCCCCCC"),
+        ("SecondByTester", "ContriteTitForTat", "DCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "CDCCCCCCCCCCCCCCCCCCCCCCCCCCCC"),
+        ("ContriteTitForTat", "ContriteTitForTat", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC"),
+    ];
+
+    /// The build context of one side of the standard PD.
+    pub(crate) fn std_ctx() -> BuildCtx {
+        ctx_for(Payoffs::STANDARD_PD)
+    }
+
+    /// The build context of one side of a symmetric game with payoffs `p`.
+    pub(crate) fn ctx_for(p: Payoffs) -> BuildCtx {
+        BuildCtx {
+            own: p,
+            other: p,
+            incentives: IncentiveConfig::default(),
+            other_incentives: IncentiveConfig::default(),
+            trust: TrustConfig::defaults(p.greed()),
+            continuation: None,
+        }
+    }
+
+    /// Resolved parameters of `info` with `overrides`, for the standard PD.
+    pub(crate) fn params(info: &StrategyInfo, overrides: &[(&str, f64)], ctx: &BuildCtx) -> Vec<f64> {
+        let ov: Vec<(String, f64)> = overrides.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+        for (k, _) in overrides {
+            assert!(info.param_index(k).is_some(), "{} has no parameter {k}", info.name);
+        }
+        info.resolve(&ov, ctx)
+    }
+
+    /// A fresh player by registry name.
+    pub(crate) fn build(name: &str, overrides: &[(&str, f64)]) -> Box<dyn Strategy> {
+        let info = lookup(name).unwrap_or_else(|| panic!("unknown strategy {name}"));
+        let ctx = std_ctx();
+        (info.build)(&params(info, overrides, &ctx), &ctx)
+    }
+
+    /// Plays a match and returns the recorded rounds.
+    pub(crate) fn run(
+        cfg: &MatchConfig,
+        seeds: &MatchSeeds,
+        a: &mut dyn Strategy,
+        b: &mut dyn Strategy,
+    ) -> Vec<crate::engine::RoundRecord> {
+        let mut rec = Recorder::default();
+        play(cfg, seeds, a, b, &mut rec);
+        rec.rounds
+    }
+
+    /// A noiseless match of `n` rounds of the standard PD; both executed move strings and totals.
+    pub(crate) fn duel(a: &str, b: &str, n: u32) -> (String, String, [f64; 2]) {
+        let cfg = MatchConfig::simple(Game::symmetric(Payoffs::STANDARD_PD), n);
+        let (mut x, mut y) = (build(a, &[]), build(b, &[]));
+        let rounds = run(&cfg, &MatchSeeds::default(), &mut *x, &mut *y);
+        let moves = |i: usize| rounds.iter().map(|r| r.executed[i].as_char()).collect::<String>();
+        let total = |i: usize| rounds.iter().map(|r| r.payoff[i]).sum::<f64>();
+        (moves(0), moves(1), [total(0), total(1)])
+    }
+
+    #[test]
+    fn every_deterministic_pair_matches_axelrod_move_for_move() {
+        let names: Vec<&str> = AXELROD_30.iter().filter(|r| r.0 == r.1).map(|r| r.0).collect();
+        assert_eq!(names.len(), 16, "one self-play row per strategy");
+        assert_eq!(AXELROD_30.len(), 16 * 17 / 2, "every unordered pair once");
+        for &(a, b, ma, mb) in AXELROD_30 {
+            let (xa, xb, _) = duel(a, b, 30);
+            assert_eq!((xa.as_str(), xb.as_str()), (ma, mb), "{a} vs {b}");
+            // The same pair in the other order gives the mirrored moves.
+            let (ya, yb, _) = duel(b, a, 30);
+            assert_eq!((ya.as_str(), yb.as_str()), (mb, ma), "{b} vs {a}");
+        }
+    }
+
+    #[test]
+    fn tit_for_tat_vs_defector_scores_199_to_204_over_200_turns() {
+        let (ma, mb, total) = duel("TitForTat", "Defector", 200);
+        assert_eq!(total, [199.0, 204.0]);
+        assert_eq!(&ma[..3], "CDD");
+        assert!(mb.chars().all(|c| c == 'D'));
+    }
+
+    #[test]
+    fn hand_worked_openings() {
+        // Prober probes with D, C, C; a cooperator exposes itself and is exploited from round 4.
+        assert_eq!(duel("prober", "cooperator", 6).0, "DCCDDD");
+        // Against TFT, Prober sees D in round 2 (the echo of its opening D) and turns TFT.
+        assert_eq!(duel("prober", "tit-for-tat", 6), ("DCCCCC".into(), "CDCCCC".into(), [17.0, 17.0]));
+        // Tester alternates against a cooperator from round 4: D C C D C D.
+        assert_eq!(duel("tester", "cooperator", 6).0, "DCCDCD");
+        // TF2T forgives one D; 2TFT answers one D twice; HardTFT three times.
+        assert_eq!(duel("TF2T", "cycler-ccd", 9).0, "CCCCCCCCC");
+        assert_eq!(duel("2TFT", "cycler-ccd", 9).0, "CCCDDCDDC");
+        assert_eq!(duel("HardTitForTat", "cycler-ccd", 9).0, "CCCDDDDDD");
+        // A generic cycler with the D's first.
+        let cfg = MatchConfig::simple(Game::symmetric(Payoffs::STANDARD_PD), 7);
+        let mut c = build("cycler", &[("c", 3.0), ("d", 2.0), ("d_first", 1.0)]);
+        let mut d = build("defector", &[]);
+        let rounds = run(&cfg, &MatchSeeds::default(), &mut *c, &mut *d);
+        let s: String = rounds.iter().map(|r| r.executed[0].as_char()).collect();
+        assert_eq!(s, "DDCCCDD");
+    }
+
+    /// Plays a noiseless 10-round match with a forced error and returns the outcome strings.
+    fn with_injection(a: &str, b: &str, inj: Injection) -> Vec<String> {
+        let mut cfg = MatchConfig::simple(Game::symmetric(Payoffs::STANDARD_PD), 10);
+        cfg.injections.push(inj);
+        let (mut x, mut y) = (build(a, &[]), build(b, &[]));
+        let rounds = run(&cfg, &MatchSeeds::default(), &mut *x, &mut *y);
+        rounds.iter().map(|r| format!("{}{}", r.executed[0].as_char(), r.executed[1].as_char())).collect()
+    }
+
+    #[test]
+    fn reactions_use_own_executed_and_other_perceived_moves() {
+        let exec3 = Injection { round: 3, side: Side::A, kind: ErrorKind::Execution };
+        // MODEL.md §6.4: TFT-TFT echoes a single execution error for ever.
+        assert_eq!(with_injection("TFT", "TFT", exec3).join(" "), "CC CC DC CD DC CD DC CD DC CD");
+        // Contrite TFT accepts the retaliation and restores CC two rounds later.
+        assert_eq!(with_injection("CTFT", "CTFT", exec3).join(" "), "CC CC DC CD CC CC CC CC CC CC");
+        // Grim-Grim: the spiral of §6.4.
+        assert_eq!(with_injection("grim", "grim", exec3).join(" "), "CC CC DC CD DD DD DD DD DD DD");
+        // Alternator reacts to its own executed move: the flipped D in round 3 is followed by C.
+        let alt: String = with_injection("alternator", "cooperator", exec3).iter().map(|o| &o[..1]).collect();
+        assert_eq!(alt, "CDDCDCDCDC");
+        // A cycler counts rounds: the error does not shift its cycle.
+        let cyc: String = with_injection("cycler-ccd", "cooperator", exec3).iter().map(|o| &o[..1]).collect();
+        assert_eq!(cyc, "CCCCCDCCDC");
+        // WSLS after its own (unintended) D against C: (D,C) pays T ≥ (R+P)/2, so it stays D,
+        // then (D,D) with TFT's answer makes it shift back: DC, DD, CC…
+        assert_eq!(with_injection("WSLS", "TFT", exec3).join(" "), "CC CC DC DD CD DC DD CD DC DD");
+        // A perception error: TFT-A sees B's round-3 C as D and answers with D in round 4.
+        let perc3 = Injection { round: 3, side: Side::A, kind: ErrorKind::Perception };
+        assert_eq!(with_injection("TFT", "TFT", perc3).join(" "), "CC CC CC DC CD DC CD DC CD DC");
+        // Tester treats a perceived D (a perception error) as the trigger of its apology.
+        assert_eq!(with_injection("tester", "cooperator", perc3).join(" "), "DC CC CC CC CC CC CC CC CC CC");
+    }
+
+    /// Simulates an automaton over recorded rounds of `side`, with the uniforms the engine drew
+    /// (regenerated from the strategy seed), and returns its intended moves.
+    pub(crate) fn replay(auto: &Automaton, rounds: &[crate::engine::RoundRecord], side: usize, u: &[f64]) -> String {
+        let mut s = auto.initial;
+        let mut out = String::new();
+        for (r, &u) in rounds.iter().zip(u) {
+            out.push(memory_one::decide(auto.states[s].p_c, u).as_char());
+            s = auto.states[s].after(Outcome::of(r.executed[side], r.perceived[side]));
+        }
+        out
+    }
+
+    /// The uniforms the engine hands a side: its strategy stream when stochastic, else 1.0.
+    pub(crate) fn uniforms(seed: u64, stochastic: bool, n: usize) -> Vec<f64> {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        (0..n).map(|_| if stochastic { rng.random::<f64>() } else { 1.0 }).collect()
+    }
+
+    /// Automata must be well formed: indices in range, probabilities in [0, 1].
+    pub(crate) fn assert_well_formed(name: &str, a: &Automaton) {
+        assert!(a.initial < a.states.len(), "{name}: initial state out of range");
+        for s in &a.states {
+            assert!((0.0..=1.0).contains(&s.p_c), "{name}: p_c {}", s.p_c);
+            assert!(s.next.iter().all(|&n| n < a.states.len()), "{name}: next out of range");
+        }
+    }
+
+    /// Parameter variants to exercise per strategy, beyond the defaults.
+    pub(crate) fn variants(name: &str) -> Vec<Vec<(&'static str, f64)>> {
+        let mut v = vec![vec![]];
+        match name {
+            "random" => v.extend([vec![("p", 0.0)], vec![("p", 1.0)], vec![("p", 0.2)]]),
+            "gtft" => v.extend([vec![("q", 0.0)], vec![("q", 1.0)]]),
+            "joss" => v.extend([vec![("p", 1.0)]]),
+            "win-stay-lose-shift" => v.extend([vec![("aspiration", 0.5)], vec![("aspiration", 4.0)]]),
+            "cycler" => v.extend([
+                vec![("c", 3.0), ("d", 2.0), ("d_first", 1.0)],
+                vec![("c", 0.0), ("d", 1.0)],
+                vec![("c", 1.0), ("d", 0.0)],
+                vec![("c", 1.0), ("d", 4.0)],
+            ]),
+            "memory-one" => v.extend([
+                vec![("p0", 0.0), ("p_cc", 0.0), ("p_cd", 1.0), ("p_dc", 1.0), ("p_dd", 0.0)],
+                vec![("p0", 0.3), ("p_cc", 0.9), ("p_cd", 0.2), ("p_dc", 0.6), ("p_dd", 0.1)],
+            ]),
+            "zd-extort" => v.extend([vec![("chi", 3.0), ("phi", 1.0 / 26.0)]]),
+            "zd-equalizer" => v.extend([vec![("target", 3.0)], vec![("target", 1.0)]]),
+            _ => {}
+        }
+        v
+    }
+
+    fn my_infos() -> impl Iterator<Item = &'static StrategyInfo> {
+        INFOS.iter().chain(memory_one::INFOS)
+    }
+
+    #[test]
+    fn automata_reproduce_the_implementations_move_for_move() {
+        let ctx = std_ctx();
+        let opponents: Vec<&StrategyInfo> = my_infos().collect();
+        let noises = [Noise::default(), Noise { execution: 0.1, perception: 0.1, hostile_bias: 0.0 }];
+        let mut checked = 0;
+        for info in my_infos() {
+            let auto_of = info.automaton.unwrap_or_else(|| panic!("{} has no automaton", info.name));
+            for ov in variants(info.name) {
+                let v = params(info, &ov, &ctx);
+                let auto = auto_of(&v, &ctx);
+                assert_well_formed(info.name, &auto);
+                for opp in &opponents {
+                    for (k, noise) in noises.iter().enumerate() {
+                        let mut cfg = MatchConfig::simple(Game::symmetric(Payoffs::STANDARD_PD), 40);
+                        cfg.noise = [*noise; 2];
+                        let seeds = MatchSeeds {
+                            length: 0,
+                            execution: [11 + k as u64, 12],
+                            perception: [13, 14 + k as u64],
+                            strategy: [15 + checked as u64, 16],
+                        };
+                        let mut me = (info.build)(&v, &ctx);
+                        let ov_opp = params(opp, &[], &ctx);
+                        let mut other = (opp.build)(&ov_opp, &ctx);
+                        let stochastic = me.is_stochastic();
+                        let rounds = run(&cfg, &seeds, &mut *me, &mut *other);
+                        let intended: String = rounds.iter().map(|r| r.intended[0].as_char()).collect();
+                        let u = uniforms(seeds.strategy[0], stochastic, rounds.len());
+                        assert_eq!(
+                            replay(&auto, &rounds, 0, &u),
+                            intended,
+                            "{} {ov:?} vs {} noise {k}",
+                            info.name,
+                            opp.name
+                        );
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 1000, "checked {checked} matches");
+    }
+
+    /// Plays two deterministic automata against each other without noise.
+    fn automaton_duel(a: &Automaton, b: &Automaton, n: usize) -> (String, String) {
+        let (mut sa, mut sb) = (a.initial, b.initial);
+        let (mut ma, mut mb) = (String::new(), String::new());
+        for _ in 0..n {
+            let xa = memory_one::decide(a.states[sa].p_c, 1.0);
+            let xb = memory_one::decide(b.states[sb].p_c, 1.0);
+            ma.push(xa.as_char());
+            mb.push(xb.as_char());
+            sa = a.states[sa].after(Outcome::of(xa, xb));
+            sb = b.states[sb].after(Outcome::of(xb, xa));
+        }
+        (ma, mb)
+    }
+
+    #[test]
+    fn automata_alone_reproduce_the_axelrod_fixtures() {
+        let ctx = std_ctx();
+        let auto = |name: &str| {
+            let info = lookup(name).unwrap();
+            let a = (info.automaton.unwrap())(&params(info, &[], &ctx), &ctx);
+            assert!(a.states.iter().all(|s| s.p_c == 0.0 || s.p_c == 1.0), "{name} is deterministic");
+            a
+        };
+        for &(a, b, ma, mb) in AXELROD_30 {
+            let (xa, xb) = automaton_duel(&auto(a), &auto(b), 30);
+            assert_eq!((xa.as_str(), xb.as_str()), (ma, mb), "{a} vs {b}");
+        }
+    }
+
+    #[test]
+    fn automaton_sizes_are_minimal_for_the_named_machines() {
+        let ctx = std_ctx();
+        let size = |name: &str| {
+            let info = lookup(name).unwrap();
+            (info.automaton.unwrap())(&params(info, &[], &ctx), &ctx).states.len()
+        };
+        assert_eq!(size("grudger"), 2);
+        assert_eq!(size("TF2T"), 3);
+        assert_eq!(size("2TFT"), 3);
+        assert_eq!(size("HardTitForTat"), 4);
+        assert_eq!(size("CTFT"), 4);
+        assert_eq!(size("prober"), 7);
+        assert_eq!(size("tester"), 6);
+        assert_eq!(size("cycler-ccd"), 3);
+        assert_eq!(size("cycler-dc"), 2);
+        assert_eq!(size("TFT"), 5);
+    }
+
+    /// Mean and standard error of the cooperation count of side 0 over `reps` seeded matches.
+    fn coop_count(a: &str, a_ov: &[(&str, f64)], b: &str, n: u32, reps: u64) -> (f64, f64) {
+        let cfg = MatchConfig::simple(Game::symmetric(Payoffs::STANDARD_PD), n);
+        let (mut s, mut s2) = (0.0, 0.0);
+        for rep in 0..reps {
+            let seeds = MatchSeeds { strategy: [1000 + rep, 5000 + rep], ..MatchSeeds::default() };
+            let (mut x, mut y) = (build(a, a_ov), build(b, &[]));
+            let c = run(&cfg, &seeds, &mut *x, &mut *y).iter().filter(|r| r.executed[0].is_c()).count() as f64;
+            s += c;
+            s2 += c * c;
+        }
+        let m = s / reps as f64;
+        let sd = (s2 / reps as f64 - m * m).max(0.0).sqrt();
+        (m, sd / (reps as f64).sqrt())
+    }
+
+    #[test]
+    fn gtft_forgives_a_third_of_defections() {
+        // Round 1 is C, then C with probability q* = 1/3 after each perceived D.
+        let n = 100;
+        let (m, se) = coop_count("GTFT", &[], "defector", n, 400);
+        let exact = 1.0 + (n as f64 - 1.0) / 3.0;
+        assert!(se > 0.0 && (m - exact).abs() <= 4.0 * se, "mean {m} exact {exact} se {se}");
+        assert!(build("GTFT", &[]).is_stochastic());
+        assert!(!build("GTFT", &[("q", 0.0)]).is_stochastic());
+        // q = 0 is TFT; q = 1 is a cooperator against a defector.
+        assert_eq!(coop_count("GTFT", &[("q", 0.0)], "defector", 10, 3), (1.0, 0.0));
+        assert_eq!(coop_count("GTFT", &[("q", 1.0)], "defector", 10, 3), (10.0, 0.0));
+    }
+
+    #[test]
+    fn random_and_joss_cooperate_at_their_rates() {
+        let n = 100;
+        let (m, se) = coop_count("Random", &[], "TFT", n, 400);
+        assert!(se > 0.0 && (m - 50.0).abs() <= 4.0 * se, "mean {m} se {se}");
+        let (m, se) = coop_count("random", &[("p", 0.2)], "defector", n, 400);
+        assert!((m - 20.0).abs() <= 4.0 * se, "mean {m} se {se}");
+        assert_eq!(coop_count("random", &[("p", 1.0)], "defector", 10, 2), (10.0, 0.0));
+        assert_eq!(coop_count("random", &[("p", 0.0)], "cooperator", 10, 2), (0.0, 0.0));
+        // Joss against a cooperator: C first, then C with probability 0.9.
+        let (m, se) = coop_count("Joss", &[], "cooperator", n, 400);
+        let exact = 1.0 + 0.9 * (n as f64 - 1.0);
+        assert!((m - exact).abs() <= 4.0 * se, "mean {m} exact {exact} se {se}");
+    }
+
+    #[test]
+    fn default_vectors_match_axelrod() {
+        let ctx = std_ctx();
+        let vec_of = |name: &str, ov: &[(&str, f64)]| {
+            let info = lookup(name).unwrap();
+            let a = (info.automaton.unwrap())(&params(info, ov, &ctx), &ctx);
+            // Memory-one automata: state 0 is the opening, states 1..=4 follow CC, CD, DC, DD.
+            assert_eq!(a.states.len(), 5, "{name}");
+            (a.states[0].p_c, [1, 2, 3, 4].map(|i| a.states[i].p_c))
+        };
+        let close = |a: [f64; 4], b: [f64; 4]| a.iter().zip(b).all(|(x, y)| (x - y).abs() < 1e-12);
+        // axelrod 4.14: GTFT()._four_vector after receive_match_attributes with Game().
+        let (p0, g) = vec_of("GTFT", &[]);
+        assert_eq!(p0, 1.0);
+        assert!(close(g, [1.0, 0.33333333333333337, 1.0, 0.33333333333333337]));
+        assert_eq!(vec_of("FirstByJoss", &[]), (1.0, [0.9, 0.0, 0.9, 0.0]));
+        assert_eq!(vec_of("WinStayLoseShift", &[]), (1.0, [1.0, 0.0, 0.0, 1.0]));
+        assert_eq!(vec_of("Bully", &[]), (0.0, [0.0, 1.0, 0.0, 1.0]));
+        assert_eq!(vec_of("SuspiciousTitForTat", &[]), (0.0, [1.0, 0.0, 1.0, 0.0]));
+        assert_eq!(vec_of("Alternator", &[]), (1.0, [0.0, 0.0, 1.0, 1.0]));
+        assert_eq!(vec_of("Random", &[]), (0.5, [0.5; 4]));
+        // WSLS with an aspiration above T never stays; below S it always stays.
+        assert_eq!(vec_of("WSLS", &[("aspiration", 6.0)]), (1.0, [0.0, 0.0, 1.0, 1.0]));
+        assert_eq!(vec_of("WSLS", &[("aspiration", -1.0)]), (1.0, [1.0, 1.0, 0.0, 0.0]));
+        // In a Stag Hunt (4,0,3,2) the default aspiration 3 keeps (D,C) a win: (1, 0, 0, 1).
+        assert_eq!(wsls_vector(&Payoffs::new(4.0, 0.0, 3.0, 2.0), 3.0), [1.0, 0.0, 0.0, 1.0]);
+    }
+
+    #[test]
+    fn derived_defaults_follow_the_own_payoffs() {
+        let gtft = lookup("gtft").unwrap();
+        let wsls = lookup("wsls").unwrap();
+        assert!((gtft.params[0].default_for(&std_ctx()) - 1.0 / 3.0).abs() < 1e-15);
+        assert_eq!(wsls.params[0].default_for(&std_ctx()), 2.0);
+        // Another PD, (4,0,6,1): q* = min(1 − 2/4, 3/5) = 1/2 and aspiration 5/2.
+        let other = ctx_for(Payoffs::new(4.0, 0.0, 6.0, 1.0));
+        assert!((gtft.params[0].default_for(&other) - 0.5).abs() < 1e-15);
+        assert_eq!(wsls.params[0].default_for(&other), 2.5);
+        assert!(gtft.params[0].default_text().contains("q*"));
+    }
+
+    #[test]
+    fn aliases_resolve_and_names_are_unique() {
+        let all: Vec<&StrategyInfo> = my_infos().collect();
+        for info in &all {
+            for n in info.names() {
+                assert_eq!(lookup(n).map(|i| i.name), Some(info.name), "{n}");
+                assert_eq!(lookup(&n.to_ascii_uppercase()).map(|i| i.name), Some(info.name), "{n}");
+            }
+            // Kebab-case canonical names; the Axelrod class name first among the aliases.
+            assert!(
+                info.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{}",
+                info.name
+            );
+            assert!(!info.description.is_empty() && !info.description.contains('\n'));
+        }
+        let mut seen: Vec<(String, &str)> = Vec::new();
+        for info in &all {
+            for n in info.names() {
+                let key = n.to_ascii_lowercase();
+                if let Some((_, owner)) = seen.iter().find(|(k, _)| *k == key) {
+                    assert_eq!(*owner, info.name, "{n} names both {owner} and {}", info.name);
+                }
+                seen.push((key, info.name));
+            }
+        }
+        // Every catalogue entry of these two families is reachable by its own name.
+        for info in catalogue().iter().filter(|i| i.family == "classic" || i.family == "memory-one") {
+            assert!(all.iter().any(|a| a.name == info.name));
+        }
+        // The names the brief and STRATEGIES-AXELROD.md use.
+        for (alias, name) in [
+            ("Tester", "second-by-tester"),
+            ("Pavlov", "win-stay-lose-shift"),
+            ("Grim", "grudger"),
+            ("CyclerCCD", "cycler-ccd"),
+            ("CyclerDC", "cycler-dc"),
+            ("ZDExtort2", "zd-extort"),
+            ("ZDGTFT2", "zd-generous"),
+            ("M1", "memory-one"),
+            ("generous-tit-for-tat", "gtft"),
+            ("STFT", "suspicious-tit-for-tat"),
+            ("TF2T", "tit-for-two-tats"),
+            ("2TFT", "two-tits-for-tat"),
+            ("CTFT", "contrite-tit-for-tat"),
+        ] {
+            assert_eq!(lookup(alias).map(|i| i.name), Some(name), "{alias}");
+        }
+        assert_eq!(all.len(), 24);
+    }
+
+    #[test]
+    fn defaults_pass_their_checks_and_bad_cyclers_are_rejected() {
+        let ctx = std_ctx();
+        for info in my_infos() {
+            let v = params(info, &[], &ctx);
+            for (spec, x) in info.params.iter().zip(&v) {
+                assert_eq!(spec.check(*x), Ok(()), "{} {}", info.name, spec.name);
+            }
+            if let Some(check) = info.check {
+                assert_eq!(check(&v, &ctx), Ok(()), "{}", info.name);
+            }
+        }
+        let cycler = lookup("cycler").unwrap();
+        let err = (cycler.check.unwrap())(&params(cycler, &[("c", 0.0), ("d", 0.0)], &ctx), &ctx).unwrap_err();
+        assert!(err.contains("c + d"), "{err}");
+        assert!((cycler.check.unwrap())(&params(cycler, &[("c", 0.0), ("d", 1.0)], &ctx), &ctx).is_ok());
+        assert!(cycler.params[0].check(1.5).is_err());
+        assert!(cycler.params[2].check(0.5).is_err());
+        assert!(lookup("random").unwrap().params[0].check(1.1).is_err());
+        // Building never panics, even on values the checks reject.
+        let mut c = (cycler.build)(&[0.0, 0.0, 0.0], &ctx);
+        let cfg = MatchConfig::simple(Game::symmetric(Payoffs::STANDARD_PD), 3);
+        let mut d = build("defector", &[]);
+        assert_eq!(run(&cfg, &MatchSeeds::default(), &mut *c, &mut *d).len(), 3);
+    }
+
+    #[test]
+    fn per_round_state_is_a_few_bytes() {
+        // No history vectors: every player is a handful of scalars.
+        assert!(std::mem::size_of::<TitForTwoTats>() <= 8);
+        assert!(std::mem::size_of::<RecentDefection>() <= 8);
+        assert!(std::mem::size_of::<Prober>() <= 8);
+        assert!(std::mem::size_of::<ContriteTitForTat>() <= 8);
+        assert!(std::mem::size_of::<SecondByTester>() <= 8);
+        assert!(std::mem::size_of::<Cycler>() <= 16);
+        assert!(std::mem::size_of::<memory_one::MemoryOnePlayer>() <= 64);
+    }
+}
