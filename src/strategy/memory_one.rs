@@ -350,3 +350,208 @@ pub const INFOS: &[StrategyInfo] = &[
         automaton: Some(|v, c| equalizer_m1(v, c).automaton()),
     },
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{MatchConfig, MatchSeeds};
+    use crate::game::Game;
+    use crate::strategy::classic::tests::{build, ctx_for, params, run, std_ctx};
+    use crate::strategy::lookup;
+
+    const PD: Payoffs = Payoffs::STANDARD_PD;
+
+    fn close(a: [f64; 4], b: [f64; 4]) -> bool {
+        a.iter().zip(b).all(|(x, y)| (x - y).abs() < 1e-12)
+    }
+
+    /// Exact mean payoffs per round of X and Y over `n` noiseless rounds (MODEL.md §5.1 with
+    /// ε = e = 0), both vectors from their owner's side, for the symmetric game `g`.
+    fn exact_mean(x: MemoryOne, y: MemoryOne, g: &Payoffs, n: usize) -> (f64, f64) {
+        let (a, b) = (x.p0, y.p0);
+        let mut v = [a * b, a * (1.0 - b), (1.0 - a) * b, (1.0 - a) * (1.0 - b)];
+        let q = [y.p[0], y.p[2], y.p[1], y.p[3]];
+        let sx = [g.R, g.S, g.T, g.P];
+        let sy = [g.R, g.T, g.S, g.P];
+        let (mut tx, mut ty) = (0.0, 0.0);
+        for _ in 0..n {
+            tx += (0..4).map(|s| v[s] * sx[s]).sum::<f64>();
+            ty += (0..4).map(|s| v[s] * sy[s]).sum::<f64>();
+            let mut w = [0.0; 4];
+            for s in 0..4 {
+                let (p, q) = (x.p[s], q[s]);
+                w[0] += v[s] * p * q;
+                w[1] += v[s] * p * (1.0 - q);
+                w[2] += v[s] * (1.0 - p) * q;
+                w[3] += v[s] * (1.0 - p) * (1.0 - q);
+            }
+            v = w;
+        }
+        (tx / n as f64, ty / n as f64)
+    }
+
+    /// A registry strategy's memory-one form, from its automaton (states 1..=4 after CC..DD).
+    fn m1(name: &str, ov: &[(&str, f64)], ctx: &BuildCtx) -> MemoryOne {
+        let info = lookup(name).unwrap();
+        let a = (info.automaton.unwrap())(&params(info, ov, ctx), ctx);
+        assert_eq!(a.states.len(), 5, "{name} is memory-one");
+        MemoryOne::new(a.states[0].p_c, [1, 2, 3, 4].map(|i| a.states[i].p_c))
+    }
+
+    fn opponents() -> Vec<MemoryOne> {
+        vec![
+            MemoryOne::new(1.0, [1.0; 4]),
+            MemoryOne::new(0.0, [0.0; 4]),
+            MemoryOne::new(1.0, [1.0, 0.0, 1.0, 0.0]),
+            MemoryOne::new(1.0, [1.0, 0.0, 0.0, 1.0]),
+            MemoryOne::new(1.0, [1.0, 1.0 / 3.0, 1.0, 1.0 / 3.0]),
+            MemoryOne::new(0.5, [0.5; 4]),
+            MemoryOne::new(0.3, [0.9, 0.2, 0.6, 0.1]),
+            MemoryOne::new(1.0, [0.0, 0.0, 1.0, 1.0]),
+            MemoryOne::new(0.0, [0.0, 1.0, 0.0, 1.0]),
+        ]
+    }
+
+    #[test]
+    fn decide_uses_the_uniform_only_strictly_inside_zero_one() {
+        assert_eq!(decide(0.5, 0.4999), Action::C);
+        assert_eq!(decide(0.5, 0.5), Action::D);
+        // The engine hands deterministic players u = 1.0; p = 1 must still be C.
+        assert_eq!(decide(1.0, 1.0), Action::C);
+        assert_eq!(decide(0.0, 0.0), Action::D);
+        assert_eq!(decide(f64::NAN, 0.0), Action::D);
+        let p = MemoryOnePlayer::new(MemoryOne::new(2.0, [f64::NAN, -1.0, 0.5, 1.0]));
+        assert_eq!(p.vector(), MemoryOne::new(1.0, [0.0, 0.0, 0.5, 1.0]));
+        assert!(p.is_stochastic());
+        assert!(!MemoryOnePlayer::new(MemoryOne::new(1.0, [1.0, 0.0, 0.0, 1.0])).is_stochastic());
+    }
+
+    #[test]
+    fn zd_vectors_match_model_and_axelrod() {
+        // MODEL.md §4.2; axelrod 4.14 ZDExtort2 = (0.888…, 0.5, 0.333…, 0), ZDGTFT2 = (1, 0.125, 1, 0.25).
+        assert!(close(zd_extort_vector(&PD, 2.0, 1.0 / 18.0), [8.0 / 9.0, 0.5, 1.0 / 3.0, 0.0]));
+        assert!(close(zd_extort_vector(&PD, 2.0, 1.0 / 18.0), [0.8888888888888888, 0.5, 0.3333333333333333, 0.0]));
+        assert!(close(zd_extort_vector(&PD, 3.0, 1.0 / 26.0), [11.0 / 13.0, 0.5, 7.0 / 26.0, 0.0]));
+        assert!(close(zd_generous_vector(&PD, 2.0, 1.0 / 8.0), [1.0, 0.125, 1.0, 0.25]));
+        assert!((zd_equalizer_beta(&PD, 2.0).unwrap() + 1.0 / 3.0).abs() < 1e-15);
+        assert!(close(zd_equalizer_vector(&PD, 2.0).unwrap(), [2.0 / 3.0, 0.0, 2.0 / 3.0, 1.0 / 3.0]));
+        // The registry defaults give the same vectors, opening with C.
+        let ctx = std_ctx();
+        let e = m1("ZDExtort2", &[], &ctx);
+        assert_eq!(e.p0, 1.0);
+        assert!(close(e.p, [8.0 / 9.0, 0.5, 1.0 / 3.0, 0.0]));
+        assert!(close(m1("ZDGTFT2", &[], &ctx).p, [1.0, 0.125, 1.0, 0.25]));
+        assert!(close(m1("zd-equalizer", &[], &ctx).p, [2.0 / 3.0, 0.0, 2.0 / 3.0, 1.0 / 3.0]));
+        // The generic M1 defaults to Axelrod's MemoryOnePlayer default, WSLS opening with C.
+        assert_eq!(m1("M1", &[], &ctx), MemoryOne::new(1.0, [1.0, 0.0, 0.0, 1.0]));
+        // Bounds: χ=2 gives min(1/2, 1/9, 1/6) = 1/9 (the first term is 1/((χ−1)(R−P)) = 1/2).
+        assert!((zd_extort_phi_bound(&PD, 2.0).unwrap() - 1.0 / 9.0).abs() < 1e-15);
+        assert!((zd_extort_phi_bound(&PD, 1.0).unwrap() - 0.2).abs() < 1e-15);
+        assert!((zd_generous_phi_bound(&PD, 2.0).unwrap() - 1.0 / 8.0).abs() < 1e-15);
+    }
+
+    #[test]
+    fn zd_checks_reject_out_of_range_parameters_with_the_bound() {
+        let ctx = std_ctx();
+        let check = |name: &str, ov: &[(&str, f64)], ctx: &BuildCtx| {
+            let info = lookup(name).unwrap();
+            (info.check.unwrap())(&params(info, ov, ctx), ctx)
+        };
+        let err = check("zd-extort", &[("phi", 0.2)], &ctx).unwrap_err();
+        assert!(err.contains("(0, 0.1111111111111111]"), "{err}");
+        assert!(check("zd-extort", &[("phi", 0.0)], &ctx).is_err());
+        assert!(check("zd-extort", &[("phi", 1.0 / 9.0)], &ctx).is_ok());
+        assert!(check("zd-extort", &[("chi", 3.0), ("phi", 1.0 / 26.0)], &ctx).is_ok());
+        let err = check("zd-generous", &[("phi", 0.13)], &ctx).unwrap_err();
+        assert!(err.contains("(0, 0.125]"), "{err}");
+        assert!(lookup("zd-extort").unwrap().params[0].check(0.5).is_err(), "chi >= 1");
+        // A game with T < P: the entry φ[(T−P) + χ(P−S)] can be fine but (P−S) + χ(T−P) < 0.
+        let odd = ctx_for(Payoffs::new(3.0, 0.0, 0.0, 1.0));
+        let err = check("zd-extort", &[], &odd).unwrap_err();
+        assert!(err.contains("no phi > 0"), "{err}");
+        // Equalizer targets: [P, R] = [1, 3] on the standard PD.
+        assert!(check("zd-equalizer", &[("target", 1.0)], &ctx).is_ok());
+        assert!(check("zd-equalizer", &[("target", 3.0)], &ctx).is_ok());
+        let err = check("zd-equalizer", &[("target", 3.5)], &ctx).unwrap_err();
+        assert!(err.contains("[1, 3]"), "{err}");
+        assert!(check("zd-equalizer", &[("target", 0.5)], &ctx).is_err());
+        // In the Stag Hunt (4,0,3,2) a target above T has no β < 0 even though it lies in [P, R].
+        let sh = ctx_for(Payoffs::new(4.0, 0.0, 3.0, 2.0));
+        assert!(check("zd-equalizer", &[("target", 3.0)], &sh).is_ok());
+        assert!(check("zd-equalizer", &[("target", 3.5)], &sh).is_err());
+        assert!(close(zd_equalizer_vector(&sh.own, 3.0).unwrap(), [2.0 / 3.0, 1.0, 1.0, 1.0 / 3.0]));
+        // Building with a rejected value never panics.
+        let info = lookup("zd-equalizer").unwrap();
+        let _ = (info.build)(&[99.0], &ctx);
+        let info = lookup("zd-extort").unwrap();
+        let _ = (info.build)(&[2.0, 5.0], &ctx);
+    }
+
+    #[test]
+    fn zd_linear_relations_hold_against_every_opponent() {
+        let ctx = std_ctx();
+        let n = 200_000;
+        let extort = m1("zd-extort", &[], &ctx);
+        let extort3 = m1("zd-extort", &[("chi", 3.0), ("phi", 1.0 / 26.0)], &ctx);
+        let generous = m1("zd-generous", &[], &ctx);
+        for y in opponents() {
+            let (sx, sy) = exact_mean(extort, y, &PD, n);
+            assert!(((sx - PD.P) - 2.0 * (sy - PD.P)).abs() < 1e-3, "extort vs {y:?}: {sx} {sy}");
+            let (sx, sy) = exact_mean(extort3, y, &PD, n);
+            assert!(((sx - PD.P) - 3.0 * (sy - PD.P)).abs() < 1e-3, "extort3 vs {y:?}: {sx} {sy}");
+            let (sx, sy) = exact_mean(generous, y, &PD, n);
+            assert!(((sx - PD.R) - 2.0 * (sy - PD.R)).abs() < 1e-3, "generous vs {y:?}: {sx} {sy}");
+            for t in [1.0, 1.5, 2.0, 3.0] {
+                let eq = m1("zd-equalizer", &[("target", t)], &ctx);
+                let (_, sy) = exact_mean(eq, y, &PD, n);
+                assert!((sy - t).abs() < 1e-3, "equalizer {t} vs {y:?}: {sy}");
+            }
+        }
+    }
+
+    #[test]
+    fn oracle_cases_v4_v5a_v6() {
+        let ctx = std_ctx();
+        let allc = MemoryOne::new(1.0, [1.0; 4]);
+        let alld = MemoryOne::new(0.0, [0.0; 4]);
+        let n = 100_000;
+        let near = |(a, b): (f64, f64), (x, y): (f64, f64)| (a - x).abs() < 1e-3 && (b - y).abs() < 1e-3;
+        // V4: GTFT–AllD 2/3 vs 7/3; V5a: ZDExtort2–AllC 7/2 vs 9/4; V6: ZDGTFT2–AllD 7/9 vs 17/9.
+        let gtft = MemoryOne::new(1.0, [1.0, 1.0 / 3.0, 1.0, 1.0 / 3.0]);
+        assert!(near(exact_mean(gtft, alld, &PD, n), (2.0 / 3.0, 7.0 / 3.0)));
+        assert!(near(exact_mean(m1("ZDExtort2", &[], &ctx), allc, &PD, n), (3.5, 2.25)));
+        assert!(near(exact_mean(m1("ZDGTFT2", &[], &ctx), alld, &PD, n), (7.0 / 9.0, 17.0 / 9.0)));
+    }
+
+    /// Simulated mean payoff per round of both sides over `reps` matches, with standard errors,
+    /// against the exact finite-N value.
+    fn assert_simulation_matches(a: &str, b: &str, rounds: u32, reps: u64) {
+        let ctx = std_ctx();
+        let exact = exact_mean(m1(a, &[], &ctx), m1(b, &[], &ctx), &PD, rounds as usize);
+        let cfg = MatchConfig::simple(Game::symmetric(PD), rounds);
+        let mut sums = [[0.0; 2]; 2];
+        for rep in 0..reps {
+            let seeds = MatchSeeds { strategy: [77 + rep, 99_991 + rep], ..MatchSeeds::default() };
+            let (mut x, mut y) = (build(a, &[]), build(b, &[]));
+            let rs = run(&cfg, &seeds, &mut *x, &mut *y);
+            for (i, sum) in sums.iter_mut().enumerate() {
+                let m = rs.iter().map(|r| r.payoff[i]).sum::<f64>() / rounds as f64;
+                sum[0] += m;
+                sum[1] += m * m;
+            }
+        }
+        for (i, want) in [exact.0, exact.1].into_iter().enumerate() {
+            let m = sums[i][0] / reps as f64;
+            let se = ((sums[i][1] / reps as f64 - m * m).max(0.0) / reps as f64).sqrt();
+            assert!(se > 0.0 && (m - want).abs() <= 4.0 * se, "{a} vs {b} side {i}: {m} vs {want} (se {se})");
+        }
+    }
+
+    #[test]
+    fn simulated_zd_matches_agree_with_the_exact_chain() {
+        assert_simulation_matches("ZDExtort2", "cooperator", 200, 300);
+        assert_simulation_matches("ZDGTFT2", "defector", 200, 300);
+        assert_simulation_matches("zd-equalizer", "tit-for-tat", 200, 300);
+        assert_simulation_matches("zd-extort", "GTFT", 200, 300);
+    }
+}
