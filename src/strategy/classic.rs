@@ -664,7 +664,7 @@ pub(crate) mod tests {
     //! print("// TitForTat vs Defector, 200 turns:", m.final_score())
     //! ```
     //!
-    //! Its last line printed `(199, 204)`. Each axelrod match uses fresh players, as
+    //! Its last line printed `(np.int64(199), np.int64(204))`. Each axelrod match uses fresh players, as
     //! `axl.Match` does; the pairs cover every unordered pair (self-play included) of the 15
     //! deterministic strategies of STRATEGIES-AXELROD.md plus ContriteTitForTat.
 

@@ -353,6 +353,18 @@ pub const INFOS: &[StrategyInfo] = &[
 
 #[cfg(test)]
 mod tests {
+    //! The Axelrod-Python vectors quoted below were read from axelrod 4.14.0 with:
+    //!
+    //! ```python
+    //! import axelrod as axl
+    //! for c in [axl.ZDExtort2, axl.ZDGTFT2, axl.GTFT, axl.FirstByJoss]:
+    //!     p = c(); m = axl.Match((p, axl.Cooperator()), turns=1); m.play()
+    //!     print(c.__name__, list(m.players[0]._four_vector.values()))
+    //! ```
+    //!
+    //! which printed (8/9, 0.5, 1/3, 0), (1, 0.125, 1, 0.25), (1, 0.33333333333333337, 1,
+    //! 0.33333333333333337) and (0.9, 0, 0.9, 0) as floats.
+
     use super::*;
     use crate::engine::{MatchConfig, MatchSeeds};
     use crate::game::Game;
