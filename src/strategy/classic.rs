@@ -29,7 +29,7 @@ pub const INFOS: &[StrategyInfo] = &[
         params: &[],
         build: |_, _| Box::new(Constant(Action::C)),
         check: None,
-        automaton: Some(|_, _| MemoryOne::new(1.0, [1.0, 1.0, 1.0, 1.0]).automaton()),
+        automaton: Some(|_, _| Some(MemoryOne::new(1.0, [1.0, 1.0, 1.0, 1.0]).automaton())),
     },
     StrategyInfo {
         name: "defector",
@@ -39,7 +39,7 @@ pub const INFOS: &[StrategyInfo] = &[
         params: &[],
         build: |_, _| Box::new(Constant(Action::D)),
         check: None,
-        automaton: Some(|_, _| MemoryOne::new(0.0, [0.0, 0.0, 0.0, 0.0]).automaton()),
+        automaton: Some(|_, _| Some(MemoryOne::new(0.0, [0.0, 0.0, 0.0, 0.0]).automaton())),
     },
     StrategyInfo {
         name: "random",
@@ -56,7 +56,7 @@ pub const INFOS: &[StrategyInfo] = &[
         }],
         build: |v, _| boxed(v[0], [v[0]; 4]),
         check: None,
-        automaton: Some(|v, _| MemoryOne::new(v[0], [v[0]; 4]).automaton()),
+        automaton: Some(|v, _| Some(MemoryOne::new(v[0], [v[0]; 4]).automaton())),
     },
     StrategyInfo {
         name: "alternator",
@@ -66,7 +66,7 @@ pub const INFOS: &[StrategyInfo] = &[
         params: &[],
         build: |_, _| boxed(1.0, [0.0, 0.0, 1.0, 1.0]),
         check: None,
-        automaton: Some(|_, _| MemoryOne::new(1.0, [0.0, 0.0, 1.0, 1.0]).automaton()),
+        automaton: Some(|_, _| Some(MemoryOne::new(1.0, [0.0, 0.0, 1.0, 1.0]).automaton())),
     },
     StrategyInfo {
         name: "tit-for-tat",
@@ -76,7 +76,7 @@ pub const INFOS: &[StrategyInfo] = &[
         params: &[],
         build: |_, _| Box::new(TitForTat::new(Action::C)),
         check: None,
-        automaton: Some(|_, _| MemoryOne::new(1.0, [1.0, 0.0, 1.0, 0.0]).automaton()),
+        automaton: Some(|_, _| Some(MemoryOne::new(1.0, [1.0, 0.0, 1.0, 0.0]).automaton())),
     },
     StrategyInfo {
         name: "suspicious-tit-for-tat",
@@ -86,7 +86,7 @@ pub const INFOS: &[StrategyInfo] = &[
         params: &[],
         build: |_, _| Box::new(TitForTat::new(Action::D)),
         check: None,
-        automaton: Some(|_, _| MemoryOne::new(0.0, [1.0, 0.0, 1.0, 0.0]).automaton()),
+        automaton: Some(|_, _| Some(MemoryOne::new(0.0, [1.0, 0.0, 1.0, 0.0]).automaton())),
     },
     StrategyInfo {
         name: "tit-for-two-tats",
@@ -96,7 +96,7 @@ pub const INFOS: &[StrategyInfo] = &[
         params: &[],
         build: |_, _| Box::new(TitForTwoTats::default()),
         check: None,
-        automaton: Some(|_, _| tit_for_two_tats_automaton()),
+        automaton: Some(|_, _| Some(tit_for_two_tats_automaton())),
     },
     StrategyInfo {
         name: "two-tits-for-tat",
@@ -106,7 +106,7 @@ pub const INFOS: &[StrategyInfo] = &[
         params: &[],
         build: |_, _| Box::new(RecentDefection::new(2)),
         check: None,
-        automaton: Some(|_, _| recent_defection_automaton(2)),
+        automaton: Some(|_, _| Some(recent_defection_automaton(2))),
     },
     StrategyInfo {
         name: "gtft",
@@ -126,7 +126,7 @@ pub const INFOS: &[StrategyInfo] = &[
         }],
         build: |v, _| boxed(1.0, [1.0, v[0], 1.0, v[0]]),
         check: None,
-        automaton: Some(|v, _| MemoryOne::new(1.0, [1.0, v[0], 1.0, v[0]]).automaton()),
+        automaton: Some(|v, _| Some(MemoryOne::new(1.0, [1.0, v[0], 1.0, v[0]]).automaton())),
     },
     StrategyInfo {
         name: "grudger",
@@ -136,7 +136,7 @@ pub const INFOS: &[StrategyInfo] = &[
         params: &[],
         build: |_, _| Box::new(Grudger::default()),
         check: None,
-        automaton: Some(|_, _| grudger_automaton()),
+        automaton: Some(|_, _| Some(grudger_automaton())),
     },
     StrategyInfo {
         name: "win-stay-lose-shift",
@@ -153,7 +153,7 @@ pub const INFOS: &[StrategyInfo] = &[
         }],
         build: |v, c| boxed(1.0, wsls_vector(&c.own, v[0])),
         check: None,
-        automaton: Some(|v, c| MemoryOne::new(1.0, wsls_vector(&c.own, v[0])).automaton()),
+        automaton: Some(|v, c| Some(MemoryOne::new(1.0, wsls_vector(&c.own, v[0])).automaton())),
     },
     StrategyInfo {
         name: "joss",
@@ -170,7 +170,7 @@ pub const INFOS: &[StrategyInfo] = &[
         }],
         build: |v, _| boxed(1.0, [v[0], 0.0, v[0], 0.0]),
         check: None,
-        automaton: Some(|v, _| MemoryOne::new(1.0, [v[0], 0.0, v[0], 0.0]).automaton()),
+        automaton: Some(|v, _| Some(MemoryOne::new(1.0, [v[0], 0.0, v[0], 0.0]).automaton())),
     },
     StrategyInfo {
         name: "prober",
@@ -180,7 +180,7 @@ pub const INFOS: &[StrategyInfo] = &[
         params: &[],
         build: |_, _| Box::new(Prober::default()),
         check: None,
-        automaton: Some(|_, _| prober_automaton()),
+        automaton: Some(|_, _| Some(prober_automaton())),
     },
     StrategyInfo {
         name: "contrite-tit-for-tat",
@@ -190,7 +190,7 @@ pub const INFOS: &[StrategyInfo] = &[
         params: &[],
         build: |_, _| Box::new(ContriteTitForTat::default()),
         check: None,
-        automaton: Some(|_, _| contrite_automaton()),
+        automaton: Some(|_, _| Some(contrite_automaton())),
     },
     StrategyInfo {
         name: "bully",
@@ -200,7 +200,7 @@ pub const INFOS: &[StrategyInfo] = &[
         params: &[],
         build: |_, _| boxed(0.0, [0.0, 1.0, 0.0, 1.0]),
         check: None,
-        automaton: Some(|_, _| MemoryOne::new(0.0, [0.0, 1.0, 0.0, 1.0]).automaton()),
+        automaton: Some(|_, _| Some(MemoryOne::new(0.0, [0.0, 1.0, 0.0, 1.0]).automaton())),
     },
     StrategyInfo {
         name: "cycler",
@@ -235,7 +235,7 @@ pub const INFOS: &[StrategyInfo] = &[
         ],
         build: |v, _| Box::new(Cycler::from_params(v)),
         check: Some(check_cycler),
-        automaton: Some(|v, _| Cycler::from_params(v).automaton()),
+        automaton: Some(|v, _| Some(Cycler::from_params(v).automaton())),
     },
     StrategyInfo {
         name: "cycler-ccd",
@@ -245,7 +245,7 @@ pub const INFOS: &[StrategyInfo] = &[
         params: &[],
         build: |_, _| Box::new(Cycler::new(2, 1, false)),
         check: None,
-        automaton: Some(|_, _| Cycler::new(2, 1, false).automaton()),
+        automaton: Some(|_, _| Some(Cycler::new(2, 1, false).automaton())),
     },
     StrategyInfo {
         name: "cycler-dc",
@@ -255,7 +255,7 @@ pub const INFOS: &[StrategyInfo] = &[
         params: &[],
         build: |_, _| Box::new(Cycler::new(1, 1, true)),
         check: None,
-        automaton: Some(|_, _| Cycler::new(1, 1, true).automaton()),
+        automaton: Some(|_, _| Some(Cycler::new(1, 1, true).automaton())),
     },
     StrategyInfo {
         name: "hard-tit-for-tat",
@@ -265,7 +265,7 @@ pub const INFOS: &[StrategyInfo] = &[
         params: &[],
         build: |_, _| Box::new(RecentDefection::new(3)),
         check: None,
-        automaton: Some(|_, _| recent_defection_automaton(3)),
+        automaton: Some(|_, _| Some(recent_defection_automaton(3))),
     },
     StrategyInfo {
         name: "second-by-tester",
@@ -275,7 +275,7 @@ pub const INFOS: &[StrategyInfo] = &[
         params: &[],
         build: |_, _| Box::new(SecondByTester::default()),
         check: None,
-        automaton: Some(|_, _| tester_automaton()),
+        automaton: Some(|_, _| Some(tester_automaton())),
     },
 ];
 

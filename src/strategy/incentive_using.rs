@@ -84,7 +84,7 @@ pub const INFOS: &[StrategyInfo] = &[
         params: &[REWARD],
         build: |p, _| Box::new(Carrot::new(p[0])),
         check: None,
-        automaton: Some(|p, _| tft_automaton([p[0], 0.0, p[0], 0.0], [0.0; 4])),
+        automaton: Some(|p, _| Some(tft_automaton([p[0], 0.0, p[0], 0.0], [0.0; 4]))),
     },
     StrategyInfo {
         name: "stick",
@@ -94,9 +94,9 @@ pub const INFOS: &[StrategyInfo] = &[
         params: &[SANCTION, COUNTER],
         build: |p, _| Box::new(Stick::new(p[0], p[1] != 0.0)),
         check: None,
-        // Exact for counter = false only: counter-sanctions depend on what the other sends,
-        // which a one-sided automaton cannot express.
-        automaton: Some(|p, _| tft_automaton([0.0; 4], [0.0, p[0], 0.0, p[0]])),
+        // Finite-state for counter = false only: counter-sanctions depend on what the other
+        // sends, which a one-sided automaton cannot express.
+        automaton: Some(|p, _| (p[1] == 0.0).then(|| tft_automaton([0.0; 4], [0.0, p[0], 0.0, p[0]]))),
     },
     StrategyInfo {
         name: "carrot-and-stick",
@@ -106,7 +106,7 @@ pub const INFOS: &[StrategyInfo] = &[
         params: &[REWARD, SANCTION],
         build: |p, _| Box::new(CarrotAndStick::new(p[0], p[1])),
         check: None,
-        automaton: Some(|p, _| tft_automaton([p[0], 0.0, p[0], 0.0], [0.0, p[1], 0.0, p[1]])),
+        automaton: Some(|p, _| Some(tft_automaton([p[0], 0.0, p[0], 0.0], [0.0, p[1], 0.0, p[1]]))),
     },
     StrategyInfo {
         name: "escalating-sanctions",
@@ -147,7 +147,7 @@ pub const INFOS: &[StrategyInfo] = &[
             for s in &mut a.states {
                 s.reward = [p[0]; 4];
             }
-            a
+            Some(a)
         }),
     },
 ];

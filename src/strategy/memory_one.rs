@@ -310,7 +310,7 @@ pub const INFOS: &[StrategyInfo] = &[
         ],
         build: |v, _| Box::new(MemoryOnePlayer::new(m1_of(v))),
         check: None,
-        automaton: Some(|v, _| m1_of(v).automaton()),
+        automaton: Some(|v, _| Some(m1_of(v).automaton())),
     },
     StrategyInfo {
         name: "zd-extort",
@@ -320,7 +320,7 @@ pub const INFOS: &[StrategyInfo] = &[
         params: &[chi_spec(2.0), phi_spec(1.0 / 18.0)],
         build: |v, c| Box::new(MemoryOnePlayer::new(extort_m1(v, c))),
         check: Some(check_extort),
-        automaton: Some(|v, c| extort_m1(v, c).automaton()),
+        automaton: Some(|v, c| Some(extort_m1(v, c).automaton())),
     },
     StrategyInfo {
         name: "zd-generous",
@@ -330,7 +330,7 @@ pub const INFOS: &[StrategyInfo] = &[
         params: &[chi_spec(2.0), phi_spec(1.0 / 8.0)],
         build: |v, c| Box::new(MemoryOnePlayer::new(generous_m1(v, c))),
         check: Some(check_generous),
-        automaton: Some(|v, c| generous_m1(v, c).automaton()),
+        automaton: Some(|v, c| Some(generous_m1(v, c).automaton())),
     },
     StrategyInfo {
         name: "zd-equalizer",
@@ -347,7 +347,7 @@ pub const INFOS: &[StrategyInfo] = &[
         }],
         build: |v, c| Box::new(MemoryOnePlayer::new(equalizer_m1(v, c))),
         check: Some(check_equalizer),
-        automaton: Some(|v, c| equalizer_m1(v, c).automaton()),
+        automaton: Some(|v, c| Some(equalizer_m1(v, c).automaton())),
     },
 ];
 

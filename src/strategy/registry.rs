@@ -124,8 +124,9 @@ pub struct StrategyInfo {
     /// φ in range); `Err` says what was expected. `None` when single-parameter ranges suffice.
     pub check: Option<ParamCheck>,
     /// The strategy as a finite automaton, for the exact oracle; `None` when it keeps trust or
-    /// other continuous state and can only be simulated.
-    pub automaton: Option<fn(&[f64], &BuildCtx) -> Automaton>,
+    /// other continuous state and can only be simulated. The function itself returns `None` at
+    /// parameter values where the strategy is not finite-state (e.g. `stick` with `counter`).
+    pub automaton: Option<fn(&[f64], &BuildCtx) -> Option<Automaton>>,
 }
 
 impl std::fmt::Debug for StrategyInfo {
