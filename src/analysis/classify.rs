@@ -188,6 +188,18 @@ fn ordering_string(p: &Payoffs) -> String {
     s
 }
 
+/// The indifference probability `f/(f−g)` (= p* = p°) when it lies strictly inside (0, 1),
+/// computed as `1/(1 − g/f)` when `f − g` overflows.
+fn indifference(g: f64, f: f64) -> Option<f64> {
+    let inside = |q: f64| q.is_finite() && q > 0.0 && q < 1.0;
+    let q = f / (f - g);
+    if inside(q) {
+        return Some(q);
+    }
+    let q = 1.0 / (1.0 - g / f);
+    inside(q).then_some(q)
+}
+
 /// One side's indicators and family (MODEL.md §1.1, §1.3).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SideAnalysis {
@@ -253,8 +265,8 @@ pub fn analyze_side(p: &Payoffs, side: Side) -> SideAnalysis {
         }
         _ => {}
     }
-    let p_star = (g < -tol && f > tol).then(|| f / (f - g));
-    let p_yield = (g > tol && f < -tol).then(|| -f / (g - f));
+    let p_star = if g < -tol && f > tol { indifference(g, f) } else { None };
+    let p_yield = if g > tol && f < -tol { indifference(g, f) } else { None };
     let mut threshold = |r: Result<f64, Unattainable>, what: &str| match r {
         Ok(x) => Some(x),
         Err(e) => {
@@ -351,6 +363,11 @@ fn ser_outcomes<S: Serializer>(v: &[Outcome], s: S) -> Result<S::Ok, S::Error> {
 }
 
 impl GameAnalysis {
+    /// `true` when both sides have the same payoffs.
+    pub fn is_symmetric_pair(&self) -> bool {
+        self.a.payoffs == self.b.payoffs
+    }
+
     /// The analysis of one side.
     pub fn side(&self, s: Side) -> &SideAnalysis {
         match s {
@@ -442,17 +459,19 @@ pub fn analyze(game: &Game) -> GameAnalysis {
         let cc = (game.a.R - game.a.T) * (game.b.R - game.b.T);
         let dd = (game.a.P - game.a.S) * (game.b.P - game.b.S);
         let ptol = tol * big;
-        Some(if (cc - dd).abs() <= ptol {
-            RiskDominance::Tie
+        if cc.is_nan() || dd.is_nan() {
+            notes.push("risk dominance undefined: the payoff products are not numbers".to_string());
+            None
+        } else if cc == dd || (cc - dd).abs() <= ptol {
+            Some(RiskDominance::Tie)
         } else if cc > dd {
-            RiskDominance::CC
+            Some(RiskDominance::CC)
         } else {
-            RiskDominance::DD
-        })
+            Some(RiskDominance::DD)
+        }
     } else {
         None
     };
-
     GameAnalysis { name, a, b, pure_nash, strict_nash, dominant, pareto, mixed, risk_dominance, notes }
 }
 
@@ -473,7 +492,16 @@ fn mixed_equilibrium(a: &SideAnalysis, b: &SideAnalysis, notes: &mut Vec<String>
             ));
             None
         } else if (g < -t && f > t) || (g > t && f < -t) {
-            Some(f / (f - g))
+            let q = indifference(g, f);
+            if q.is_some() {
+                q
+            } else {
+                notes.push(format!(
+                    "no mixed equilibrium computed: side {label}'s indifference point f/(f−g) is not \
+                     representable (payoffs of very different magnitudes)"
+                ));
+                None
+            }
         } else if g > t && f > t {
             notes.push(format!("no mixed equilibrium: D is strictly dominant for side {label}"));
             None

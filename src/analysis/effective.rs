@@ -218,13 +218,13 @@ pub(crate) fn sentence_with_cause(base: &GameAnalysis, eff: &GameAnalysis, why: 
     let p_star = per_side(eff, "p*", |s| s.p_star);
     let body = if base.name == eff.name {
         let before = per_side(base, "p*", |s| s.p_star);
-        if both(eff, Family::StagHunt) && !p_star.is_empty() && before != p_star {
-            let old = base.a.p_star.map(human_number).unwrap_or_default();
-            let new = eff.a.p_star.map(human_number).unwrap_or_default();
+        if !p_star.is_empty() && !before.is_empty() && before != p_star {
             if base.is_symmetric_pair() && eff.is_symmetric_pair() {
+                let old = base.a.p_star.map(human_number).unwrap_or_default();
+                let new = eff.a.p_star.map(human_number).unwrap_or_default();
                 format!("the class is unchanged, but {why} moved the trust needed from p* = {old} to {new}")
             } else {
-                format!("the class is unchanged, but {why} moved the trust needed ({p_star})")
+                format!("the class is unchanged, but {why} moved the trust needed ({before} before, {p_star} now)")
             }
         } else {
             "the incentives did not change the game's class".to_string()
@@ -244,7 +244,7 @@ pub(crate) fn sentence_with_cause(base: &GameAnalysis, eff: &GameAnalysis, why: 
     } else if both(eff, Family::Harmony) {
         format!("{why} removed both greed and fear: no dilemma remains and mutual restraint is the natural outcome")
     } else if both(eff, Family::PD) {
-        format!("{why} left both greed and fear: a security dilemma (an arms race) that one-shot play cannot escape")
+        format!("{why} turned this into a security dilemma with both greed and fear (an arms race)")
     } else if both(eff, Family::Deadlock) {
         format!("{why} made mutual assertion better than mutual restraint: a real conflict that repetition cannot fix")
     } else if both(eff, Family::Leader) || both(eff, Family::Hero) {
@@ -264,13 +264,6 @@ pub(crate) fn sentence_with_cause(base: &GameAnalysis, eff: &GameAnalysis, why: 
         format!("{why} changed the game's class")
     };
     format!("{head}: {body}")
-}
-
-impl GameAnalysis {
-    /// `true` when both sides have the same payoffs.
-    pub fn is_symmetric_pair(&self) -> bool {
-        self.a.payoffs == self.b.payoffs
-    }
 }
 
 #[cfg(test)]
@@ -427,6 +420,36 @@ mod tests {
     }
 
     #[test]
+    fn cause_comes_from_the_commitments_when_known() {
+        assert_eq!(cause_of_commitments(&Commitments::threat(1.0)), "the sanctions");
+        assert_eq!(cause_of_commitments(&Commitments::promise(1.0, 0.5)), "the promised rewards");
+        assert_eq!(cause_of_commitments(&Commitments::joint_gain(2.5)), "the joint gain");
+        assert_eq!(cause_of_commitments(&Commitments::insurance(1.0)), "the insurance");
+        let both = Commitments { promise: 1.0, ..Commitments::threat(1.0) };
+        assert_eq!(cause_of_commitments(&both), "the incentives");
+        assert_eq!(cause_of_commitments(&Commitments::NONE), "the incentives");
+        // A promise nobody believes and nobody pays for does nothing.
+        assert_eq!(cause_of_commitments(&Commitments::promise(1.0, 0.0)), "the incentives");
+    }
+
+    #[test]
+    fn sentences_for_asymmetric_trust_and_lost_brinkmanship() {
+        let chicken = analyze(&Game::symmetric(Payoffs::new(3.0, 1.0, 4.0, 0.0)));
+        let pd = analyze(&pd());
+        assert_eq!(
+            transition_sentence(&chicken, &pd),
+            "Chicken → PD: the incentives turned this into a security dilemma with both greed and fear (an arms race)"
+        );
+        let sh = analyze(&Game::symmetric(Payoffs::new(4.0, 0.0, 3.0, 2.0)));
+        let sh2 = analyze(&Game { a: Payoffs::new(4.0, 0.0, 3.0, 2.0), b: Payoffs::new(5.0, 1.0, 3.0, 2.0) });
+        assert_eq!(
+            transition_sentence(&sh, &sh2),
+            "StagHunt → StagHunt: the class is unchanged, but the incentives moved the trust needed \
+             (p* = 2/3 before, p* = 2/3 (A), 1/3 (B) now)"
+        );
+    }
+
+    #[test]
     fn transition_sentences_cover_common_cases() {
         let base = analyze(&pd());
         let harmony = analyze(&Game::symmetric(Payoffs::new(4.0, 2.0, 3.0, 1.0)));
@@ -442,7 +465,7 @@ mod tests {
         let sh = analyze(&Game::symmetric(Payoffs::new(4.0, 0.0, 3.0, 2.0)));
         assert_eq!(
             transition_sentence(&sh, &base),
-            "StagHunt → PD: the incentives left both greed and fear: a security dilemma (an arms race) that one-shot play cannot escape"
+            "StagHunt → PD: the incentives turned this into a security dilemma with both greed and fear (an arms race)"
         );
         let kydd = analyze(&Game { a: Payoffs::STANDARD_PD, b: Payoffs::new(4.0, 0.0, 3.0, 2.0) });
         assert_eq!(

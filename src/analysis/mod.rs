@@ -23,7 +23,7 @@ pub use classify::{
     Classification, Family, GameAnalysis, MixedEquilibrium, RiskDominance, SideAnalysis, analyze, classify,
     classify_side,
 };
-pub use effective::{Commitments, effective_game, transition_sentence};
+pub use effective::{Commitments, effective_game, sanction_damage, transition_sentence};
 pub use report::{CSV_COLUMNS, Report, SideThresholds, csv_row, render_table};
 pub use thresholds::{
     Unattainable, grim_delta_star, grim_delta_star_sanctioned, mu_star, tft_delta_star, tft_delta_star_sanctioned,

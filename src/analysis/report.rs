@@ -474,4 +474,36 @@ mod tests {
         assert!(serde_json::to_string(&r).is_ok());
         assert!(render_table(&r).contains("Boundary(?)"));
     }
+
+    #[test]
+    fn extreme_inputs_never_panic() {
+        let vals = [0.0, -0.0, 1.0, -1.0, 1e308, -1e308, f64::INFINITY, f64::NEG_INFINITY, f64::NAN, 1e-300];
+        let inc = v9_inc();
+        let commitments = [
+            Commitments::NONE,
+            Commitments { promise: 1e308, joint_gain_cc: -1e308, ..Commitments::threat(f64::INFINITY) },
+        ];
+        let mut n = 0;
+        for r in vals {
+            for s in vals {
+                for t in vals {
+                    for p in vals {
+                        let g = Game { a: Payoffs::new(r, s, t, p), b: Payoffs::new(p, t, s, r) };
+                        let rep = Report::new(&g, &commitments[n % 2], &inc, Some(vals[n % vals.len()]));
+                        assert!(!rep.base.name.is_empty() && !rep.sentence.is_empty());
+                        assert_eq!(csv_row(&rep).len(), CSV_COLUMNS.len());
+                        if let Some(m) = rep.base.mixed {
+                            assert!(m.p_c_a > 0.0 && m.p_c_a < 1.0 && m.p_c_b > 0.0 && m.p_c_b < 1.0);
+                        }
+                        if n % 97 == 0 {
+                            assert!(render_table(&rep).contains("base"));
+                            assert!(serde_json::to_string(&rep).is_ok());
+                        }
+                        n += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!(n, 10_000);
+    }
 }
