@@ -1,7 +1,7 @@
 //! Analysis of a stage game: classification, equilibria, thresholds, and the game as incentives
 //! transform it (MODEL.md §1, §2.3, §2.4.6, §5.2).
 //!
-//! - [`classify`]: per side greed/fear/stake, the ordering string, the family of §1.3 (with
+//! - [`mod@classify`]: per side greed/fear/stake, the ordering string, the family of §1.3 (with
 //!   boundaries), p* or p°, the flags `2R > T+S` and `2R > T+P`; for the whole game its name, pure
 //!   Nash equilibria, dominant actions, Pareto-efficient outcomes, the mixed equilibrium, risk
 //!   dominance and the grim/TFT thresholds δ*.
