@@ -1,1 +1,0 @@
-//! Module `analysis` (being written).
