@@ -106,7 +106,6 @@ pub struct MatchMetrics {
     tragic: bool,
     disc_rate: f64,
 
-    length: u32,
     t: u32,
     outcome: [u32; 4],
     score: [f64; 2],
@@ -183,7 +182,6 @@ impl MatchMetrics {
             ctx,
             tragic,
             disc_rate: ctx.discount.unwrap_or(1.0),
-            length: 0,
             t: 0,
             outcome: [0; 4],
             score: [0.0; 2],
@@ -442,13 +440,11 @@ fn ring_slope(ring: &[f64; RING], pos: usize, l: u32) -> f64 {
 }
 
 impl RoundSink for MatchMetrics {
-    fn start(&mut self, length: u32, initial_trust: [f64; 2]) {
+    fn start(&mut self, _length: u32, initial_trust: [f64; 2]) {
         *self = MatchMetrics::new(self.ctx);
-        self.length = length;
         self.trust0 = initial_trust;
         self.trust_prev = initial_trust;
-        for i in 0..2 {
-            let tau = initial_trust[i];
+        for (i, &tau) in initial_trust.iter().enumerate() {
             if !tau.is_nan() {
                 self.trust_min[i] = tau;
                 self.trust_max[i] = tau;
@@ -477,11 +473,11 @@ impl RoundSink for MatchMetrics {
         self.disc_factor *= self.disc_rate;
 
         // Cooperation, timing and errors.
-        for i in 0..2 {
+        for (i, &defected) in d.iter().enumerate() {
             let j = 1 - i;
             self.intended_c[i] += r.intended[i].is_c() as u32;
             self.perceived_c[i] += r.perceived[j].is_c() as u32;
-            self.first_def[i] = self.first_def[i].min(if d[i] { t } else { NONE });
+            self.first_def[i] = self.first_def[i].min(if defected { t } else { NONE });
             self.first_int_def[i] = self.first_int_def[i].min(if r.intended[i].is_d() { t } else { NONE });
             self.n_exec_err[i] += r.exec_error[i] as u32;
             self.n_perc_err[i] += r.perc_error[i] as u32;
