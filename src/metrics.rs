@@ -49,8 +49,10 @@ const NONE: u32 = u32::MAX;
 const NO_OUTCOME: u8 = 4;
 const CC: u8 = 0;
 const DD: u8 = 3;
-/// Length of the trust ring buffer used for the final slope.
-const RING: usize = 10;
+/// How many final rounds the trust slope uses.
+const SLOPE_N: usize = 10;
+/// Capacity of the trust ring buffer (a power of two ≥ `SLOPE_N`, so indexing is a mask).
+const RING: usize = 16;
 
 /// What the metrics need to know about a match besides its rounds.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -104,6 +106,7 @@ impl SpiralCause {
 pub struct MatchMetrics {
     ctx: MetricsCtx,
     tragic: bool,
+    discounted: bool,
     disc_rate: f64,
 
     t: u32,
@@ -160,9 +163,8 @@ pub struct MatchMetrics {
     to_08: [u32; 2],
     collapses: [u32; 2],
     ring: [[f64; RING]; 2],
-    ring_pos: usize,
-    internal_final: [f64; 2],
-    belief_final: [f64; 2],
+    internal_last: [Option<f64>; 2],
+    belief_last: [Option<f64>; 2],
 
     // Incentives.
     reward_units: [f64; 2],
@@ -181,6 +183,7 @@ impl MatchMetrics {
         MatchMetrics {
             ctx,
             tragic,
+            discounted: ctx.discount.is_some(),
             disc_rate: ctx.discount.unwrap_or(1.0),
             t: 0,
             outcome: [0; 4],
@@ -227,9 +230,8 @@ impl MatchMetrics {
             to_08: [NONE; 2],
             collapses: [0; 2],
             ring: [[f64::NAN; RING]; 2],
-            ring_pos: 0,
-            internal_final: [f64::NAN; 2],
-            belief_final: [f64::NAN; 2],
+            internal_last: [None; 2],
+            belief_last: [None; 2],
             reward_units: [0.0; 2],
             sanction_units: [0.0; 2],
             n_reward_ev: [0; 2],
@@ -339,7 +341,7 @@ impl MatchMetrics {
         };
 
         let trust = [0, 1].map(|i| {
-            let slope = ring_slope(&self.ring[i], self.ring_pos, l);
+            let slope = ring_slope(&self.ring[i], l);
             let (min, min_round) = if self.trust_min_round[i] == NONE {
                 (f64::NAN, None)
             } else {
@@ -355,8 +357,8 @@ impl MatchMetrics {
                 rounds_to_0_8: opt(self.to_08[i]),
                 n_collapses: self.collapses[i],
                 trust_slope_last10: slope,
-                internal_trust_final: self.internal_final[i],
-                belief_final: self.belief_final[i],
+                internal_trust_final: self.internal_last[i].unwrap_or(f64::NAN),
+                belief_final: self.belief_last[i].unwrap_or(f64::NAN),
             }
         });
 
@@ -420,20 +422,23 @@ impl MatchMetrics {
     }
 }
 
-/// OLS slope of the last `min(l, RING)` trust values on their round numbers.
-fn ring_slope(ring: &[f64; RING], pos: usize, l: u32) -> f64 {
-    let n = (l as usize).min(RING);
+/// OLS slope of the last `min(l, SLOPE_N)` trust values on their round numbers; the value of
+/// round t sits at `ring[t mod RING]`.
+fn ring_slope(ring: &[f64; RING], l: u32) -> f64 {
+    let n = (l as usize).min(SLOPE_N);
     if n < 2 {
         return f64::NAN;
     }
-    // `pos` is the next write slot, so the last n values, oldest first, start at pos − n.
-    let xbar = (n as f64 - 1.0) / 2.0; // x = 0..n−1 (a shift of the round number)
-    let ybar = (0..n).map(|k| ring[(pos + RING - n + k) % RING]).sum::<f64>() / n as f64;
+    // Rounds l−n+1..=l, shifted to x = 0..n−1 (the slope is unchanged).
+    let first = l as usize + 1 - n;
+    let y = |k: usize| ring[(first + k) & (RING - 1)];
+    let xbar = (n as f64 - 1.0) / 2.0;
+    let ybar = (0..n).map(y).sum::<f64>() / n as f64;
     let mut sxy = 0.0;
     let mut sxx = 0.0;
     for k in 0..n {
         let dx = k as f64 - xbar;
-        sxy += dx * (ring[(pos + RING - n + k) % RING] - ybar);
+        sxy += dx * (y(k) - ybar);
         sxx += dx * dx;
     }
     sxy / sxx
@@ -468,9 +473,13 @@ impl RoundSink for MatchMetrics {
         for i in 0..2 {
             self.score[i] += r.payoff[i];
             self.base[i] += r.base[i];
-            self.disc_score[i] += self.disc_factor * r.payoff[i];
         }
-        self.disc_factor *= self.disc_rate;
+        if self.discounted {
+            for i in 0..2 {
+                self.disc_score[i] += self.disc_factor * r.payoff[i];
+            }
+            self.disc_factor *= self.disc_rate;
+        }
 
         // Cooperation, timing and errors.
         for (i, &defected) in d.iter().enumerate() {
@@ -554,13 +563,17 @@ impl RoundSink for MatchMetrics {
             self.to_08[i] = self.to_08[i].min(if tau >= 0.8 { t } else { NONE });
             self.collapses[i] += (self.trust_prev[i] >= 0.5 && tau < 0.5) as u32;
             self.trust_prev[i] = tau;
-            self.ring[i][self.ring_pos] = tau;
-            self.internal_final[i] = r.internal_trust[i].unwrap_or(f64::NAN);
-            self.belief_final[i] = r.belief[i].unwrap_or(f64::NAN);
+            self.ring[i][t as usize & (RING - 1)] = tau;
         }
-        self.ring_pos = if self.ring_pos + 1 == RING { 0 } else { self.ring_pos + 1 };
+        self.internal_last = r.internal_trust;
+        self.belief_last = r.belief;
 
-        // Incentives.
+        // Incentives. Fast path: nothing sent and no reward expectation pending (amounts are
+        // never negative, so a zero sum means all four are zero).
+        let sent = r.sent[0].reward + r.sent[0].sanction + r.sent[1].reward + r.sent[1].sanction;
+        if sent == 0.0 && !(self.rewarded_pc[0] | self.rewarded_pc[1]) {
+            return;
+        }
         for i in 0..2 {
             let j = 1 - i;
             let s = r.sent[i];
