@@ -1,1 +1,1421 @@
-//! Module `metrics` (being written).
+//! Per-match metrics (MODEL.md §7, "Per match"), computed in one streaming pass.
+//!
+//! [`MatchMetrics`] is a [`RoundSink`]: the engine feeds it one [`RoundRecord`] per round and
+//! [`MatchMetrics::finish`] turns the accumulated counters into a [`MatchStats`]. The state is a
+//! fixed set of counters, sums and small state machines (O(1) memory, no allocation, no
+//! division per round); every ratio is formed once in `finish`.
+//!
+//! Definitions (outcomes `o_t` are seen from side A: CC, CD, DC, DD):
+//!
+//! - **Conflict spiral**: a maximal run of DD of length ≥ `L_s` with at least one CC among the
+//!   `W_pre` rounds before the run starts. A DD run of length ≥ `L_s` without such a CC counts as
+//!   **chronic conflict** (its rounds go to `chronic_dd_rounds`). The trigger of a spiral is the
+//!   first non-CC round `t*` after the last CC; its cause is `execution` if either side had an
+//!   execution error at `t*`, else `perception` if a side that played D at `t*` misperceived the
+//!   other at `t*−1` or `t*`, else `intentional`. A run still open when the match ends counts.
+//! - **Echo**: a maximal run of rounds alternating CD, DC, CD, … (either start) of length ≥ 2.
+//! - **Disruption**: a round `t` with `o_{t−1} = CC` and `o_t ≠ CC` (round 1 never is one). Its
+//!   recovery time is `min{k ≥ 1 : o_{t+k} = CC}`, censored when the match ends first. A
+//!   disruption is *error-triggered* when its cause (the same rule as a spiral's trigger) is an
+//!   execution or a perception error, *intentional* otherwise.
+//!   `frac_recovered_within_10` is (disruptions recovered within 10 rounds) / (disruptions whose
+//!   status at 10 rounds is known); a censored disruption followed by fewer than 10 rounds is
+//!   left out of the denominator, since whether it would have recovered within 10 is unknown.
+//! - **Trust** (the analyst index of §2.4.5, `RoundRecord::trust`): `trust0` is the initial
+//!   value given to [`RoundSink::start`]; `trust_mean` averages the post-round values of rounds
+//!   1..L; `trust_min` / `trust_max` range over the whole trajectory τ_0, τ_1, …, τ_L and
+//!   `trust_min_round` is the first round where the minimum is reached (0 = the initial value);
+//!   `rounds_to_0_8` is the first round with τ_t ≥ 0.8 (0 if τ_0 ≥ 0.8, NA if never);
+//!   `n_collapses` counts rounds with τ_{t−1} ≥ 0.5 > τ_t; `trust_slope_last10` is the OLS slope
+//!   of τ_t on t over the last min(L, 10) rounds (NA for fewer than 2).
+//! - **Incentives**, per sending side: an event is a round with a positive amount. A *mistaken
+//!   sanction* is a sanction sent in a round where its target actually (executed) played C. A
+//!   *withheld reward* (design) is a round in which this side had, in the previous round,
+//!   rewarded the other while perceiving it as C, perceives the other as C again, and sends no
+//!   reward — the broken expectation Baldwin (1971) says reads as a punishment. Rounds where the
+//!   reward was cut by an exhausted budget count too: the receiver cannot tell the difference.
+//! - **Scores**: `score` is the sum of the total payoffs u_i (step E, including incentives and
+//!   any hedging cost); `base` is the sum of π_i; `incentive_net` is
+//!   `−c_R·Σr_i − c_S·Σs_i + m_R·Σr_j − m_S·Σs_j` with each channel's parameters taken from its
+//!   sender, so `score = base + incentive_net − hedging costs`.
+
+use crate::engine::{RoundRecord, RoundSink};
+use crate::game::{Game, PlayerType};
+use crate::incentive::IncentiveConfig;
+
+/// "Not yet / never" for round-valued state.
+const NONE: u32 = u32::MAX;
+/// "No previous round" in the previous-outcome slot.
+const NO_OUTCOME: u8 = 4;
+const CC: u8 = 0;
+const DD: u8 = 3;
+/// How many final rounds the trust slope uses.
+const SLOPE_N: usize = 10;
+/// Capacity of the trust ring buffer (a power of two ≥ `SLOPE_N`, so indexing is a mask).
+const RING: usize = 16;
+
+/// What the metrics need to know about a match besides its rounds.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MetricsCtx {
+    /// The stage game (for efficiency ratios).
+    pub game: Game,
+    /// Incentive channels per sending side (for costs, values and deadweight).
+    pub incentives: [IncentiveConfig; 2],
+    /// The true types, when the scenario sets them (for tragic spirals).
+    pub types: [Option<PlayerType>; 2],
+    /// `L_s`: the shortest DD run that counts as a spiral or chronic conflict (default 3).
+    pub spiral_min_len: u32,
+    /// `W_pre`: how many rounds before a DD run are searched for a CC (default 3).
+    pub spiral_window: u32,
+    /// The analyst discount δ_a for `disc_score` (`None`: the column is NA).
+    pub discount: Option<f64>,
+}
+
+impl MetricsCtx {
+    /// A context with the defaults: no types, `L_s = 3`, `W_pre = 3`, no discount.
+    pub fn new(game: Game, incentives: [IncentiveConfig; 2]) -> MetricsCtx {
+        MetricsCtx { game, incentives, types: [None; 2], spiral_min_len: 3, spiral_window: 3, discount: None }
+    }
+}
+
+/// The cause of a spiral's trigger (or of a disruption).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SpiralCause {
+    /// An execution error by either side at the trigger round.
+    Execution = 0,
+    /// A side that played D at the trigger misperceived the other then or the round before.
+    Perception = 1,
+    /// Neither: a deliberate defection.
+    Intentional = 2,
+}
+
+impl SpiralCause {
+    /// The snake-case name: `execution_error`, `perception_error` or `intentional`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SpiralCause::Execution => "execution_error",
+            SpiralCause::Perception => "perception_error",
+            SpiralCause::Intentional => "intentional",
+        }
+    }
+}
+
+/// The streaming accumulator for one match. Feed it through [`RoundSink`], then call
+/// [`MatchMetrics::finish`]. [`RoundSink::start`] resets it, so one value can serve many matches.
+#[derive(Clone, Debug)]
+pub struct MatchMetrics {
+    ctx: MetricsCtx,
+    tragic: bool,
+    discounted: bool,
+    disc_rate: f64,
+
+    t: u32,
+    outcome: [u32; 4],
+    score: [f64; 2],
+    base: [f64; 2],
+    disc_score: [f64; 2],
+    disc_factor: f64,
+    intended_c: [u32; 2],
+    perceived_c: [u32; 2],
+    first_def: [u32; 2],
+    first_int_def: [u32; 2],
+    first_dd: u32,
+    n_exec_err: [u32; 2],
+    n_perc_err: [u32; 2],
+
+    prev_o: u8,
+    prev_perc_err: [bool; 2],
+    last_cc: u32,
+    trigger_cause: SpiralCause,
+
+    // DD runs and spirals.
+    dd_run: u32,
+    dd_run_after_cc: bool,
+    dd_run_cause: SpiralCause,
+    n_spirals: u32,
+    max_spiral: u32,
+    spiral_rounds: u32,
+    spirals_by_cause: [u32; 3],
+    n_tragic: u32,
+    chronic_dd: u32,
+
+    // Echo.
+    echo_run: u32,
+    n_echo: u32,
+    max_echo: u32,
+
+    // Recovery.
+    pending: u32,
+    pending_err: bool,
+    n_disruptions: u32,
+    n_err_disruptions: u32,
+    n_recovered: [u32; 2],
+    recovery_sum: [u64; 2],
+    n_within_10: u32,
+
+    // Trust.
+    trust0: [f64; 2],
+    trust_prev: [f64; 2],
+    trust_sum: [f64; 2],
+    trust_min: [f64; 2],
+    trust_min_round: [u32; 2],
+    trust_max: [f64; 2],
+    to_08: [u32; 2],
+    collapses: [u32; 2],
+    ring: [[f64; RING]; 2],
+    internal_last: [Option<f64>; 2],
+    belief_last: [Option<f64>; 2],
+
+    // Incentives.
+    reward_units: [f64; 2],
+    sanction_units: [f64; 2],
+    n_reward_ev: [u32; 2],
+    n_sanction_ev: [u32; 2],
+    n_mistaken: [u32; 2],
+    n_withheld: [u32; 2],
+    rewarded_pc: [bool; 2],
+}
+
+impl MatchMetrics {
+    /// A fresh accumulator for matches described by `ctx`.
+    pub fn new(ctx: MetricsCtx) -> MatchMetrics {
+        let tragic = ctx.types == [Some(PlayerType::SecuritySeeker); 2];
+        MatchMetrics {
+            ctx,
+            tragic,
+            discounted: ctx.discount.is_some(),
+            disc_rate: ctx.discount.unwrap_or(1.0),
+            t: 0,
+            outcome: [0; 4],
+            score: [0.0; 2],
+            base: [0.0; 2],
+            disc_score: [0.0; 2],
+            disc_factor: 1.0,
+            intended_c: [0; 2],
+            perceived_c: [0; 2],
+            first_def: [NONE; 2],
+            first_int_def: [NONE; 2],
+            first_dd: NONE,
+            n_exec_err: [0; 2],
+            n_perc_err: [0; 2],
+            prev_o: NO_OUTCOME,
+            prev_perc_err: [false; 2],
+            last_cc: 0,
+            trigger_cause: SpiralCause::Intentional,
+            dd_run: 0,
+            dd_run_after_cc: false,
+            dd_run_cause: SpiralCause::Intentional,
+            n_spirals: 0,
+            max_spiral: 0,
+            spiral_rounds: 0,
+            spirals_by_cause: [0; 3],
+            n_tragic: 0,
+            chronic_dd: 0,
+            echo_run: 0,
+            n_echo: 0,
+            max_echo: 0,
+            pending: NONE,
+            pending_err: false,
+            n_disruptions: 0,
+            n_err_disruptions: 0,
+            n_recovered: [0; 2],
+            recovery_sum: [0; 2],
+            n_within_10: 0,
+            trust0: [f64::NAN; 2],
+            trust_prev: [f64::NAN; 2],
+            trust_sum: [0.0; 2],
+            trust_min: [f64::INFINITY; 2],
+            trust_min_round: [NONE; 2],
+            trust_max: [f64::NEG_INFINITY; 2],
+            to_08: [NONE; 2],
+            collapses: [0; 2],
+            ring: [[f64::NAN; RING]; 2],
+            internal_last: [None; 2],
+            belief_last: [None; 2],
+            reward_units: [0.0; 2],
+            sanction_units: [0.0; 2],
+            n_reward_ev: [0; 2],
+            n_sanction_ev: [0; 2],
+            n_mistaken: [0; 2],
+            n_withheld: [0; 2],
+            rewarded_pc: [false; 2],
+        }
+    }
+
+    /// The context this accumulator was built with.
+    pub fn ctx(&self) -> &MetricsCtx {
+        &self.ctx
+    }
+
+    /// The number of rounds seen so far.
+    pub fn rounds_seen(&self) -> u32 {
+        self.t
+    }
+
+    /// Closes the DD run in progress (if any).
+    #[inline]
+    fn close_dd_run(&mut self) {
+        let len = self.dd_run;
+        if len >= self.ctx.spiral_min_len.max(1) {
+            if self.dd_run_after_cc {
+                self.n_spirals += 1;
+                self.max_spiral = self.max_spiral.max(len);
+                self.spiral_rounds += len;
+                self.spirals_by_cause[self.dd_run_cause as usize] += 1;
+                self.n_tragic += self.tragic as u32;
+            } else {
+                self.chronic_dd += len;
+            }
+        }
+        self.dd_run = 0;
+    }
+
+    /// Closes the echo run in progress (if any).
+    #[inline]
+    fn close_echo(&mut self) {
+        if self.echo_run >= 2 {
+            self.n_echo += 1;
+            self.max_echo = self.max_echo.max(self.echo_run);
+        }
+        self.echo_run = 0;
+    }
+
+    /// The statistics of the rounds seen so far (runs still open are closed as at match end;
+    /// a pending disruption is censored).
+    pub fn finish(&self) -> MatchStats {
+        let mut m = self.clone();
+        if m.dd_run > 0 {
+            m.close_dd_run();
+        }
+        m.close_echo();
+        m.build()
+    }
+
+    fn build(&self) -> MatchStats {
+        let l = self.t;
+        let lf = l as f64;
+        let per = |x: f64| if l > 0 { x / lf } else { f64::NAN };
+        let opt = |r: u32| if r == NONE { None } else { Some(r) };
+        let game = [self.ctx.game.a, self.ctx.game.b];
+        let inc = self.ctx.incentives;
+
+        let coop = [self.outcome[0] + self.outcome[1], self.outcome[0] + self.outcome[2]];
+        let incentive_net = [0, 1].map(|i| {
+            let j = 1 - i;
+            -inc[i].reward.cost * self.reward_units[i] - inc[i].sanction.cost * self.sanction_units[i]
+                + inc[j].reward.effect * self.reward_units[j]
+                - inc[j].sanction.effect * self.sanction_units[j]
+        });
+        let disc_score = if self.ctx.discount.is_some() { self.disc_score } else { [f64::NAN; 2] };
+
+        // Recovery.
+        let censored = (self.pending != NONE) as u32;
+        let known_at_10 = self.n_within_10 + {
+            // Recovered after more than 10 rounds: known "not within 10".
+            let recovered_late = self.n_recovered[0] + self.n_recovered[1] - self.n_within_10;
+            let censored_known = (self.pending != NONE && l - self.pending >= 10) as u32;
+            recovered_late + censored_known
+        };
+        let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { f64::NAN };
+        let recovery = RecoveryStats {
+            n_disruptions: self.n_disruptions,
+            n_error_disruptions: self.n_err_disruptions,
+            n_censored: censored,
+            mean_recovery: ratio(
+                (self.recovery_sum[0] + self.recovery_sum[1]) as f64,
+                (self.n_recovered[0] + self.n_recovered[1]) as f64,
+            ),
+            frac_recovered_within_10: ratio(self.n_within_10 as f64, known_at_10 as f64),
+            mean_recovery_error: ratio(self.recovery_sum[1] as f64, self.n_recovered[1] as f64),
+            mean_recovery_intent: ratio(self.recovery_sum[0] as f64, self.n_recovered[0] as f64),
+        };
+
+        let spirals = SpiralStats {
+            n_spirals: self.n_spirals,
+            max_len: self.max_spiral,
+            mean_len: ratio(self.spiral_rounds as f64, self.n_spirals as f64),
+            frac_rounds: per(self.spiral_rounds as f64),
+            by_cause: self.spirals_by_cause,
+            n_tragic: self.n_tragic,
+            chronic_dd_rounds: self.chronic_dd,
+        };
+
+        let trust = [0, 1].map(|i| {
+            let slope = ring_slope(&self.ring[i], l);
+            let (min, min_round) = if self.trust_min_round[i] == NONE {
+                (f64::NAN, None)
+            } else {
+                (self.trust_min[i], Some(self.trust_min_round[i]))
+            };
+            TrustStats {
+                trust0: self.trust0[i],
+                trust_final: if l > 0 { self.trust_prev[i] } else { self.trust0[i] },
+                trust_mean: per(self.trust_sum[i]),
+                trust_min: min,
+                trust_min_round: min_round,
+                trust_max: if self.trust_max[i] == f64::NEG_INFINITY { f64::NAN } else { self.trust_max[i] },
+                rounds_to_0_8: opt(self.to_08[i]),
+                n_collapses: self.collapses[i],
+                trust_slope_last10: slope,
+                internal_trust_final: self.internal_last[i].unwrap_or(f64::NAN),
+                belief_final: self.belief_last[i].unwrap_or(f64::NAN),
+            }
+        });
+
+        let incentives = [0, 1].map(|i| {
+            let j = 1 - i;
+            IncentiveStats {
+                reward_units_sent: self.reward_units[i],
+                reward_cost: inc[i].reward.cost * self.reward_units[i],
+                reward_value_received: inc[j].reward.effect * self.reward_units[j],
+                n_reward_events: self.n_reward_ev[i],
+                sanction_units_sent: self.sanction_units[i],
+                sanction_cost: inc[i].sanction.cost * self.sanction_units[i],
+                sanction_damage_received: inc[j].sanction.effect * self.sanction_units[j],
+                n_sanction_events: self.n_sanction_ev[i],
+                n_mistaken_sanctions: self.n_mistaken[i],
+                n_withheld_rewards: self.n_withheld[i],
+            }
+        });
+
+        let joint = self.score[0] + self.score[1];
+        let cc_total = lf * (game[0].R + game[1].R);
+        let dd_total = lf * (game[0].P + game[1].P);
+        let nz = |d: f64| if d != 0.0 && l > 0 { d } else { f64::NAN };
+        let efficiency = Efficiency {
+            joint_per_round: per(joint),
+            eff_vs_cc: joint / nz(cc_total),
+            surplus_ratio: (joint - dd_total) / nz(cc_total - dd_total),
+            deadweight_sanctions: (0..2)
+                .map(|i| (inc[i].sanction.cost + inc[i].sanction.effect) * self.sanction_units[i])
+                .sum(),
+            deadweight_rewards: (0..2)
+                .map(|i| (inc[i].reward.cost - inc[i].reward.effect) * self.reward_units[i])
+                .sum(),
+        };
+
+        MatchStats {
+            rounds: l,
+            score: self.score,
+            score_per_round: self.score.map(per),
+            base: self.base,
+            incentive_net,
+            disc_score,
+            coop_rate: coop.map(|c| per(c as f64)),
+            intended_coop_rate: self.intended_c.map(|c| per(c as f64)),
+            perceived_coop_rate: self.perceived_c.map(|c| per(c as f64)),
+            outcome_counts: self.outcome,
+            outcome_rates: self.outcome.map(|c| per(c as f64)),
+            first_defection: self.first_def.map(opt),
+            first_intentional_defection: self.first_int_def.map(opt),
+            first_dd_round: opt(self.first_dd),
+            n_exec_errors: self.n_exec_err,
+            n_perc_errors: self.n_perc_err,
+            spirals,
+            echo: EchoStats { n_echo: self.n_echo, max_len: self.max_echo },
+            recovery,
+            trust,
+            incentives,
+            efficiency,
+            payoff_diff: self.score[0] - self.score[1],
+        }
+    }
+}
+
+/// OLS slope of the last `min(l, SLOPE_N)` trust values on their round numbers; the value of
+/// round t sits at `ring[t mod RING]`.
+fn ring_slope(ring: &[f64; RING], l: u32) -> f64 {
+    let n = (l as usize).min(SLOPE_N);
+    if n < 2 {
+        return f64::NAN;
+    }
+    // Rounds l−n+1..=l, shifted to x = 0..n−1 (the slope is unchanged).
+    let first = l as usize + 1 - n;
+    let y = |k: usize| ring[(first + k) & (RING - 1)];
+    let xbar = (n as f64 - 1.0) / 2.0;
+    let ybar = (0..n).map(y).sum::<f64>() / n as f64;
+    let mut sxy = 0.0;
+    let mut sxx = 0.0;
+    for k in 0..n {
+        let dx = k as f64 - xbar;
+        sxy += dx * (y(k) - ybar);
+        sxx += dx * dx;
+    }
+    sxy / sxx
+}
+
+impl RoundSink for MatchMetrics {
+    fn start(&mut self, _length: u32, initial_trust: [f64; 2]) {
+        *self = MatchMetrics::new(self.ctx);
+        self.trust0 = initial_trust;
+        self.trust_prev = initial_trust;
+        for (i, &tau) in initial_trust.iter().enumerate() {
+            if !tau.is_nan() {
+                self.trust_min[i] = tau;
+                self.trust_max[i] = tau;
+                self.trust_min_round[i] = 0;
+            }
+            if tau >= 0.8 {
+                self.to_08[i] = 0;
+            }
+        }
+    }
+
+    #[inline]
+    fn round(&mut self, r: &RoundRecord) {
+        self.t += 1;
+        let t = self.t;
+        let d = [r.executed[0].is_d(), r.executed[1].is_d()];
+        let o = ((d[0] as u8) << 1) | d[1] as u8;
+        self.outcome[o as usize] += 1;
+
+        // Scores.
+        for i in 0..2 {
+            self.score[i] += r.payoff[i];
+            self.base[i] += r.base[i];
+        }
+        if self.discounted {
+            for i in 0..2 {
+                self.disc_score[i] += self.disc_factor * r.payoff[i];
+            }
+            self.disc_factor *= self.disc_rate;
+        }
+
+        // Cooperation, timing and errors.
+        for (i, &defected) in d.iter().enumerate() {
+            let j = 1 - i;
+            self.intended_c[i] += r.intended[i].is_c() as u32;
+            self.perceived_c[i] += r.perceived[j].is_c() as u32;
+            self.first_def[i] = self.first_def[i].min(if defected { t } else { NONE });
+            self.first_int_def[i] = self.first_int_def[i].min(if r.intended[i].is_d() { t } else { NONE });
+            self.n_exec_err[i] += r.exec_error[i] as u32;
+            self.n_perc_err[i] += r.perc_error[i] as u32;
+        }
+        self.first_dd = self.first_dd.min(if o == DD { t } else { NONE });
+
+        // Disruptions and recovery; the trigger of the current non-CC stretch.
+        let prev = self.prev_o;
+        if o == CC {
+            if self.pending != NONE {
+                let k = t - self.pending;
+                let e = self.pending_err as usize;
+                self.n_recovered[e] += 1;
+                self.recovery_sum[e] += k as u64;
+                self.n_within_10 += (k <= 10) as u32;
+                self.pending = NONE;
+            }
+            self.last_cc = t;
+        } else if prev == CC {
+            let misperceived = (d[0] && (r.perc_error[0] || self.prev_perc_err[0]))
+                || (d[1] && (r.perc_error[1] || self.prev_perc_err[1]));
+            let cause = if r.exec_error[0] || r.exec_error[1] {
+                SpiralCause::Execution
+            } else if misperceived {
+                SpiralCause::Perception
+            } else {
+                SpiralCause::Intentional
+            };
+            self.trigger_cause = cause;
+            self.n_disruptions += 1;
+            self.pending = t;
+            self.pending_err = cause != SpiralCause::Intentional;
+            self.n_err_disruptions += self.pending_err as u32;
+        }
+
+        // DD runs: spirals and chronic conflict.
+        if o == DD {
+            if prev != DD {
+                self.dd_run = 0;
+                self.dd_run_after_cc =
+                    self.last_cc != 0 && self.last_cc as u64 + self.ctx.spiral_window as u64 >= t as u64;
+                self.dd_run_cause = self.trigger_cause;
+            }
+            self.dd_run += 1;
+        } else if prev == DD {
+            self.close_dd_run();
+        }
+
+        // Echo: alternating CD / DC.
+        if o == 1 || o == 2 {
+            if prev == 3 - o {
+                self.echo_run += 1;
+            } else {
+                self.close_echo();
+                self.echo_run = 1;
+            }
+        } else if self.echo_run > 0 {
+            self.close_echo();
+        }
+        self.prev_o = o;
+        self.prev_perc_err = r.perc_error;
+
+        // Trust.
+        for i in 0..2 {
+            let tau = r.trust[i];
+            self.trust_sum[i] += tau;
+            if tau < self.trust_min[i] {
+                self.trust_min[i] = tau;
+                self.trust_min_round[i] = t;
+            }
+            if tau > self.trust_max[i] {
+                self.trust_max[i] = tau;
+            }
+            self.to_08[i] = self.to_08[i].min(if tau >= 0.8 { t } else { NONE });
+            self.collapses[i] += (self.trust_prev[i] >= 0.5 && tau < 0.5) as u32;
+            self.trust_prev[i] = tau;
+            self.ring[i][t as usize & (RING - 1)] = tau;
+        }
+        self.internal_last = r.internal_trust;
+        self.belief_last = r.belief;
+
+        // Incentives. Fast path: nothing sent and no reward expectation pending (amounts are
+        // never negative, so a zero sum means all four are zero).
+        let sent = r.sent[0].reward + r.sent[0].sanction + r.sent[1].reward + r.sent[1].sanction;
+        if sent == 0.0 && !(self.rewarded_pc[0] | self.rewarded_pc[1]) {
+            return;
+        }
+        for i in 0..2 {
+            let j = 1 - i;
+            let s = r.sent[i];
+            let rewarded = s.reward > 0.0;
+            let sanctioned = s.sanction > 0.0;
+            self.reward_units[i] += s.reward;
+            self.sanction_units[i] += s.sanction;
+            self.n_reward_ev[i] += rewarded as u32;
+            self.n_sanction_ev[i] += sanctioned as u32;
+            self.n_mistaken[i] += (sanctioned && r.executed[j].is_c()) as u32;
+            let pc = r.perceived[i].is_c();
+            self.n_withheld[i] += (self.rewarded_pc[i] && pc && !rewarded) as u32;
+            self.rewarded_pc[i] = pc && rewarded;
+        }
+    }
+}
+
+/// Conflict-spiral statistics of one match.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SpiralStats {
+    /// Number of spirals.
+    pub n_spirals: u32,
+    /// Length of the longest spiral (0 when none).
+    pub max_len: u32,
+    /// Mean spiral length (NaN when none).
+    pub mean_len: f64,
+    /// Share of the match's rounds that lie in a spiral.
+    pub frac_rounds: f64,
+    /// Spirals by trigger cause, indexed by [`SpiralCause`] (`as usize`).
+    pub by_cause: [u32; 3],
+    /// Spirals in which both true types are security seekers.
+    pub n_tragic: u32,
+    /// Rounds in DD runs of length ≥ `L_s` that are not spirals (no CC shortly before).
+    pub chronic_dd_rounds: u32,
+}
+
+/// Echo statistics (alternating CD/DC runs) of one match.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct EchoStats {
+    /// Number of echo runs.
+    pub n_echo: u32,
+    /// Length of the longest echo run (0 when none).
+    pub max_len: u32,
+}
+
+/// Recovery statistics of one match.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RecoveryStats {
+    /// Number of disruptions (CC followed by non-CC).
+    pub n_disruptions: u32,
+    /// Disruptions triggered by an execution or perception error.
+    pub n_error_disruptions: u32,
+    /// Disruptions still unrecovered at match end (0 or 1).
+    pub n_censored: u32,
+    /// Mean recovery time of the recovered disruptions (NaN when none).
+    pub mean_recovery: f64,
+    /// Share recovered within 10 rounds, among disruptions whose status at 10 rounds is known.
+    pub frac_recovered_within_10: f64,
+    /// Mean recovery time of recovered error-triggered disruptions.
+    pub mean_recovery_error: f64,
+    /// Mean recovery time of recovered intentional disruptions.
+    pub mean_recovery_intent: f64,
+}
+
+/// Trust statistics of one side (analyst index, plus strategy-internal values).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TrustStats {
+    /// Initial analyst trust τ_0.
+    pub trust0: f64,
+    /// Analyst trust after the last round.
+    pub trust_final: f64,
+    /// Mean of τ_1..τ_L.
+    pub trust_mean: f64,
+    /// Minimum of τ_0..τ_L.
+    pub trust_min: f64,
+    /// First round at which the minimum is reached (0 = initial value).
+    pub trust_min_round: Option<u32>,
+    /// Maximum of τ_0..τ_L.
+    pub trust_max: f64,
+    /// First round with τ ≥ 0.8 (0 when τ_0 ≥ 0.8).
+    pub rounds_to_0_8: Option<u32>,
+    /// Downward crossings of 0.5.
+    pub n_collapses: u32,
+    /// OLS slope of τ on the round over the last ≤ 10 rounds (NaN for fewer than 2).
+    pub trust_slope_last10: f64,
+    /// Strategy-internal trust after the last round (NaN when the strategy has none).
+    pub internal_trust_final: f64,
+    /// Strategy-internal belief μ after the last round (NaN when the strategy has none).
+    pub belief_final: f64,
+}
+
+/// Incentive accounting of one side.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct IncentiveStats {
+    /// Σ r sent.
+    pub reward_units_sent: f64,
+    /// c_R · Σ r sent.
+    pub reward_cost: f64,
+    /// m_R(other) · Σ r received.
+    pub reward_value_received: f64,
+    /// Rounds with a positive reward sent.
+    pub n_reward_events: u32,
+    /// Σ s sent.
+    pub sanction_units_sent: f64,
+    /// c_S · Σ s sent.
+    pub sanction_cost: f64,
+    /// m_S(other) · Σ s received.
+    pub sanction_damage_received: f64,
+    /// Rounds with a positive sanction sent.
+    pub n_sanction_events: u32,
+    /// Sanctions sent while the target actually played C.
+    pub n_mistaken_sanctions: u32,
+    /// Expected rewards withheld (see the module docs).
+    pub n_withheld_rewards: u32,
+}
+
+/// Joint efficiency of one match.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Efficiency {
+    /// (U_A + U_B) / L.
+    pub joint_per_round: f64,
+    /// (U_A + U_B) / (L (R_A + R_B)).
+    pub eff_vs_cc: f64,
+    /// (joint − L(P_A+P_B)) / (L(R_A+R_B) − L(P_A+P_B)): 0 at all-DD, 1 at all-CC.
+    pub surplus_ratio: f64,
+    /// Σ over senders of (c_S + m_S) · s.
+    pub deadweight_sanctions: f64,
+    /// Σ over senders of (c_R − m_R) · r.
+    pub deadweight_rewards: f64,
+}
+
+/// The per-match metrics of MODEL.md §7. Arrays are indexed by side (0 = A).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MatchStats {
+    /// Rounds played L.
+    pub rounds: u32,
+    /// Total payoffs U_i (incentives and hedging included).
+    pub score: [f64; 2],
+    /// U_i / L.
+    pub score_per_round: [f64; 2],
+    /// Σ base payoffs π_i.
+    pub base: [f64; 2],
+    /// Net incentive flow (received value/damage minus own sending costs).
+    pub incentive_net: [f64; 2],
+    /// Σ δ_a^{t−1} u_t (NaN when no discount is set).
+    pub disc_score: [f64; 2],
+    /// Executed cooperation rate.
+    pub coop_rate: [f64; 2],
+    /// Intended cooperation rate.
+    pub intended_coop_rate: [f64; 2],
+    /// The rate at which this side's moves were perceived as C by the other.
+    pub perceived_coop_rate: [f64; 2],
+    /// Outcome counts from A's side, order CC, CD, DC, DD.
+    pub outcome_counts: [u32; 4],
+    /// Outcome rates from A's side, order CC, CD, DC, DD.
+    pub outcome_rates: [f64; 4],
+    /// First executed defection.
+    pub first_defection: [Option<u32>; 2],
+    /// First intended defection.
+    pub first_intentional_defection: [Option<u32>; 2],
+    /// First DD round.
+    pub first_dd_round: Option<u32>,
+    /// Execution errors per side.
+    pub n_exec_errors: [u32; 2],
+    /// Perception errors per side (this side misperceived the other).
+    pub n_perc_errors: [u32; 2],
+    /// Conflict spirals.
+    pub spirals: SpiralStats,
+    /// Echoes.
+    pub echo: EchoStats,
+    /// Recovery from disruptions.
+    pub recovery: RecoveryStats,
+    /// Trust, per side.
+    pub trust: [TrustStats; 2],
+    /// Incentives, per sending side.
+    pub incentives: [IncentiveStats; 2],
+    /// Efficiency.
+    pub efficiency: Efficiency,
+    /// U_A − U_B.
+    pub payoff_diff: f64,
+}
+
+fn opt_f(x: Option<u32>) -> f64 {
+    x.map_or(f64::NAN, |v| v as f64)
+}
+
+impl MatchStats {
+    /// Column names, in the order of [`MatchStats::values`].
+    pub const COLUMNS: &'static [&'static str] = &[
+        "rounds",
+        "score_a",
+        "score_b",
+        "score_per_round_a",
+        "score_per_round_b",
+        "base_a",
+        "base_b",
+        "incentive_net_a",
+        "incentive_net_b",
+        "disc_score_a",
+        "disc_score_b",
+        "coop_rate_a",
+        "coop_rate_b",
+        "intended_coop_rate_a",
+        "intended_coop_rate_b",
+        "perceived_coop_rate_a",
+        "perceived_coop_rate_b",
+        "cc_rate",
+        "cd_rate",
+        "dc_rate",
+        "dd_rate",
+        "first_defection_a",
+        "first_defection_b",
+        "first_intentional_defection_a",
+        "first_intentional_defection_b",
+        "first_dd_round",
+        "n_exec_errors_a",
+        "n_exec_errors_b",
+        "n_perc_errors_a",
+        "n_perc_errors_b",
+        "n_spirals",
+        "max_spiral_len",
+        "mean_spiral_len",
+        "frac_rounds_in_spiral",
+        "spirals_exec",
+        "spirals_perc",
+        "spirals_intent",
+        "n_tragic_spirals",
+        "chronic_dd_rounds",
+        "n_echo",
+        "max_echo_len",
+        "n_disruptions",
+        "n_error_disruptions",
+        "mean_recovery",
+        "n_censored",
+        "frac_recovered_within_10",
+        "mean_recovery_error",
+        "mean_recovery_intent",
+        "trust0_a",
+        "trust0_b",
+        "trust_final_a",
+        "trust_final_b",
+        "trust_mean_a",
+        "trust_mean_b",
+        "trust_min_a",
+        "trust_min_b",
+        "trust_min_round_a",
+        "trust_min_round_b",
+        "trust_max_a",
+        "trust_max_b",
+        "rounds_to_0_8_a",
+        "rounds_to_0_8_b",
+        "n_collapses_a",
+        "n_collapses_b",
+        "trust_slope_last10_a",
+        "trust_slope_last10_b",
+        "internal_trust_final_a",
+        "internal_trust_final_b",
+        "belief_final_a",
+        "belief_final_b",
+        "reward_units_sent_a",
+        "reward_units_sent_b",
+        "reward_cost_a",
+        "reward_cost_b",
+        "reward_value_received_a",
+        "reward_value_received_b",
+        "n_reward_events_a",
+        "n_reward_events_b",
+        "sanction_units_sent_a",
+        "sanction_units_sent_b",
+        "sanction_cost_a",
+        "sanction_cost_b",
+        "sanction_damage_received_a",
+        "sanction_damage_received_b",
+        "n_sanction_events_a",
+        "n_sanction_events_b",
+        "n_mistaken_sanctions_a",
+        "n_mistaken_sanctions_b",
+        "n_withheld_rewards_a",
+        "n_withheld_rewards_b",
+        "joint_per_round",
+        "eff_vs_cc",
+        "surplus_ratio",
+        "deadweight_sanctions",
+        "deadweight_rewards",
+        "payoff_diff",
+        "n_cd",
+        "n_dc",
+    ];
+
+    /// The values in the order of [`MatchStats::COLUMNS`] (NaN = missing; counts, rounds and
+    /// booleans as f64).
+    pub fn values(&self) -> Vec<f64> {
+        let mut v = Vec::with_capacity(Self::COLUMNS.len());
+        self.write_values(&mut v);
+        v
+    }
+
+    /// Appends the values in the order of [`MatchStats::COLUMNS`] to `out`.
+    pub fn write_values(&self, out: &mut Vec<f64>) {
+        let pair = |out: &mut Vec<f64>, x: [f64; 2]| out.extend_from_slice(&x);
+        let pair_u = |out: &mut Vec<f64>, x: [u32; 2]| out.extend_from_slice(&[x[0] as f64, x[1] as f64]);
+        let pair_o = |out: &mut Vec<f64>, x: [Option<u32>; 2]| out.extend_from_slice(&[opt_f(x[0]), opt_f(x[1])]);
+        let sp = &self.spirals;
+        let rc = &self.recovery;
+        let tr = &self.trust;
+        let ic = &self.incentives;
+        let ef = &self.efficiency;
+
+        out.push(self.rounds as f64);
+        pair(out, self.score);
+        pair(out, self.score_per_round);
+        pair(out, self.base);
+        pair(out, self.incentive_net);
+        pair(out, self.disc_score);
+        pair(out, self.coop_rate);
+        pair(out, self.intended_coop_rate);
+        pair(out, self.perceived_coop_rate);
+        out.extend_from_slice(&self.outcome_rates);
+        pair_o(out, self.first_defection);
+        pair_o(out, self.first_intentional_defection);
+        out.push(opt_f(self.first_dd_round));
+        pair_u(out, self.n_exec_errors);
+        pair_u(out, self.n_perc_errors);
+
+        out.extend_from_slice(&[
+            sp.n_spirals as f64,
+            sp.max_len as f64,
+            sp.mean_len,
+            sp.frac_rounds,
+            sp.by_cause[0] as f64,
+            sp.by_cause[1] as f64,
+            sp.by_cause[2] as f64,
+            sp.n_tragic as f64,
+            sp.chronic_dd_rounds as f64,
+            self.echo.n_echo as f64,
+            self.echo.max_len as f64,
+            rc.n_disruptions as f64,
+            rc.n_error_disruptions as f64,
+            rc.mean_recovery,
+            rc.n_censored as f64,
+            rc.frac_recovered_within_10,
+            rc.mean_recovery_error,
+            rc.mean_recovery_intent,
+        ]);
+
+        pair(out, tr.map(|x| x.trust0));
+        pair(out, tr.map(|x| x.trust_final));
+        pair(out, tr.map(|x| x.trust_mean));
+        pair(out, tr.map(|x| x.trust_min));
+        pair_o(out, tr.map(|x| x.trust_min_round));
+        pair(out, tr.map(|x| x.trust_max));
+        pair_o(out, tr.map(|x| x.rounds_to_0_8));
+        pair_u(out, tr.map(|x| x.n_collapses));
+        pair(out, tr.map(|x| x.trust_slope_last10));
+        pair(out, tr.map(|x| x.internal_trust_final));
+        pair(out, tr.map(|x| x.belief_final));
+
+        pair(out, ic.map(|x| x.reward_units_sent));
+        pair(out, ic.map(|x| x.reward_cost));
+        pair(out, ic.map(|x| x.reward_value_received));
+        pair_u(out, ic.map(|x| x.n_reward_events));
+        pair(out, ic.map(|x| x.sanction_units_sent));
+        pair(out, ic.map(|x| x.sanction_cost));
+        pair(out, ic.map(|x| x.sanction_damage_received));
+        pair_u(out, ic.map(|x| x.n_sanction_events));
+        pair_u(out, ic.map(|x| x.n_mistaken_sanctions));
+        pair_u(out, ic.map(|x| x.n_withheld_rewards));
+
+        out.extend_from_slice(&[
+            ef.joint_per_round,
+            ef.eff_vs_cc,
+            ef.surplus_ratio,
+            ef.deadweight_sanctions,
+            ef.deadweight_rewards,
+            self.payoff_diff,
+            self.outcome_counts[1] as f64,
+            self.outcome_counts[2] as f64,
+        ]);
+    }
+
+    /// The value of a named column (`None` for an unknown name). Convenient in tests and
+    /// reports; callers in hot loops should use the typed fields.
+    pub fn get(&self, column: &str) -> Option<f64> {
+        let idx = Self::COLUMNS.iter().position(|c| *c == column)?;
+        self.values().get(idx).copied()
+    }
+
+    /// Number of spirals whose trigger had the given cause.
+    pub fn spirals_by(&self, cause: SpiralCause) -> u32 {
+        self.spirals.by_cause[cause as usize]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::game::{Action, Payoffs};
+    use crate::incentive::{Channel, Incentive};
+
+    const PD: Payoffs = Payoffs::STANDARD_PD;
+
+    fn pd() -> Game {
+        Game::symmetric(PD)
+    }
+
+    fn act(c: u8) -> Action {
+        if c == b'C' { Action::C } else { Action::D }
+    }
+
+    /// A round with executed outcome `o` (e.g. "DC"), no errors, intentions equal to actions,
+    /// perfect perception, no incentives, trust 0.5 and payoffs from `game`.
+    fn rr(t: u32, o: &str, game: &Game) -> RoundRecord {
+        let b = o.as_bytes();
+        let ex = [act(b[0]), act(b[1])];
+        let base = [game.a.payoff(ex[0], ex[1]), game.b.payoff(ex[1], ex[0])];
+        RoundRecord {
+            round: t,
+            intended: ex,
+            executed: ex,
+            perceived: [ex[1], ex[0]],
+            exec_error: [false; 2],
+            perc_error: [false; 2],
+            verified: [false; 2],
+            sent: [Incentive::NONE; 2],
+            base,
+            payoff: base,
+            trust: [0.5; 2],
+            internal_trust: [None; 2],
+            belief: [None; 2],
+            phase: ["", ""],
+        }
+    }
+
+    /// Rounds 1..n from a space-separated outcome list.
+    fn rounds(seq: &str, game: &Game) -> Vec<RoundRecord> {
+        seq.split_whitespace().enumerate().map(|(k, o)| rr(k as u32 + 1, o, game)).collect()
+    }
+
+    /// Flips side `i`'s executed action at index `k` into an execution error (intent stays).
+    fn exec_error(recs: &mut [RoundRecord], k: usize, i: usize) {
+        recs[k].exec_error[i] = true;
+        recs[k].intended[i] = recs[k].executed[i].flip();
+    }
+
+    /// Makes side `i` misperceive the other at index `k`.
+    fn perc_error(recs: &mut [RoundRecord], k: usize, i: usize) {
+        recs[k].perc_error[i] = true;
+        recs[k].perceived[i] = recs[k].perceived[i].flip();
+    }
+
+    /// Recomputes payoffs with the engine's step E formula (no hedging).
+    fn apply_incentives(r: &mut RoundRecord, inc: &[IncentiveConfig; 2]) {
+        for i in 0..2 {
+            let j = 1 - i;
+            r.payoff[i] = r.base[i] - inc[i].reward.cost * r.sent[i].reward - inc[i].sanction.cost * r.sent[i].sanction
+                + inc[j].reward.effect * r.sent[j].reward
+                - inc[j].sanction.effect * r.sent[j].sanction;
+        }
+    }
+
+    fn run(ctx: MetricsCtx, recs: &[RoundRecord], trust0: [f64; 2]) -> MatchStats {
+        let mut m = MatchMetrics::new(ctx);
+        m.start(recs.len() as u32, trust0);
+        for r in recs {
+            m.round(r);
+        }
+        m.finish()
+    }
+
+    fn close(a: f64, b: f64) {
+        assert!((a - b).abs() < 1e-12, "{a} != {b}");
+    }
+
+    const FIXTURE: &str = "CC CC DC CD DD DD DD CC CC CD CC CC";
+
+    fn fixture() -> MatchStats {
+        let mut recs = rounds(FIXTURE, &pd());
+        exec_error(&mut recs, 2, 0);
+        run(MetricsCtx::new(pd(), [IncentiveConfig::default(); 2]), &recs, [0.5; 2])
+    }
+
+    #[test]
+    fn worked_fixture_of_section_7() {
+        let s = fixture();
+        assert_eq!(s.rounds, 12);
+        assert_eq!(s.score, [26.0, 31.0]);
+        assert_eq!(s.base, [26.0, 31.0]);
+        assert_eq!(s.incentive_net, [0.0, 0.0]);
+        close(s.score_per_round[0], 26.0 / 12.0);
+        close(s.efficiency.eff_vs_cc, 57.0 / 72.0);
+        close(s.efficiency.surplus_ratio, 33.0 / 48.0);
+        close(s.efficiency.joint_per_round, 57.0 / 12.0);
+        close(s.coop_rate[0], 8.0 / 12.0);
+        close(s.coop_rate[1], 7.0 / 12.0);
+        // A's round-3 D was an error: A intended C there.
+        close(s.intended_coop_rate[0], 9.0 / 12.0);
+        close(s.intended_coop_rate[1], 7.0 / 12.0);
+        close(s.perceived_coop_rate[0], 8.0 / 12.0);
+        assert_eq!(s.outcome_counts, [6, 2, 1, 3]);
+        close(s.outcome_rates[0], 0.5);
+        close(s.outcome_rates[1], 2.0 / 12.0);
+        close(s.outcome_rates[2], 1.0 / 12.0);
+        close(s.outcome_rates[3], 0.25);
+        assert_eq!(s.first_defection, [Some(3), Some(4)]);
+        assert_eq!(s.first_intentional_defection, [Some(5), Some(4)]);
+        assert_eq!(s.first_dd_round, Some(5));
+        assert_eq!(s.n_exec_errors, [1, 0]);
+        assert_eq!(s.n_perc_errors, [0, 0]);
+        // Spirals: one, rounds 5–7, triggered by the execution error of round 3.
+        assert_eq!(s.spirals.n_spirals, 1);
+        assert_eq!(s.spirals.max_len, 3);
+        close(s.spirals.mean_len, 3.0);
+        close(s.spirals.frac_rounds, 0.25);
+        assert_eq!(s.spirals_by(SpiralCause::Execution), 1);
+        assert_eq!(s.spirals.by_cause, [1, 0, 0]);
+        assert_eq!(s.spirals.n_tragic, 0);
+        assert_eq!(s.spirals.chronic_dd_rounds, 0);
+        // Echo: DC CD in rounds 3–4.
+        assert_eq!(s.echo, EchoStats { n_echo: 1, max_len: 2 });
+        // Recovery: disruptions at 3 (5 rounds) and 10 (1 round).
+        let rc = s.recovery;
+        assert_eq!(rc.n_disruptions, 2);
+        assert_eq!(rc.n_error_disruptions, 1);
+        assert_eq!(rc.n_censored, 0);
+        close(rc.mean_recovery, 3.0);
+        close(rc.mean_recovery_error, 5.0);
+        close(rc.mean_recovery_intent, 1.0);
+        close(rc.frac_recovered_within_10, 1.0);
+        // Fairness.
+        assert_eq!(s.payoff_diff, -5.0);
+        assert_eq!(s.get("n_cd"), Some(2.0));
+        assert_eq!(s.get("n_dc"), Some(1.0));
+        assert!(s.get("disc_score_a").unwrap().is_nan());
+        assert!(s.get("no_such_column").is_none());
+    }
+
+    #[test]
+    fn columns_and_values_line_up() {
+        let s = fixture();
+        let v = s.values();
+        assert_eq!(v.len(), MatchStats::COLUMNS.len());
+        let mut names: Vec<&str> = MatchStats::COLUMNS.to_vec();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), MatchStats::COLUMNS.len(), "duplicate column names");
+        for c in MatchStats::COLUMNS {
+            assert!(c.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'), "{c}");
+        }
+        let get = |n: &str| s.get(n).unwrap();
+        assert_eq!(get("rounds"), 12.0);
+        assert_eq!(get("score_a"), 26.0);
+        assert_eq!(get("score_b"), 31.0);
+        assert_eq!(get("first_defection_a"), 3.0);
+        assert_eq!(get("first_defection_b"), 4.0);
+        assert_eq!(get("first_dd_round"), 5.0);
+        assert_eq!(get("spirals_exec"), 1.0);
+        assert_eq!(get("spirals_perc"), 0.0);
+        assert_eq!(get("max_echo_len"), 2.0);
+        assert_eq!(get("mean_recovery"), 3.0);
+        assert_eq!(get("mean_recovery_error"), 5.0);
+        assert_eq!(get("cc_rate"), 0.5);
+        assert_eq!(get("dd_rate"), 0.25);
+        assert_eq!(get("n_exec_errors_a"), 1.0);
+        assert_eq!(get("payoff_diff"), -5.0);
+        assert!(get("internal_trust_final_a").is_nan());
+        assert!(get("belief_final_b").is_nan());
+        let mut out = vec![1.0];
+        s.write_values(&mut out);
+        assert_eq!(out.len(), 1 + v.len());
+    }
+
+    #[test]
+    fn chronic_conflict_is_not_a_spiral() {
+        let s =
+            run(MetricsCtx::new(pd(), [IncentiveConfig::default(); 2]), &rounds(&"DD ".repeat(10), &pd()), [0.5; 2]);
+        assert_eq!(s.spirals.n_spirals, 0);
+        assert_eq!(s.spirals.max_len, 0);
+        assert!(s.spirals.mean_len.is_nan());
+        assert_eq!(s.spirals.chronic_dd_rounds, 10);
+        assert_eq!(s.first_dd_round, Some(1));
+        assert_eq!(s.first_defection, [Some(1), Some(1)]);
+        assert_eq!(s.recovery.n_disruptions, 0);
+        assert!(s.recovery.mean_recovery.is_nan());
+        assert_eq!(s.coop_rate, [0.0, 0.0]);
+        close(s.efficiency.surplus_ratio, 0.0);
+        close(s.efficiency.eff_vs_cc, 20.0 / 60.0);
+    }
+
+    #[test]
+    fn spiral_window_decides_spiral_or_chronic() {
+        let ctx = MetricsCtx::new(pd(), [IncentiveConfig::default(); 2]);
+        // The CC of round 1 is exactly W_pre = 3 rounds before the run (starting round 4): spiral.
+        let s = run(ctx, &rounds("CC DC CD DD DD DD CC", &pd()), [0.5; 2]);
+        assert_eq!((s.spirals.n_spirals, s.spirals.chronic_dd_rounds), (1, 0));
+        assert_eq!(s.spirals.by_cause, [0, 0, 1]);
+        // One round further away: chronic. A short DD run (length 2) is neither.
+        let s = run(ctx, &rounds("CC DC CD DC DD DD DD CC DD DD CC", &pd()), [0.5; 2]);
+        assert_eq!((s.spirals.n_spirals, s.spirals.chronic_dd_rounds), (0, 3));
+        assert_eq!(s.echo, EchoStats { n_echo: 1, max_len: 3 });
+        // A wider window makes the same run a spiral.
+        let wide = MetricsCtx { spiral_window: 4, ..ctx };
+        let s = run(wide, &rounds("CC DC CD DC DD DD DD CC DD DD CC", &pd()), [0.5; 2]);
+        assert_eq!((s.spirals.n_spirals, s.spirals.chronic_dd_rounds), (1, 0));
+        // L_s = 2 counts the second, shorter run too.
+        let short = MetricsCtx { spiral_min_len: 2, ..wide };
+        let s = run(short, &rounds("CC DC CD DC DD DD DD CC DD DD CC", &pd()), [0.5; 2]);
+        assert_eq!(s.spirals.n_spirals, 2);
+        assert_eq!(s.spirals.max_len, 3);
+        close(s.spirals.mean_len, 2.5);
+        close(s.spirals.frac_rounds, 5.0 / 11.0);
+    }
+
+    #[test]
+    fn forced_single_error_traces_of_section_6_4() {
+        let ctx = MetricsCtx::new(pd(), [IncentiveConfig::default(); 2]);
+        // TFT–TFT: an echo of length 8, a censored disruption, no spiral.
+        let mut recs = rounds("CC CC DC CD DC CD DC CD DC CD", &pd());
+        exec_error(&mut recs, 2, 0);
+        let s = run(ctx, &recs, [0.5; 2]);
+        assert_eq!(s.score, [26.0, 26.0]);
+        assert_eq!(s.echo, EchoStats { n_echo: 1, max_len: 8 });
+        assert_eq!(s.spirals.n_spirals, 0);
+        assert_eq!(s.recovery.n_disruptions, 1);
+        assert_eq!(s.recovery.n_censored, 1);
+        assert!(s.recovery.mean_recovery.is_nan());
+        // Only 7 rounds follow the disruption: recovery within 10 is unknown.
+        assert!(s.recovery.frac_recovered_within_10.is_nan());
+        // Grim–Grim: a spiral of length 6 running to the end of the match.
+        let mut recs = rounds("CC CC DC CD DD DD DD DD DD DD", &pd());
+        exec_error(&mut recs, 2, 0);
+        let s = run(ctx, &recs, [0.5; 2]);
+        assert_eq!(s.score, [17.0, 17.0]);
+        assert_eq!(s.spirals.n_spirals, 1);
+        assert_eq!(s.spirals.max_len, 6);
+        assert_eq!(s.spirals.by_cause, [1, 0, 0]);
+        assert_eq!(s.recovery.n_censored, 1);
+    }
+
+    #[test]
+    fn match_ending_inside_a_dd_run_and_censoring() {
+        let ctx = MetricsCtx::new(pd(), [IncentiveConfig::default(); 2]);
+        let s = run(ctx, &rounds("CC CC CD DD DD DD", &pd()), [0.5; 2]);
+        assert_eq!(s.spirals.n_spirals, 1);
+        assert_eq!(s.spirals.max_len, 3);
+        assert_eq!(s.spirals.by_cause, [0, 0, 1]);
+        assert_eq!(s.recovery.n_disruptions, 1);
+        assert_eq!(s.recovery.n_censored, 1);
+        assert!(s.recovery.mean_recovery.is_nan());
+        assert!(s.recovery.frac_recovered_within_10.is_nan());
+        // A long censored stretch (10 rounds after the disruption) is a known failure, and an
+        // earlier disruption recovered after 12 rounds is one too.
+        let seq = format!("CC CD {}CC CD {}", "DD ".repeat(11), "DD ".repeat(10));
+        let s = run(ctx, &rounds(&seq, &pd()), [0.5; 2]);
+        assert_eq!(s.rounds, 25);
+        assert_eq!(s.recovery.n_disruptions, 2);
+        assert_eq!(s.recovery.n_censored, 1);
+        close(s.recovery.mean_recovery, 12.0);
+        close(s.recovery.frac_recovered_within_10, 0.0);
+        assert_eq!(s.spirals.n_spirals, 2);
+        assert_eq!(s.spirals.max_len, 11);
+        close(s.spirals.mean_len, 10.5);
+        assert_eq!(s.first_dd_round, Some(3));
+    }
+
+    #[test]
+    fn perception_triggered_and_tragic_spirals() {
+        // A misperceives B's C in round 2 and defects (intentionally) in round 3.
+        let mut recs = rounds("CC CC DC DD DD DD", &pd());
+        perc_error(&mut recs, 1, 0);
+        let mut ctx = MetricsCtx::new(pd(), [IncentiveConfig::default(); 2]);
+        ctx.types = [Some(PlayerType::SecuritySeeker); 2];
+        let s = run(ctx, &recs, [0.5; 2]);
+        assert_eq!(s.n_perc_errors, [1, 0]);
+        assert_eq!(s.spirals.by_cause, [0, 1, 0]);
+        assert_eq!(s.spirals.n_tragic, 1);
+        assert_eq!(s.recovery.n_error_disruptions, 1);
+        close(s.perceived_coop_rate[1], 2.0 / 6.0);
+        // Same trace, one expansionist: no tragedy.
+        ctx.types = [Some(PlayerType::SecuritySeeker), Some(PlayerType::Expansionist)];
+        assert_eq!(run(ctx, &recs, [0.5; 2]).spirals.n_tragic, 0);
+        // B misperceived, but A is the defector: intentional.
+        let mut recs = rounds("CC CC DC DD DD DD", &pd());
+        perc_error(&mut recs, 1, 1);
+        let s = run(ctx, &recs, [0.5; 2]);
+        assert_eq!(s.spirals.by_cause, [0, 0, 1]);
+        assert_eq!(s.recovery.n_error_disruptions, 0);
+    }
+
+    #[test]
+    fn incentive_accounting_with_asymmetric_channels() {
+        let inc = [
+            IncentiveConfig {
+                reward: Channel { cost: 1.0, effect: 1.5, max: 5.0 },
+                sanction: Channel { cost: 0.5, effect: 3.0, max: 5.0 },
+                budget: None,
+            },
+            IncentiveConfig {
+                reward: Channel { cost: 0.75, effect: 2.0, max: 5.0 },
+                sanction: Channel { cost: 0.25, effect: 1.0, max: 5.0 },
+                budget: None,
+            },
+        ];
+        let game = pd();
+        let mut recs = rounds("CC CC CC CD DC CC", &game);
+        // Round 1: A rewards 2 (perceived C). Round 2: A perceives C, sends nothing: withheld.
+        recs[0].sent[0] = Incentive::reward(2.0);
+        // Round 3: B misperceives A's C as D and sanctions 2: mistaken.
+        perc_error(&mut recs, 2, 1);
+        recs[2].sent[1] = Incentive::sanction(2.0);
+        // Round 4: A sanctions B's real D by 1; B rewards 1.
+        recs[3].sent[0] = Incentive::sanction(1.0);
+        recs[3].sent[1] = Incentive::reward(1.0);
+        // Round 5: A rewards 4 after perceiving B's C; round 6: A perceives C and rewards 1 (kept).
+        recs[4].sent[0] = Incentive::reward(4.0);
+        recs[5].sent[0] = Incentive::reward(1.0);
+        for r in &mut recs {
+            apply_incentives(r, &inc);
+        }
+        let s = run(MetricsCtx::new(game, inc), &recs, [0.5; 2]);
+        let a = s.incentives[0];
+        let b = s.incentives[1];
+        assert_eq!(a.reward_units_sent, 7.0);
+        assert_eq!(a.reward_cost, 7.0);
+        assert_eq!(b.reward_value_received, 10.5);
+        assert_eq!(a.n_reward_events, 3);
+        assert_eq!(a.sanction_units_sent, 1.0);
+        assert_eq!(a.sanction_cost, 0.5);
+        assert_eq!(b.sanction_damage_received, 3.0);
+        assert_eq!(a.n_sanction_events, 1);
+        assert_eq!(a.n_mistaken_sanctions, 0);
+        assert_eq!(a.n_withheld_rewards, 1);
+        assert_eq!(b.reward_units_sent, 1.0);
+        assert_eq!(b.reward_cost, 0.75);
+        assert_eq!(a.reward_value_received, 2.0);
+        assert_eq!(b.sanction_units_sent, 2.0);
+        assert_eq!(b.sanction_cost, 0.5);
+        assert_eq!(a.sanction_damage_received, 2.0);
+        assert_eq!(b.n_mistaken_sanctions, 1);
+        assert_eq!(b.n_withheld_rewards, 0);
+        // A: −7 − 0.5 + 2 − 2 = −7.5; B: −0.75 − 0.5 + 10.5 − 3 = 6.25.
+        assert_eq!(s.incentive_net, [-7.5, 6.25]);
+        // Base: A 3+3+3+0+5+3 = 17, B 3+3+3+5+0+3 = 17.
+        assert_eq!(s.base, [17.0, 17.0]);
+        close(s.score[0], 17.0 - 7.5);
+        close(s.score[1], 17.0 + 6.25);
+        // Deadweight: sanctions (0.5+3)·1 + (0.25+1)·2 = 6; rewards (1−1.5)·7 + (0.75−2)·1 = −4.75.
+        close(s.efficiency.deadweight_sanctions, 6.0);
+        close(s.efficiency.deadweight_rewards, -4.75);
+        // Joint payoff = joint base − deadweight.
+        close(s.score[0] + s.score[1], 34.0 - 6.0 + 4.75);
+        close(s.efficiency.eff_vs_cc, 32.75 / 36.0);
+        // (joint − L(P_A+P_B)) / (L(R_A+R_B) − L(P_A+P_B)) = (32.75 − 12) / (36 − 12).
+        close(s.efficiency.surplus_ratio, 20.75 / 24.0);
+    }
+
+    #[test]
+    fn trust_statistics_on_a_hand_made_sequence() {
+        let taus = [0.55, 0.45, 0.52, 0.49, 0.3, 0.85, 0.9, 0.7, 0.6, 0.4, 0.45, 0.5];
+        let mut recs = rounds(&"CC ".repeat(12), &pd());
+        for (r, &t) in recs.iter_mut().zip(&taus) {
+            r.trust = [t, 1.0 - t];
+        }
+        recs[11].internal_trust = [Some(0.25), None];
+        recs[11].belief = [None, Some(0.75)];
+        let s = run(MetricsCtx::new(pd(), [IncentiveConfig::default(); 2]), &recs, [0.6, 0.4]);
+        let a = s.trust[0];
+        assert_eq!(a.trust0, 0.6);
+        assert_eq!(a.trust_final, 0.5);
+        close(a.trust_mean, 671.0 / 1200.0);
+        assert_eq!(a.trust_min, 0.3);
+        assert_eq!(a.trust_min_round, Some(5));
+        assert_eq!(a.trust_max, 0.9);
+        assert_eq!(a.rounds_to_0_8, Some(6));
+        assert_eq!(a.n_collapses, 3);
+        close(a.trust_slope_last10, -91.0 / 16500.0);
+        assert_eq!(a.internal_trust_final, 0.25);
+        assert!(a.belief_final.is_nan());
+        // B's trajectory is the mirror image 1 − τ: slope negated, min where A had its max.
+        let b = s.trust[1];
+        close(b.trust_slope_last10, 91.0 / 16500.0);
+        assert_eq!(b.trust_min_round, Some(7));
+        assert_eq!(b.trust_max, 0.7);
+        assert_eq!(b.rounds_to_0_8, None);
+        assert!(s.get("rounds_to_0_8_b").unwrap().is_nan());
+        // B: 0.55 → 0.48 (round 3) and 0.7 → 0.15 (round 6); ending at exactly 0.5 is no crossing.
+        assert_eq!(b.n_collapses, 2);
+        assert!(b.internal_trust_final.is_nan());
+        assert_eq!(b.belief_final, 0.75);
+    }
+
+    #[test]
+    fn trust_slope_of_a_linear_trajectory_and_edge_cases() {
+        let mut recs = rounds(&"CC ".repeat(15), &pd());
+        for r in &mut recs {
+            r.trust = [0.1 + 0.02 * r.round as f64, 0.9];
+        }
+        let s = run(MetricsCtx::new(pd(), [IncentiveConfig::default(); 2]), &recs, [0.15, 0.9]);
+        assert!((s.trust[0].trust_slope_last10 - 0.02).abs() < 1e-12);
+        assert_eq!(s.trust[0].trust_min_round, Some(1));
+        assert_eq!(s.trust[0].rounds_to_0_8, None);
+        assert_eq!(s.trust[1].trust_slope_last10, 0.0);
+        assert_eq!(s.trust[1].rounds_to_0_8, Some(0));
+        assert_eq!(s.trust[1].trust_min_round, Some(0));
+        // One round: no slope.
+        let s = run(MetricsCtx::new(pd(), [IncentiveConfig::default(); 2]), &recs[..1], [0.9, 0.9]);
+        assert!(s.trust[0].trust_slope_last10.is_nan());
+        // No rounds at all: no panic, rates missing.
+        let s = run(MetricsCtx::new(pd(), [IncentiveConfig::default(); 2]), &[], [0.5, 0.5]);
+        assert_eq!(s.rounds, 0);
+        assert!(s.coop_rate[0].is_nan());
+        assert!(s.efficiency.eff_vs_cc.is_nan());
+        assert_eq!(s.trust[0].trust_final, 0.5);
+        assert_eq!(s.values().len(), MatchStats::COLUMNS.len());
+    }
+
+    #[test]
+    fn discounted_score_and_reuse_after_start() {
+        let mut ctx = MetricsCtx::new(pd(), [IncentiveConfig::default(); 2]);
+        ctx.discount = Some(0.5);
+        let mut m = MatchMetrics::new(ctx);
+        m.start(3, [0.5; 2]);
+        for r in rounds("DD DD DD DD", &pd()) {
+            m.round(&r);
+        }
+        // start() resets everything.
+        m.start(3, [0.5; 2]);
+        for r in rounds("CC CD DC", &pd()) {
+            m.round(&r);
+        }
+        let s = m.finish();
+        assert_eq!(s.rounds, 3);
+        // A: 3 + 0.5·0 + 0.25·5 = 4.25; B: 3 + 0.5·5 + 0.25·0 = 5.5.
+        assert_eq!(s.disc_score, [4.25, 5.5]);
+        assert_eq!(s.echo.max_len, 2);
+        assert_eq!(s.first_dd_round, None);
+        assert!(s.get("first_dd_round").unwrap().is_nan());
+        // finish() does not disturb the accumulator: more rounds can follow.
+        m.round(&rr(4, "CC", &pd()));
+        let s2 = m.finish();
+        assert_eq!(s2.rounds, 4);
+        assert_eq!(s2.recovery.n_censored, 0);
+        close(s2.recovery.mean_recovery, 2.0);
+        assert_eq!(s.recovery.n_censored, 1);
+    }
+}
