@@ -699,40 +699,66 @@ impl<'a> Resolver<'a> {
                 }
                 let mut c = [0.0; 3];
                 let mut ok = true;
+                let mut absent: Vec<&str> = Vec::new();
                 for i in 0..3 {
                     match fields[i][s] {
                         Some(v) => c[i] = v,
                         None => {
                             ok = false;
-                            if given[i] {
-                                continue; // invalid value, already reported
+                            if !given[i] {
+                                absent.push(["cost", "effect", "max"][i]); // else invalid, already reported
                             }
-                            let f = ["cost", "effect", "max"][i];
-                            let view = if side_views[s].present || !top.present { &side_views[s] } else { &top };
-                            let view = if !view.present && !top.present && !side_views[s].present {
-                                // Only sweep values define this channel: point at the first of them.
-                                let span = ["cost", "effect", "max"]
-                                    .iter()
-                                    .find(|f| self.has(&side_views[s], f) || self.has(&top, f))
-                                    .map(|f| {
-                                        if self.has(&side_views[s], f) {
-                                            self.span_of(&side_views[s], f)
-                                        } else {
-                                            self.span_of(&top, f)
-                                        }
-                                    })
-                                    .unwrap_or(0..0);
-                                View { span, ..view.clone() }
-                            } else {
-                                view.clone()
-                            };
-                            let key = view.key(f);
+                        }
+                    }
+                }
+                if !absent.is_empty() {
+                    let view = if side_views[s].present || !top.present { &side_views[s] } else { &top };
+                    let view = if !view.present {
+                        // Only sweep values define this channel: point at the first of them.
+                        let span = ["cost", "effect", "max"]
+                            .iter()
+                            .find(|f| self.has(&side_views[s], f) || self.has(&top, f))
+                            .map(|f| {
+                                if self.has(&side_views[s], f) {
+                                    self.span_of(&side_views[s], f)
+                                } else {
+                                    self.span_of(&top, f)
+                                }
+                            })
+                            .unwrap_or(0..0);
+                        View { span, ..view.clone() }
+                    } else {
+                        view.clone()
+                    };
+                    absent.retain(|f| !self.misspelt.iter().any(|(t, k)| *t == view.path && k == f));
+                    let help = format!(
+                        "a channel needs cost, effect and max, e.g. {ch} = {{ cost = 1.0, effect = 1.0, max = 2.0 }}"
+                    );
+                    let expected = "a non-negative finite number";
+                    match absent[..] {
+                        [] => {}
+                        [f] => {
+                            if !reported.contains(&view.key(f)) {
+                                reported.push(view.key(f));
+                                self.missing(&view, f, expected, Some(help));
+                            }
+                        }
+                        [first, ..] => {
+                            let key = view.key(first);
                             if !reported.contains(&key) {
-                                reported.push(key);
-                                let help = format!(
-                                    "a channel needs cost, effect and max, e.g. {ch} = {{ cost = 1.0, effect = 1.0, max = 2.0 }}"
+                                reported.push(key.clone());
+                                let list = absent.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>();
+                                let list = match list.len() {
+                                    2 => list.join(" and "),
+                                    _ => format!("{} and {}", list[..list.len() - 1].join(", "), list[list.len() - 1]),
+                                };
+                                let d = self.err(
+                                    &view.span,
+                                    &key,
+                                    format!("missing required keys {list} in [{}]", view.path),
                                 );
-                                self.missing(&view, f, "a non-negative finite number", Some(help));
+                                d.expected = Some(expected.into());
+                                d.help = Some(help);
                             }
                         }
                     }
@@ -1003,12 +1029,24 @@ impl<'a> Resolver<'a> {
                 };
                 let name = match view.entry("name") {
                     None => {
-                        self.missing(
-                            &view,
-                            "name",
-                            "a strategy name",
-                            Some("e.g. { name = \"gtft\", q = 0.1 }".into()),
-                        );
+                        let near = entries.iter().find(|e| e.key != "label" && closest(&e.key, ["name"]).is_some());
+                        match near {
+                            Some(e) => {
+                                let path = view.key(&e.key);
+                                let d =
+                                    self.err(&e.key_span, &path, format!("unknown key `{}` in a roster entry", e.key));
+                                d.expected = Some("`name`, `label` or a parameter of the strategy".into());
+                                d.found = Some(e.key.clone());
+                                d.suggestion = Some("name".into());
+                                d.help = Some("did you mean `name`?".into());
+                            }
+                            None => self.missing(
+                                &view,
+                                "name",
+                                "a strategy name",
+                                Some("e.g. { name = \"tit-for-tat\", label = \"TFT\" }".into()),
+                            ),
+                        }
                         return None;
                     }
                     Some(e) => match &e.node.val {
@@ -1225,8 +1263,9 @@ impl<'a> Resolver<'a> {
                 }
             }
             let label = &p.entry.label;
+            let name = if label == info.name { format!("`{label}`") } else { format!("`{label}` ({})", info.name) };
             let report = |me: &mut Self, who: &str, m: &str| {
-                let d = me.err(&p.span, &p.key, format!("`{label}` ({}) does not fit {who}: {m}", info.name));
+                let d = me.err(&p.span, &p.key, format!("{name} does not fit {who}: {m}"));
                 d.expected = Some(m.to_string());
                 d.help = Some(
                     "set the strategy's parameters explicitly, e.g. { name = \"…\", label = \"…\", <param> = … }"

@@ -296,7 +296,9 @@ impl Reader<'_> {
                         return;
                     }
                     let names: Vec<&str> = info.params.iter().map(|p| p.name).collect();
-                    let d = self.err(span, &key, format!("`{label}` ({}) has no parameter `{param}`", info.name));
+                    let who =
+                        if label == info.name { format!("`{label}`") } else { format!("`{label}` ({})", info.name) };
+                    let d = self.err(span, &key, format!("{who} has no parameter `{param}`"));
                     d.found = Some(param.to_string());
                     if names.is_empty() {
                         d.expected = Some("a strategy parameter".into());

@@ -337,6 +337,13 @@ fn incomplete_channel_is_an_error() {
     at(&e, 7, 10, "incentives.reward.max");
     assert_eq!(e.message, "missing required key `max` in [incentives.reward]");
     assert!(e.help.as_deref().unwrap_or("").contains("cost, effect and max"));
+    // Several missing fields are one error; a per-side channel is checked after merging.
+    let e = err(&with(
+        "[incentives]\nreward = { cost = 1, effect = 1, max = 1 }\n[incentives.a]\nsanction = { max = 2 }\n",
+    ));
+    at(&e, 9, 12, "incentives.a.sanction.cost");
+    assert_eq!(e.message, "missing required keys `cost` and `effect` in [incentives.a.sanction]");
+    assert_eq!(e.more.len(), 0, "{e}");
 }
 
 #[test]
@@ -654,6 +661,9 @@ fn strategy_params_are_checked() {
     assert_eq!(e.message, "`fake-gtft` has no parameter `qq`");
     assert_eq!(e.suggestion.as_deref(), Some("q"));
     assert!(e.expected.as_deref().unwrap_or("").contains("`aspiration`"));
+    let e = err_fake(&base("{ nme = \"fake-gtft\", q = 0.1 }"));
+    at(&e, 7, 36, "tournament.strategies[2].nme");
+    assert_eq!(e.suggestion.as_deref(), Some("name"));
     let e = err_fake(&base("{ name = \"fake-gtft\", q = \"high\" }"));
     assert_eq!(e.message, "expected a finite number in [0, 1], found a string \"high\"");
 }
@@ -664,10 +674,7 @@ fn strategy_check_hook_runs_for_both_sides() {
     let src = "[game]\nR = 3\nS = 0\nT = 5\nP = 1\n[game.b]\nT = 7\n[tournament]\nstrategies = [{ name = \"fake-gtft\", q = 0.45 }]\n";
     let e = err_fake(src);
     at(&e, 9, 15, "tournament.strategies[0]");
-    assert!(
-        e.message.starts_with("`fake-gtft` (fake-gtft) does not fit side B's game: q ≤ (R−P)/(T−P) = 0.333"),
-        "{e}"
-    );
+    assert!(e.message.starts_with("`fake-gtft` does not fit side B's game: q ≤ (R−P)/(T−P) = 0.333"), "{e}");
     assert_eq!(e.more.len(), 0);
     // A derived default outside its range: (R+P)/2 = 15.5 > 10.
     let src = "[game]\nR = 30\nS = 0\nT = 50\nP = 1\n[tournament]\nstrategies = [{ name = \"fake-gtft\", q = 0.1 }]\n";
@@ -978,4 +985,43 @@ fn load_reads_a_file_and_handles_crlf_and_bom() {
     std::fs::write(&p2, format!("\u{feff}{}", with(""))).expect("write");
     let st = load(&p2).expect("loads");
     assert_eq!(st.scenario.name, "ok");
+}
+
+/// Every truncation and every single-character deletion of a rich file parses or fails cleanly:
+/// no panic, and every error points inside the file.
+#[test]
+fn mangled_files_never_panic() {
+    let example = EXAMPLE.replace("\"gtft\"", "\"fake-gtft\"").replace("\"TitForTat\"", "\"TFT\"");
+    let rich = format!(
+        "{example}[noise.a]\nexecution = 0.01\n[[inject]]\nround = 2\nside = \"b\"\nkind = \"perception\"\n[sweep]\nmode = \"zip\"\nnoise.perception = [0.0, 0.1]\n\"trust.initial\" = {{ from = 0.2, to = 0.8, steps = 2 }}\n"
+    );
+    let lines = rich.lines().count();
+    let mut variants: Vec<String> = Vec::new();
+    for (i, _) in rich.char_indices() {
+        variants.push(rich[..i].to_string());
+        let mut s = rich.clone();
+        s.remove(i);
+        variants.push(s);
+    }
+    let (mut oks, mut errs) = (0, 0);
+    for v in &variants {
+        match parse_with(v, ORIGIN, FAKE_CAT) {
+            Ok(_) => oks += 1,
+            Err(e) => {
+                errs += 1;
+                for d in e.all() {
+                    assert!(d.line <= lines + 1, "{d}");
+                    assert!(!d.message.is_empty());
+                }
+                assert!(!e.to_string().is_empty());
+            }
+        }
+    }
+    assert!(oks > 0 && errs > 0, "{oks} parsed, {errs} refused");
+}
+
+#[test]
+fn deep_nesting_is_refused_without_overflow() {
+    let deep = format!("{GAME}{TOUR}[sweep]\nx = {}1{}\n", "[".repeat(5000), "]".repeat(5000));
+    assert!(parse(&deep, ORIGIN).is_err());
 }
