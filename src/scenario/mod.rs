@@ -51,9 +51,10 @@
 //! `alpha_d`, `beta_c`, `beta_d`, `empathy`, `hazard`, `sigma_ss`, `sigma_g` for bayesian;
 //! defaults from [`TrustRule`](crate::trust::TrustRule)'s `DEFAULT_*`); a parameter of a rule no
 //! side uses is an error naming its rule. Also `decay`, `base`, `kappa_reward`, `kappa_sanction`,
-//! `reward_ref`, `sanction_ref` (default: the side's T − R), `deserved_weight`
-//! ([`TrustConfig::defaults`](crate::trust::TrustConfig::defaults)) and `hedge_cost` (H, default
-//! 0). `[trust.a]` / `[trust.b]` override any of these, `rule` included, for one side.
+//! `reward_ref`, `sanction_ref` (default: the side's T − R after modifiers, 1 when that is
+//! ≤ 0), `deserved_weight` ([`TrustConfig::defaults`](crate::trust::TrustConfig::defaults)) and
+//! `hedge_cost` (H, default 0). `[trust.a]` / `[trust.b]` override any of these, `rule`
+//! included, for one side.
 //!
 //! **`[types]`** `a`, `b` = `"security_seeker"` | `"expansionist"` (ground truth, optional).
 //!

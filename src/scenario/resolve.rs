@@ -574,7 +574,18 @@ impl<'a> Resolver<'a> {
         let mut out = [[0.0; 4]; 2];
         let mut ok = true;
         let mut reported: Vec<String> = Vec::new();
+        let shared = ["R", "S", "T", "P"].iter().any(|k| self.has(&g, k));
         for (s, sv) in sides.iter().enumerate() {
+            let other = &sides[1 - s];
+            if !sv.present && other.present && !shared && !self.ov.iter().any(|o| o.path.starts_with(&sv.path)) {
+                // An asymmetric game with one side left out.
+                let (this, that) = (sv.path.clone(), other.path.clone());
+                let d = self.err(&g.span, &this, format!("[{that}] is given but [{this}] is not"));
+                d.expected = Some(format!("[{this}] with R, S, T and P"));
+                d.help = Some(format!("add [{this}] with R, S, T, P, or put values both sides share in [game]"));
+                ok = false;
+                continue;
+            }
             for (i, k) in ["R", "S", "T", "P"].iter().enumerate() {
                 let own = self.num(sv, k);
                 let had_own = own.is_some() || self.has(sv, k);

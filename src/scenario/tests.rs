@@ -526,6 +526,10 @@ fn missing_required_values() {
     assert_eq!(e.more.len(), 0, "reported once for both sides:\n{e}");
     let e = err(&format!("[game.a]\nR = 3\nS = 0\nT = 5\nP = 1\n[game.b]\nR = 3\nS = 0\nT = 5\n{TOUR}"));
     at(&e, 6, 1, "game.b.P");
+    let e = err(&format!("[game.a]\nR = 3\nS = 0\nT = 5\nP = 1\n{TOUR}"));
+    at(&e, 1, 2, "game.b");
+    assert_eq!(e.message, "[game.a] is given but [game.b] is not");
+    assert_eq!(e.more.len(), 0, "{e}");
     let e = err(TOUR);
     at(&e, 1, 1, "game");
     assert_eq!(e.message, "missing required table [game]");
