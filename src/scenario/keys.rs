@@ -290,13 +290,13 @@ pub const KEYS: &[KeyDoc] = &[
     ps(
         "trust.reward_ref",
         Ty::Positive,
-        "the side's T − R (1 if that is ≤ 0)",
+        "the side's T − R after [modifiers] (1 if that is ≤ 0)",
         "r_ref: the reward size that counts as full-size.",
     ),
     ps(
         "trust.sanction_ref",
         Ty::Positive,
-        "the side's T − R (1 if that is ≤ 0)",
+        "the side's T − R after [modifiers] (1 if that is ≤ 0)",
         "s_ref: the sanction size that counts as full-size.",
     ),
     ps(
@@ -311,8 +311,13 @@ pub const KEYS: &[KeyDoc] = &[
     k("inject.round", Ty::Count, "required", "[[inject]]: the round of a forced error."),
     k("inject.side", Ty::Choice(SIDES), "required", "[[inject]]: the side whose action or perception is flipped."),
     k("inject.kind", Ty::Choice(ERROR_KINDS), "required", "[[inject]]: which error is forced."),
-    s("metrics.spiral_min_len", Ty::Count, "3", "Shortest run of mutual D counted as a spiral."),
-    s("metrics.spiral_window", Ty::Count, "3", "Rounds searched back from a spiral for the error that triggered it."),
+    s("metrics.spiral_min_len", Ty::Count, "3", "L_s: shortest run of DD counted as a conflict spiral (MODEL.md §7)."),
+    s(
+        "metrics.spiral_window",
+        Ty::Count,
+        "3",
+        "W_pre: a DD run is a spiral only with a CC in this many rounds before it (else chronic conflict).",
+    ),
     s("metrics.discount", Ty::Discount, "none", "δ_a: analyst discount for discounted totals Σ δ_a^(t−1) u_t."),
     s("analysis.threat", Ty::NonNegative, "0", "Sanction units on D assumed by `detente analyze`."),
     s("analysis.promise", Ty::NonNegative, "0", "Reward units on C assumed by `detente analyze`."),
@@ -322,7 +327,7 @@ pub const KEYS: &[KeyDoc] = &[
         "1",
         "κ: the believed probability that threats and promises are carried out.",
     ),
-    k("analysis.joint", Ty::Bool, "true", "Both sides commit to the threat and promise (false: side A only)."),
+    k("analysis.joint", Ty::Bool, "true", "Both sides commit to the threat and promise."),
     k(
         "tournament.strategies",
         Ty::Roster,

@@ -123,9 +123,10 @@ pub const DEFAULT_MAX_TOTAL_ROUNDS: f64 = 1e11;
 /// Settings for the match metrics (`[metrics]`).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct MetricsSettings {
-    /// Shortest run of mutual D that counts as a spiral (default 3).
+    /// L_s: the shortest run of DD that counts as a conflict spiral (default 3; MODEL.md §7).
     pub spiral_min_len: u32,
-    /// Rounds searched back from a spiral for the error that triggered it (default 3).
+    /// W_pre: a DD run counts as a spiral only if a CC occurred in this many rounds before it,
+    /// otherwise as chronic conflict (default 3).
     pub spiral_window: u32,
     /// The analyst discount δ_a in (0, 1], when discounted totals are wanted.
     pub discount: Option<f64>,
@@ -146,7 +147,7 @@ pub struct AnalysisSettings {
     pub promise: f64,
     /// κ ∈ [0, 1]: the believed probability that threats and promises are carried out (default 1).
     pub credibility: f64,
-    /// Both sides commit (default true); otherwise side A only.
+    /// Both sides commit to the threat and promise (default true).
     pub joint: bool,
 }
 
