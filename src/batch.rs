@@ -266,7 +266,7 @@ impl<'a> Prepared<'a> {
         let mut sa = (ea.info.build)(&pp.params[run.a][0], &pp.build[0]);
         let mut sb = (eb.info.build)(&pp.params[run.b][1], &pp.build[1]);
         let (match_seed, seeds) = match_seeds(self.seed, run.rep, run.a, run.b);
-        let mut metrics = MatchMetrics::new(&pp.metrics);
+        let mut metrics = MatchMetrics::new(pp.metrics);
         let (end, rounds) = if trace {
             let mut rec = Recorder::default();
             let end = play(&pp.config, &seeds, &mut sa, &mut sb, &mut (&mut metrics, &mut rec));
@@ -447,12 +447,7 @@ impl FileNames {
 }
 
 /// Runs a study (or one shard of it) and writes its results.
-pub fn execute(
-    study: &Study,
-    seed: u64,
-    opts: &RunOptions,
-    cancel: &AtomicBool,
-) -> Result<RunReport, RunError> {
+pub fn execute(study: &Study, seed: u64, opts: &RunOptions, cancel: &AtomicBool) -> Result<RunReport, RunError> {
     let started = Instant::now();
     let prep = Prepared::new(study, seed);
     let threads = opts.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
@@ -548,7 +543,12 @@ fn is_broken_pipe(e: &csv::Error) -> bool {
     matches!(e.kind(), csv::ErrorKind::Io(io) if io.kind() == io::ErrorKind::BrokenPipe)
 }
 
-fn play_chunk(pool: &rayon::ThreadPool, prep: &Prepared, range: std::ops::Range<u64>, trace: bool) -> Vec<MatchOutcome> {
+fn play_chunk(
+    pool: &rayon::ThreadPool,
+    prep: &Prepared,
+    range: std::ops::Range<u64>,
+    trace: bool,
+) -> Vec<MatchOutcome> {
     pool.install(|| range.into_par_iter().map(|i| prep.play(&prep.plan.run(i), trace)).collect())
 }
 
@@ -568,7 +568,8 @@ fn progress_bar(show: bool, total: u64) -> indicatif::ProgressBar {
 type CsvFile = csv::Writer<BufWriter<File>>;
 
 fn open_append(path: &PathBuf, keep_bytes: u64) -> Result<CsvFile, OutputError> {
-    let mut f = OpenOptions::new().create(true).write(true).truncate(false).open(path).map_err(|e| OutputError::io(path, e))?;
+    let mut f =
+        OpenOptions::new().create(true).write(true).truncate(false).open(path).map_err(|e| OutputError::io(path, e))?;
     f.set_len(keep_bytes).map_err(|e| OutputError::io(path, e))?;
     f.seek(SeekFrom::End(0)).map_err(|e| OutputError::io(path, e))?;
     Ok(csv::WriterBuilder::new().from_writer(BufWriter::with_capacity(1 << 16, f)))
@@ -603,11 +604,19 @@ fn run_to_dir(
     let checkpoint_path = dir.file(&names.checkpoint);
 
     // Where to start: a valid checkpoint when resuming, else from scratch.
-    let mut ck = Checkpoint { scenario_hash: hash.clone(), seed: prep.seed, shard: opts.shard, runs_done: 0, matches_bytes: 0, rounds_bytes: 0 };
+    let mut ck = Checkpoint {
+        scenario_hash: hash.clone(),
+        seed: prep.seed,
+        shard: opts.shard,
+        runs_done: 0,
+        matches_bytes: 0,
+        rounds_bytes: 0,
+    };
     if opts.resume {
         if let Ok(text) = fs::read_to_string(&checkpoint_path) {
-            let old: Checkpoint = serde_json::from_str(&text)
-                .map_err(|e| RunError::Mismatch(format!("{}: not a detente checkpoint ({e})", checkpoint_path.display())))?;
+            let old: Checkpoint = serde_json::from_str(&text).map_err(|e| {
+                RunError::Mismatch(format!("{}: not a detente checkpoint ({e})", checkpoint_path.display()))
+            })?;
             if old.scenario_hash != hash || old.seed != prep.seed || old.shard != opts.shard {
                 return Err(RunError::Mismatch(format!(
                     "{} belongs to another run (scenario hash {}, seed {}); rerun without --resume, with --force",
@@ -645,7 +654,9 @@ fn run_to_dir(
         }
     } else if whole {
         // Rebuild the streaming tables from the rows already on disk.
-        replay(prep, &matches_path, range.start..range.start + ck.runs_done, &mut |run, row| tables.push(prep, run, row))?;
+        replay(prep, &matches_path, range.start..range.start + ck.runs_done, &mut |run, row| {
+            tables.push(prep, run, row)
+        })?;
     }
     bar.inc(ck.runs_done);
 
@@ -723,7 +734,13 @@ impl Tables {
     /// Adds one match.
     pub fn push(&mut self, prep: &Prepared, run: &Run, row: &[f64]) -> Result<(), RunError> {
         self.summary
-            .push(&mut self.summary_rows, run, (&prep.labels[run.a], &prep.labels[run.b]), &prep.points[run.point].values, row)
+            .push(
+                &mut self.summary_rows,
+                run,
+                (&prep.labels[run.a], &prep.labels[run.b]),
+                &prep.points[run.point].values,
+                row,
+            )
             .map_err(csv_err(PathBuf::from("summary.csv")))?;
         self.strategies.push(run, row);
         Ok(())
@@ -733,7 +750,8 @@ impl Tables {
     pub fn finish(mut self, prep: &Prepared, dir: &OutputDir) -> Result<Vec<(String, u64)>, RunError> {
         let err = |name: &str| csv_err(dir.file(name));
         self.summary.flush(&mut self.summary_rows).map_err(err("summary.csv"))?;
-        let rows = self.summary_rows.into_inner().map_err(|e| OutputError::io(dir.file("summary.csv"), e.into_error()))?;
+        let rows =
+            self.summary_rows.into_inner().map_err(|e| OutputError::io(dir.file("summary.csv"), e.into_error()))?;
         let mut w = csv::Writer::from_writer(Vec::new());
         w.write_record(SummaryTable::header(&prep.sweep_columns)).map_err(err("summary.csv"))?;
         let mut full = w.into_inner().map_err(|e| OutputError::io(dir.file("summary.csv"), e.into_error()))?;
@@ -784,7 +802,11 @@ pub fn replay(
         values.clear();
         for field in record.iter().skip(offset) {
             values.push(parse_value(field).ok_or_else(|| {
-                RunError::Mismatch(format!("{}: row {} has a malformed number `{field}`", path.display(), i - runs.start + 2))
+                RunError::Mismatch(format!(
+                    "{}: row {} has a malformed number `{field}`",
+                    path.display(),
+                    i - runs.start + 2
+                ))
             })?);
         }
         if values.len() != MatchStats::COLUMNS.len() {

@@ -180,7 +180,9 @@ fn plan_figures(study: &Study) -> (u64, f64) {
     let s = &study.scenario;
     let pairs = crate::plan::pairings(s.roster.len(), s.self_play, s.matchups.as_deref()).len() as u64;
     let matches = study.points.len() as u64 * pairs * s.repetitions as u64;
-    let rounds: f64 = study.points.iter().map(|p| p.scenario.horizon.expected_rounds()).sum::<f64>() * pairs as f64 * s.repetitions as f64;
+    let rounds: f64 = study.points.iter().map(|p| p.scenario.horizon.expected_rounds()).sum::<f64>()
+        * pairs as f64
+        * s.repetitions as f64;
     (matches, rounds)
 }
 
@@ -214,7 +216,9 @@ fn cmd_run(a: RunArgs) -> Result<(), Failure> {
         None => Destination::Dir(PathBuf::from("results").join(sanitize(&study.scenario.name))),
     };
     if destination == Destination::Stdout && (a.trace || a.shard.is_some() || a.resume) {
-        return Err(Failure::input("-o - streams matches.csv only; --trace, --shard and --resume need an output directory"));
+        return Err(Failure::input(
+            "-o - streams matches.csv only; --trace, --shard and --resume need an output directory",
+        ));
     }
     if a.trace {
         let (_, rounds) = plan_figures(&study);
@@ -317,7 +321,17 @@ fn cmd_check(a: CheckArgs) -> Result<(), Failure> {
         for e in &s.roster {
             println!("            {} ({})", e.label, e.info.name);
         }
-        println!("pairings    {}{}", pairs.len(), if s.matchups.is_some() { " (explicit matchups)" } else if s.self_play { " (round robin with self-play)" } else { " (round robin)" });
+        println!(
+            "pairings    {}{}",
+            pairs.len(),
+            if s.matchups.is_some() {
+                " (explicit matchups)"
+            } else if s.self_play {
+                " (round robin with self-play)"
+            } else {
+                " (round robin)"
+            }
+        );
         println!("points      {}", study.points.len());
         println!("reps        {}", s.repetitions);
         println!("matches     {matches}");
@@ -377,7 +391,9 @@ fn params_text(i: &crate::strategy::StrategyInfo) -> String {
 
 fn cmd_merge(a: MergeArgs) -> Result<(), Failure> {
     let r = crate::merge::merge(&a.dir, a.force).map_err(|e| match &e {
-        crate::merge::MergeError::Run(batch::RunError::Output(crate::output::OutputError::Exists { .. })) => Failure::input(e),
+        crate::merge::MergeError::Run(batch::RunError::Output(crate::output::OutputError::Exists { .. })) => {
+            Failure::input(e)
+        }
         _ => Failure::run(e),
     })?;
     if !a.quiet {

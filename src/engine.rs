@@ -304,7 +304,8 @@ where
     let mut exec_rng = [0, 1].map(|i| Stream::new(seeds.execution[i], noise[i].execution > 0.0));
     let mut perc_rng =
         [0, 1].map(|i| Stream::new(seeds.perception[i], noise[i].perception > 0.0 || noise[i].hostile_bias > 0.0));
-    let mut strat_rng = [Stream::new(seeds.strategy[0], a.is_stochastic()), Stream::new(seeds.strategy[1], b.is_stochastic())];
+    let mut strat_rng =
+        [Stream::new(seeds.strategy[0], a.is_stochastic()), Stream::new(seeds.strategy[1], b.is_stochastic())];
 
     let mut injections = cfg.injections.clone();
     injections.sort_by_key(|i| i.round);

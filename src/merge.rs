@@ -64,9 +64,10 @@ fn read_parts(dir: &Path) -> Result<Vec<Part>, MergeError> {
         let Some(tag) = name.strip_prefix("manifest.part-").and_then(|r| r.strip_suffix(".json")) else { continue };
         let Some((k, n)) = tag.split_once("-of-") else { continue };
         let (Ok(k), Ok(n)) = (k.parse::<u64>(), n.parse::<u64>()) else { continue };
-        let text = fs::read_to_string(e.path()).map_err(|err| MergeError::Parts(format!("cannot read {name}: {err}")))?;
-        let manifest: Value =
-            serde_json::from_str(&text).map_err(|err| MergeError::Parts(format!("{name} is not a detente manifest: {err}")))?;
+        let text =
+            fs::read_to_string(e.path()).map_err(|err| MergeError::Parts(format!("cannot read {name}: {err}")))?;
+        let manifest: Value = serde_json::from_str(&text)
+            .map_err(|err| MergeError::Parts(format!("{name} is not a detente manifest: {err}")))?;
         parts.push(Part { shard: Shard { index: k, count: n }, manifest });
     }
     parts.sort_by_key(|p| (p.shard.count, p.shard.index));
@@ -133,10 +134,13 @@ pub fn merge(dir: &Path, force: bool) -> Result<MergeReport, MergeError> {
     let prep = Prepared::new(&study, seed);
     let hash = crate::manifest::scenario_hash(&prep);
     if Some(hash.as_str()) != first.manifest.get("scenario_hash").and_then(Value::as_str) {
-        return Err(MergeError::Parts(format!("{manifest_name}: its scenario no longer gives the recorded scenario hash")));
+        return Err(MergeError::Parts(format!(
+            "{manifest_name}: its scenario no longer gives the recorded scenario hash"
+        )));
     }
 
-    let mut own: Vec<String> = ["matches.csv", "summary.csv", "strategies.csv", "manifest.json"].map(String::from).to_vec();
+    let mut own: Vec<String> =
+        ["matches.csv", "summary.csv", "strategies.csv", "manifest.json"].map(String::from).to_vec();
     if trace {
         own.push("rounds.csv".into());
     }

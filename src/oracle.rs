@@ -84,12 +84,7 @@ pub struct AutoState {
 impl AutoState {
     /// A state with no incentives.
     pub const fn new(p_c: f64, next: [usize; 4]) -> AutoState {
-        AutoState {
-            p_c,
-            reward: [0.0; 4],
-            sanction: [0.0; 4],
-            next,
-        }
+        AutoState { p_c, reward: [0.0; 4], sanction: [0.0; 4], next }
     }
 
     /// The next state after an outcome.
@@ -117,19 +112,11 @@ impl Automaton {
             return Err(OracleError::EmptyAutomaton { side });
         }
         if self.initial >= n {
-            return Err(OracleError::InitialOutOfRange {
-                side,
-                initial: self.initial,
-                states: n,
-            });
+            return Err(OracleError::InitialOutOfRange { side, initial: self.initial, states: n });
         }
         for (i, s) in self.states.iter().enumerate() {
             if !(0.0..=1.0).contains(&s.p_c) {
-                return Err(OracleError::Probability {
-                    side,
-                    state: i,
-                    p: s.p_c,
-                });
+                return Err(OracleError::Probability { side, state: i, p: s.p_c });
             }
             for o in Outcome::ALL {
                 let k = o.index();
@@ -144,13 +131,7 @@ impl Automaton {
                 }
                 for (what, x) in [("reward", s.reward[k]), ("sanction", s.sanction[k])] {
                     if !x.is_finite() {
-                        return Err(OracleError::Amount {
-                            side,
-                            state: i,
-                            outcome: o.as_str(),
-                            what,
-                            value: x,
-                        });
+                        return Err(OracleError::Amount { side, state: i, outcome: o.as_str(), what, value: x });
                     }
                 }
             }
@@ -261,9 +242,7 @@ pub enum OracleError {
         cap: usize,
     },
     /// A finite incentive budget: amounts then depend on the whole history.
-    #[error(
-        "side {side} has a finite incentive budget ({budget}); the exact oracle handles unlimited budgets only"
-    )]
+    #[error("side {side} has a finite incentive budget ({budget}); the exact oracle handles unlimited budgets only")]
     Budget {
         /// `'A'` or `'B'`.
         side: char,
@@ -271,9 +250,7 @@ pub enum OracleError {
         budget: f64,
     },
     /// Hostile-attribution bias: perception noise then depends on trust.
-    #[error(
-        "side {side} has hostile-attribution bias {bias}; it depends on trust and is outside the exact oracle"
-    )]
+    #[error("side {side} has hostile-attribution bias {bias}; it depends on trust and is outside the exact oracle")]
     HostileBias {
         /// `'A'` or `'B'`.
         side: char,
@@ -296,17 +273,11 @@ pub struct OracleNoise {
 
 impl OracleNoise {
     /// No noise at all.
-    pub const NONE: OracleNoise = OracleNoise {
-        execution: [0.0; 2],
-        perception: [0.0; 2],
-    };
+    pub const NONE: OracleNoise = OracleNoise { execution: [0.0; 2], perception: [0.0; 2] };
 
     /// The same execution error `eps` and perception error `e` on both sides.
     pub const fn symmetric(eps: f64, e: f64) -> OracleNoise {
-        OracleNoise {
-            execution: [eps; 2],
-            perception: [e; 2],
-        }
+        OracleNoise { execution: [eps; 2], perception: [e; 2] }
     }
 
     /// The oracle's view of the engine's noise settings. Fails when a side has a
@@ -314,10 +285,7 @@ impl OracleNoise {
     pub fn from_engine(noise: &[Noise; 2]) -> Result<OracleNoise, OracleError> {
         for (i, n) in noise.iter().enumerate() {
             if n.hostile_bias != 0.0 {
-                return Err(OracleError::HostileBias {
-                    side: side_char(i),
-                    bias: n.hostile_bias,
-                });
+                return Err(OracleError::HostileBias { side: side_char(i), bias: n.hostile_bias });
             }
         }
         Ok(OracleNoise {
@@ -327,18 +295,12 @@ impl OracleNoise {
     }
 
     fn validate(&self) -> Result<(), OracleError> {
-        const NAMES: [[&str; 2]; 2] = [
-            ["execution noise of A", "execution noise of B"],
-            ["perception noise of A", "perception noise of B"],
-        ];
+        const NAMES: [[&str; 2]; 2] =
+            [["execution noise of A", "execution noise of B"], ["perception noise of A", "perception noise of B"]];
         for (k, arr) in [self.execution, self.perception].iter().enumerate() {
             for (i, &x) in arr.iter().enumerate() {
                 if !(0.0..=1.0).contains(&x) {
-                    return Err(OracleError::Parameter {
-                        name: NAMES[k][i],
-                        value: x,
-                        expected: "in [0, 1]",
-                    });
+                    return Err(OracleError::Parameter { name: NAMES[k][i], value: x, expected: "in [0, 1]" });
                 }
             }
         }
@@ -446,12 +408,7 @@ impl Chain {
         let (nx, ny) = (x.states.len(), y.states.len());
         let joint = nx.saturating_mul(ny);
         if joint > MAX_JOINT_STATES {
-            return Err(OracleError::TooLarge {
-                a: nx,
-                b: ny,
-                joint,
-                cap: MAX_JOINT_STATES,
-            });
+            return Err(OracleError::TooLarge { a: nx, b: ny, joint, cap: MAX_JOINT_STATES });
         }
 
         // Clipped incentive amounts per side, state and outcome (as the engine clips them).
@@ -459,13 +416,8 @@ impl Chain {
             a.states
                 .iter()
                 .map(|s| {
-                    [0, 1, 2, 3].map(|k| {
-                        Incentive {
-                            reward: s.reward[k],
-                            sanction: s.sanction[k],
-                        }
-                        .clip(cfg, f64::INFINITY)
-                    })
+                    [0, 1, 2, 3]
+                        .map(|k| Incentive { reward: s.reward[k], sanction: s.sanction[k] }.clip(cfg, f64::INFINITY))
                 })
                 .collect()
         };
@@ -476,12 +428,7 @@ impl Chain {
         let mut index = vec![UNSEEN; joint];
         let mut order: Vec<(usize, usize)> = vec![(x.initial, y.initial)];
         index[x.initial * ny + y.initial] = 0;
-        let mut chain = Chain {
-            offsets: vec![0],
-            cols: Vec::new(),
-            probs: Vec::new(),
-            obs: Vec::new(),
-        };
+        let mut chain = Chain { offsets: vec![0], cols: Vec::new(), probs: Vec::new(), obs: Vec::new() };
 
         let mut k = 0;
         while k < order.len() {
@@ -514,17 +461,9 @@ impl Chain {
                         }
                     }
                     for flip_x in [false, true] {
-                        let qx = if flip_x {
-                            noise.perception[0]
-                        } else {
-                            1.0 - noise.perception[0]
-                        };
+                        let qx = if flip_x { noise.perception[0] } else { 1.0 - noise.perception[0] };
                         for flip_y in [false, true] {
-                            let qy = if flip_y {
-                                noise.perception[1]
-                            } else {
-                                1.0 - noise.perception[1]
-                            };
+                            let qy = if flip_y { noise.perception[1] } else { 1.0 - noise.perception[1] };
                             let p = p_exec * qx * qy;
                             if p == 0.0 {
                                 continue;
@@ -566,12 +505,7 @@ impl Chain {
     }
 
     /// Turns a weight vector (shares of rounds per state, summing to 1) into a result.
-    fn summarize(
-        &self,
-        w: &[f64],
-        inc: &[IncentiveConfig; 2],
-        expected_rounds: f64,
-    ) -> ExactResult {
+    fn summarize(&self, w: &[f64], inc: &[IncentiveConfig; 2], expected_rounds: f64) -> ExactResult {
         let mut m = [0.0; N_OBS];
         for (wi, o) in w.iter().zip(&self.obs) {
             for (acc, x) in m.iter_mut().zip(o) {
@@ -593,11 +527,7 @@ impl Chain {
                 sanction_sent: m[SANCTION[i]],
             };
         }
-        ExactResult {
-            sides,
-            outcomes: [m[OUTCOME], m[OUTCOME + 1], m[OUTCOME + 2], m[OUTCOME + 3]],
-            expected_rounds,
-        }
+        ExactResult { sides, outcomes: [m[OUTCOME], m[OUTCOME + 1], m[OUTCOME + 2], m[OUTCOME + 3]], expected_rounds }
     }
 }
 
@@ -606,18 +536,11 @@ fn side_char(i: usize) -> char {
 }
 
 fn validate_game(game: &Game) -> Result<(), OracleError> {
-    const NAMES: [[&str; 4]; 2] = [
-        ["R of A", "S of A", "T of A", "P of A"],
-        ["R of B", "S of B", "T of B", "P of B"],
-    ];
+    const NAMES: [[&str; 4]; 2] = [["R of A", "S of A", "T of A", "P of A"], ["R of B", "S of B", "T of B", "P of B"]];
     for (i, p) in [game.a, game.b].iter().enumerate() {
         for (k, &v) in p.as_array().iter().enumerate() {
             if !v.is_finite() {
-                return Err(OracleError::Parameter {
-                    name: NAMES[i][k],
-                    value: v,
-                    expected: "finite",
-                });
+                return Err(OracleError::Parameter { name: NAMES[i][k], value: v, expected: "finite" });
             }
         }
     }
@@ -643,29 +566,15 @@ fn validate_incentives(c: &IncentiveConfig, i: usize) -> Result<(), OracleError>
             "sanction cap of B",
         ],
     ];
-    let vals = [
-        c.reward.cost,
-        c.reward.effect,
-        c.reward.max,
-        c.sanction.cost,
-        c.sanction.effect,
-        c.sanction.max,
-    ];
+    let vals = [c.reward.cost, c.reward.effect, c.reward.max, c.sanction.cost, c.sanction.effect, c.sanction.max];
     for (k, &v) in vals.iter().enumerate() {
         if !v.is_finite() {
-            return Err(OracleError::Parameter {
-                name: NAMES[i][k],
-                value: v,
-                expected: "finite",
-            });
+            return Err(OracleError::Parameter { name: NAMES[i][k], value: v, expected: "finite" });
         }
     }
     if let Some(b) = c.budget {
         if b != f64::INFINITY {
-            return Err(OracleError::Budget {
-                side: side_char(i),
-                budget: b,
-            });
+            return Err(OracleError::Budget { side: side_char(i), budget: b });
         }
     }
     Ok(())
@@ -706,10 +615,7 @@ pub fn continuation(
     delta: f64,
 ) -> Result<ExactResult, OracleError> {
     if !(0.0..1.0).contains(&delta) {
-        return Err(OracleError::Delta {
-            delta,
-            expected: "[0, 1)",
-        });
+        return Err(OracleError::Delta { delta, expected: "[0, 1)" });
     }
     let chain = Chain::build(x, y, game, noise, inc)?;
     let n = chain.len();
@@ -745,21 +651,14 @@ pub fn capped_continuation(
     max_rounds: u32,
 ) -> Result<ExactResult, OracleError> {
     if !(0.0..=1.0).contains(&delta) {
-        return Err(OracleError::Delta {
-            delta,
-            expected: "[0, 1]",
-        });
+        return Err(OracleError::Delta { delta, expected: "[0, 1]" });
     }
     if max_rounds == 0 {
         return Err(OracleError::EmptyHorizon);
     }
     let chain = Chain::build(x, y, game, noise, inc)?;
     let w = discounted_weights(&chain, delta, max_rounds);
-    let expected = if delta < 1.0 {
-        (1.0 - delta.powf(max_rounds as f64)) / (1.0 - delta)
-    } else {
-        max_rounds as f64
-    };
+    let expected = if delta < 1.0 { (1.0 - delta.powf(max_rounds as f64)) / (1.0 - delta) } else { max_rounds as f64 };
     Ok(chain.summarize(&w, inc, expected))
 }
 
@@ -1001,11 +900,7 @@ fn solve(a: &mut [f64], b: &mut [f64], n: usize) -> Result<(), OracleError> {
         }
         b[col] = s / a[col * n + col];
     }
-    if b.iter().all(|x| x.is_finite()) {
-        Ok(())
-    } else {
-        Err(OracleError::Singular)
-    }
+    if b.iter().all(|x| x.is_finite()) { Ok(()) } else { Err(OracleError::Singular) }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1156,21 +1051,11 @@ mod tests {
     }
     /// Grim: C until the first perceived D, then D forever.
     fn grim() -> Automaton {
-        Automaton {
-            states: vec![
-                AutoState::new(1.0, [0, 1, 0, 1]),
-                AutoState::new(0.0, [1, 1, 1, 1]),
-            ],
-            initial: 0,
-        }
+        Automaton { states: vec![AutoState::new(1.0, [0, 1, 0, 1]), AutoState::new(0.0, [1, 1, 1, 1])], initial: 0 }
     }
 
     fn close(a: f64, b: f64, tol: f64) {
-        assert!(
-            (a - b).abs() <= tol,
-            "{a} vs {b} (diff {:e}, tol {tol:e})",
-            (a - b).abs()
-        );
+        assert!((a - b).abs() <= tol, "{a} vs {b} (diff {:e}, tol {tol:e})", (a - b).abs());
     }
 
     fn close4(a: [f64; 4], b: [f64; 4], tol: f64) {
@@ -1218,11 +1103,7 @@ mod tests {
     fn v2a_wsls_long_run() {
         for noise in [eps(0.05), perc(0.05)] {
             let r = long_run(&wsls(), &wsls(), &pd(), &noise, &none()).unwrap();
-            close4(
-                r.outcomes,
-                [817.0 / 1000.0, 19.0 / 400.0, 19.0 / 400.0, 11.0 / 125.0],
-                1e-12,
-            );
+            close4(r.outcomes, [817.0 / 1000.0, 19.0 / 400.0, 19.0 / 400.0, 11.0 / 125.0], 1e-12);
             close(r.sides[0].payoff, 5553.0 / 2000.0, 1e-12);
             close(r.sides[1].payoff, 2.7765, 1e-12);
         }
@@ -1233,11 +1114,7 @@ mod tests {
         let q = gtft_q_star(&PD);
         close(q, 1.0 / 3.0, 1e-15);
         let r = long_run(&gtft(q), &gtft(q), &pd(), &eps(0.05), &none()).unwrap();
-        close4(
-            r.outcomes,
-            [49.0 / 64.0, 7.0 / 64.0, 7.0 / 64.0, 1.0 / 64.0],
-            1e-12,
-        );
+        close4(r.outcomes, [49.0 / 64.0, 7.0 / 64.0, 7.0 / 64.0, 1.0 / 64.0], 1e-12);
         close(r.sides[0].payoff, 183.0 / 64.0, 1e-12);
         close(r.sides[0].coop, 7.0 / 8.0, 1e-12);
         // Nowak–Sigmund with execution noise folded in: p' = ε + (1−2ε)p.
@@ -1267,14 +1144,7 @@ mod tests {
 
     #[test]
     fn v4_gtft_against_alld_without_noise() {
-        let r = long_run(
-            &gtft(1.0 / 3.0),
-            &alld(),
-            &pd(),
-            &OracleNoise::NONE,
-            &none(),
-        )
-        .unwrap();
+        let r = long_run(&gtft(1.0 / 3.0), &alld(), &pd(), &OracleNoise::NONE, &none()).unwrap();
         close4(r.outcomes, [0.0, 1.0 / 3.0, 0.0, 2.0 / 3.0], 1e-12);
         close(r.sides[0].payoff, 2.0 / 3.0, 1e-12);
         close(r.sides[1].payoff, 7.0 / 3.0, 1e-12);
@@ -1287,11 +1157,7 @@ mod tests {
         close4(r.outcomes, [0.75, 0.0, 0.25, 0.0], 1e-12);
         close(r.sides[0].payoff, 3.5, 1e-12);
         close(r.sides[1].payoff, 2.25, 1e-12);
-        close(
-            r.sides[0].payoff - 1.0,
-            2.0 * (r.sides[1].payoff - 1.0),
-            1e-12,
-        );
+        close(r.sides[0].payoff - 1.0, 2.0 * (r.sides[1].payoff - 1.0), 1e-12);
     }
 
     #[test]
@@ -1300,11 +1166,7 @@ mod tests {
         let r = long_run(&zd, &alld(), &pd(), &OracleNoise::NONE, &none()).unwrap();
         close(r.sides[0].payoff, 7.0 / 9.0, 1e-12);
         close(r.sides[1].payoff, 17.0 / 9.0, 1e-12);
-        close(
-            r.sides[0].payoff - 3.0,
-            2.0 * (r.sides[1].payoff - 3.0),
-            1e-12,
-        );
+        close(r.sides[0].payoff - 3.0, 2.0 * (r.sides[1].payoff - 3.0), 1e-12);
     }
 
     #[test]
@@ -1316,17 +1178,9 @@ mod tests {
             let q = [0; 4].map(|_| rng.random::<f64>());
             let y = m1(rng.random::<f64>(), q);
             let r = long_run(&zd, &y, &pd(), &OracleNoise::NONE, &none()).unwrap();
-            close(
-                r.sides[0].payoff - 1.0,
-                2.0 * (r.sides[1].payoff - 1.0),
-                1e-10,
-            );
+            close(r.sides[0].payoff - 1.0, 2.0 * (r.sides[1].payoff - 1.0), 1e-10);
             let r3 = long_run(&press_dyson, &y, &pd(), &OracleNoise::NONE, &none()).unwrap();
-            close(
-                r3.sides[0].payoff - 1.0,
-                3.0 * (r3.sides[1].payoff - 1.0),
-                1e-10,
-            );
+            close(r3.sides[0].payoff - 1.0, 3.0 * (r3.sides[1].payoff - 1.0), 1e-10);
             close(r.outcomes.iter().sum::<f64>(), 1.0, 1e-12);
         }
     }
@@ -1363,23 +1217,8 @@ mod tests {
     #[test]
     fn long_run_is_the_limit_of_fixed_horizons() {
         let q = 1.0 / 3.0;
-        let lr = long_run(
-            &wsls(),
-            &gtft(q),
-            &pd(),
-            &OracleNoise::symmetric(0.02, 0.03),
-            &none(),
-        )
-        .unwrap();
-        let f = fixed_horizon(
-            &wsls(),
-            &gtft(q),
-            &pd(),
-            &OracleNoise::symmetric(0.02, 0.03),
-            &none(),
-            100_000,
-        )
-        .unwrap();
+        let lr = long_run(&wsls(), &gtft(q), &pd(), &OracleNoise::symmetric(0.02, 0.03), &none()).unwrap();
+        let f = fixed_horizon(&wsls(), &gtft(q), &pd(), &OracleNoise::symmetric(0.02, 0.03), &none(), 100_000).unwrap();
         for i in 0..2 {
             close(f.sides[i].payoff, lr.sides[i].payoff, 1e-4);
         }
@@ -1398,11 +1237,7 @@ mod tests {
         let mut prev_total = 0.0;
         let mut sum = 0.0;
         for t in 1..=400u32 {
-            let total = fixed_horizon(&x, &y, &pd(), &noise, &none(), t)
-                .unwrap()
-                .sides[0]
-                .payoff
-                * t as f64;
+            let total = fixed_horizon(&x, &y, &pd(), &noise, &none(), t).unwrap().sides[0].payoff * t as f64;
             sum += delta.powi(t as i32 - 1) * (total - prev_total);
             prev_total = total;
         }
@@ -1410,10 +1245,7 @@ mod tests {
         // The same as a mixture of fixed horizons: E[total] = Σ_N P(L=N)·N·F(N).
         let mix: f64 = (1..=400u32)
             .map(|n| {
-                let f = fixed_horizon(&x, &y, &pd(), &noise, &none(), n)
-                    .unwrap()
-                    .sides[0]
-                    .payoff;
+                let f = fixed_horizon(&x, &y, &pd(), &noise, &none(), n).unwrap().sides[0].payoff;
                 delta.powi(n as i32 - 1) * (1.0 - delta) * n as f64 * f
             })
             .sum();
@@ -1451,14 +1283,9 @@ mod tests {
         // Capped with K = 3 by hand: weights 1, δ, δ² over rounds 1..3.
         let d: f64 = 0.6;
         let k3 = capped_continuation(&x, &y, &g, &noise, &none(), d, 3).unwrap();
-        let tot =
-            |n| fixed_horizon(&x, &y, &g, &noise, &none(), n).unwrap().sides[1].payoff * n as f64;
+        let tot = |n| fixed_horizon(&x, &y, &g, &noise, &none(), n).unwrap().sides[1].payoff * n as f64;
         let (g1, g2, g3) = (tot(1), tot(2) - tot(1), tot(3) - tot(2));
-        close(
-            k3.sides[1].payoff,
-            (g1 + d * g2 + d * d * g3) / (1.0 + d + d * d),
-            1e-13,
-        );
+        close(k3.sides[1].payoff, (g1 + d * g2 + d * d * g3) / (1.0 + d + d * d), 1e-13);
         close(k3.expected_rounds, 1.0 + d + d * d, 1e-15);
     }
 
@@ -1469,10 +1296,7 @@ mod tests {
         let c = continuation(&wsls(), &wsls(), &pd(), &noise, &none(), 0.99999).unwrap();
         close(c.sides[0].payoff, lr.sides[0].payoff, 1e-4);
         let c_short = continuation(&wsls(), &wsls(), &pd(), &noise, &none(), 0.5).unwrap();
-        assert!(
-            c_short.sides[0].payoff > lr.sides[0].payoff + 0.05,
-            "start-up bias toward CC"
-        );
+        assert!(c_short.sides[0].payoff > lr.sides[0].payoff + 0.05, "start-up bias toward CC");
     }
 
     // ----- Non-ergodic long runs --------------------------------------------------------------
@@ -1505,10 +1329,7 @@ mod tests {
 
     #[test]
     fn asymmetric_games_use_each_sides_payoffs() {
-        let game = Game {
-            a: PD,
-            b: Payoffs::new(4.0, -1.0, 6.0, 2.0),
-        };
+        let game = Game { a: PD, b: Payoffs::new(4.0, -1.0, 6.0, 2.0) };
         let r = fixed_horizon(&allc(), &alld(), &game, &OracleNoise::NONE, &none(), 5).unwrap();
         close4(r.outcomes, [0.0, 1.0, 0.0, 0.0], 0.0);
         close(r.sides[0].payoff, 0.0, 1e-14);
@@ -1527,11 +1348,7 @@ mod tests {
     }
 
     fn channels(reward: Channel, sanction: Channel) -> [IncentiveConfig; 2] {
-        [IncentiveConfig {
-            reward,
-            sanction,
-            budget: None,
-        }; 2]
+        [IncentiveConfig { reward, sanction, budget: None }; 2]
     }
 
     #[test]
@@ -1539,14 +1356,7 @@ mod tests {
         // Carrot: TFT base, reward 1 iff the other is perceived C (outcomes CC, DC).
         let carrot = with_amounts(tft(), [1.0, 0.0, 1.0, 0.0], [0.0; 4]);
         for (m_r, expected) in [(1.0, 2.25), (1.5, 2.5)] {
-            let inc = channels(
-                Channel {
-                    cost: 1.0,
-                    effect: m_r,
-                    max: 2.0,
-                },
-                Channel::CLOSED,
-            );
+            let inc = channels(Channel { cost: 1.0, effect: m_r, max: 2.0 }, Channel::CLOSED);
             let r = long_run(&carrot, &carrot, &pd(), &eps(0.05), &inc).unwrap();
             for i in 0..2 {
                 close(r.sides[i].payoff, expected, 1e-12);
@@ -1557,14 +1367,7 @@ mod tests {
         }
         // Stick: sanction 1 iff the other is perceived D; c_S = 0.5, m_S = 1.
         let stick = with_amounts(tft(), [0.0; 4], [0.0, 1.0, 0.0, 1.0]);
-        let inc = channels(
-            Channel::CLOSED,
-            Channel {
-                cost: 0.5,
-                effect: 1.0,
-                max: 3.0,
-            },
-        );
+        let inc = channels(Channel::CLOSED, Channel { cost: 0.5, effect: 1.0, max: 3.0 });
         let r = long_run(&stick, &stick, &pd(), &eps(0.05), &inc).unwrap();
         for i in 0..2 {
             close(r.sides[i].payoff, 1.5, 1e-12);
@@ -1581,20 +1384,13 @@ mod tests {
         let carrot = with_amounts(allc(), [2.0, 0.0, 2.0, 0.0], [0.0, -1.0, 0.0, 0.0]);
         let inc = [
             IncentiveConfig {
-                reward: Channel {
-                    cost: 1.0,
-                    effect: 2.0,
-                    max: 1.5,
-                },
+                reward: Channel { cost: 1.0, effect: 2.0, max: 1.5 },
                 sanction: Channel::CLOSED,
                 budget: None,
             },
             IncentiveConfig::default(),
         ];
-        let noise = OracleNoise {
-            execution: [0.0; 2],
-            perception: [e, 0.0],
-        };
+        let noise = OracleNoise { execution: [0.0; 2], perception: [e, 0.0] };
         let r = fixed_horizon(&carrot, &allc(), &pd(), &noise, &inc, 7).unwrap();
         close(r.sides[0].reward_sent, 1.5 * (1.0 - e), 1e-15);
         close(r.sides[0].sanction_sent, 0.0, 0.0);
@@ -1628,15 +1424,7 @@ mod tests {
     /// Σ over every execution and perception flip pattern of rounds t..n: probability-weighted
     /// (A payoff, B payoff, A coop, B coop) totals. Sums are accumulated per node of the tree
     /// (close to pairwise summation) to keep rounding far below the tolerance.
-    fn enumerate_plain(
-        x: Plain,
-        y: Plain,
-        t: u32,
-        n: u32,
-        prob: f64,
-        noise: &OracleNoise,
-        out: &mut [f64; 4],
-    ) {
+    fn enumerate_plain(x: Plain, y: Plain, t: u32, n: u32, prob: f64, noise: &OracleNoise, out: &mut [f64; 4]) {
         if t == n {
             return;
         }
@@ -1659,15 +1447,7 @@ mod tests {
                         acc[1] += p * PD.payoff(ay, ax);
                         acc[2] += p * f64::from(u8::from(ax.is_c()));
                         acc[3] += p * f64::from(u8::from(ay.is_c()));
-                        enumerate_plain(
-                            x.after(ay.flip_if(gx)),
-                            y.after(ax.flip_if(gy)),
-                            t + 1,
-                            n,
-                            p,
-                            noise,
-                            &mut acc,
-                        );
+                        enumerate_plain(x.after(ay.flip_if(gx)), y.after(ax.flip_if(gy)), t + 1, n, p, noise, &mut acc);
                     }
                 }
             }
@@ -1681,32 +1461,12 @@ mod tests {
     fn grim_vs_tft_matches_exhaustive_enumeration() {
         let cases = [
             (eps(0.05), 6u32),
-            (
-                OracleNoise {
-                    execution: [0.05, 0.1],
-                    perception: [0.02, 0.07],
-                },
-                5,
-            ),
-            (
-                OracleNoise {
-                    execution: [0.0, 0.2],
-                    perception: [0.1, 0.0],
-                },
-                5,
-            ),
+            (OracleNoise { execution: [0.05, 0.1], perception: [0.02, 0.07] }, 5),
+            (OracleNoise { execution: [0.0, 0.2], perception: [0.1, 0.0] }, 5),
         ];
         for (noise, n) in cases {
             let mut acc = [0.0; 4];
-            enumerate_plain(
-                Plain::Grim(false),
-                Plain::Tft(Action::C),
-                0,
-                n,
-                1.0,
-                &noise,
-                &mut acc,
-            );
+            enumerate_plain(Plain::Grim(false), Plain::Tft(Action::C), 0, n, 1.0, &noise, &mut acc);
             let r = fixed_horizon(&grim(), &tft(), &pd(), &noise, &none(), n).unwrap();
             let nf = n as f64;
             close(r.sides[0].payoff, acc[0] / nf, 1e-13);
@@ -1733,10 +1493,7 @@ mod tests {
                 }
             })
             .collect();
-        Automaton {
-            states,
-            initial: pick(rng),
-        }
+        Automaton { states, initial: pick(rng) }
     }
 
     /// Generic path enumeration with intents, execution and perception drawn separately:
@@ -1772,10 +1529,7 @@ mod tests {
             if p == 0.0 {
                 continue;
             }
-            let a = [
-                Action::from_coop(!b(0)).flip_if(b(2)),
-                Action::from_coop(!b(1)).flip_if(b(3)),
-            ];
+            let a = [Action::from_coop(!b(0)).flip_if(b(2)), Action::from_coop(!b(1)).flip_if(b(3))];
             let seen = [a[1].flip_if(b(4)), a[0].flip_if(b(5))];
             let o = [Outcome::of(a[0], seen[0]), Outcome::of(a[1], seen[1])];
             let mut r = [0.0; 2];
@@ -1787,8 +1541,7 @@ mod tests {
             for i in 0..2 {
                 let j = 1 - i;
                 let base = PD.payoff(a[i], a[j]);
-                let u = base - inc[i].reward.cost * r[i] - inc[i].sanction.cost * sa[i]
-                    + inc[j].reward.effect * r[j]
+                let u = base - inc[i].reward.cost * r[i] - inc[i].sanction.cost * sa[i] + inc[j].reward.effect * r[j]
                     - inc[j].sanction.effect * sa[j];
                 acc[i] += p * base;
                 acc[2 + i] += p * u;
@@ -1809,29 +1562,13 @@ mod tests {
         let mut rng = ChaCha8Rng::seed_from_u64(2024);
         let inc = [
             IncentiveConfig {
-                reward: Channel {
-                    cost: 1.0,
-                    effect: 1.5,
-                    max: 0.8,
-                },
-                sanction: Channel {
-                    cost: 0.5,
-                    effect: 3.0,
-                    max: 0.6,
-                },
+                reward: Channel { cost: 1.0, effect: 1.5, max: 0.8 },
+                sanction: Channel { cost: 0.5, effect: 3.0, max: 0.6 },
                 budget: None,
             },
             IncentiveConfig {
-                reward: Channel {
-                    cost: 0.7,
-                    effect: 1.0,
-                    max: 1.0,
-                },
-                sanction: Channel {
-                    cost: 0.3,
-                    effect: 1.0,
-                    max: 0.9,
-                },
+                reward: Channel { cost: 0.7, effect: 1.0, max: 1.0 },
+                sanction: Channel { cost: 0.3, effect: 1.0, max: 0.9 },
                 budget: Some(f64::INFINITY),
             },
         ];
@@ -1844,17 +1581,7 @@ mod tests {
             };
             let n = 3;
             let mut acc = [0.0; 10];
-            enumerate_auto(
-                &x,
-                &y,
-                (x.initial, y.initial),
-                0,
-                n,
-                1.0,
-                &noise,
-                &inc,
-                &mut acc,
-            );
+            enumerate_auto(&x, &y, (x.initial, y.initial), 0, n, 1.0, &noise, &inc, &mut acc);
             let r = fixed_horizon(&x, &y, &pd(), &noise, &inc, n).unwrap();
             let nf = n as f64;
             for i in 0..2 {
@@ -1881,28 +1608,15 @@ mod tests {
         // Deadlock (1,0,3,2): mutual restraint is never sustainable.
         assert_eq!(grim_delta_star(&Payoffs::new(1.0, 0.0, 3.0, 2.0)), None);
         // Harmony: no temptation, any δ.
-        assert_eq!(
-            grim_delta_star(&Payoffs::new(4.0, 2.0, 3.0, 1.0)),
-            Some(0.0)
-        );
+        assert_eq!(grim_delta_star(&Payoffs::new(4.0, 2.0, 3.0, 1.0)), Some(0.0));
         assert_eq!(tft_delta_star(&Payoffs::new(4.0, 2.0, 3.0, 1.0)), Some(0.0));
         close(gtft_q_star(&PD), 1.0 / 3.0, 1e-15);
     }
 
     #[test]
     fn mu_star_values() {
-        assert_eq!(
-            mu_star(&PD, 0.5),
-            Some(1.0),
-            "boundary: only certainty suffices"
-        );
-        for (d, mu) in [
-            (0.6, 0.5),
-            (2.0 / 3.0, 1.0 / 3.0),
-            (0.8, 1.0 / 7.0),
-            (0.9, 1.0 / 17.0),
-            (0.95, 1.0 / 37.0),
-        ] {
+        assert_eq!(mu_star(&PD, 0.5), Some(1.0), "boundary: only certainty suffices");
+        for (d, mu) in [(0.6, 0.5), (2.0 / 3.0, 1.0 / 3.0), (0.8, 1.0 / 7.0), (0.9, 1.0 / 17.0), (0.95, 1.0 / 37.0)] {
             close(mu_star(&PD, d).unwrap(), mu, 1e-12);
         }
         assert_eq!(mu_star(&PD, 0.4), None);
@@ -1920,129 +1634,42 @@ mod tests {
         bad_next.states[2].next[3] = 9;
         assert!(matches!(
             long_run(&bad_next, &tft(), &g, &n, &none()),
-            Err(OracleError::NextOutOfRange {
-                side: 'A',
-                state: 2,
-                next: 9,
-                ..
-            })
+            Err(OracleError::NextOutOfRange { side: 'A', state: 2, next: 9, .. })
         ));
         let bad_p = m1(1.0, [1.0, 1.5, 1.0, 0.0]);
-        assert!(matches!(
-            long_run(&tft(), &bad_p, &g, &n, &none()),
-            Err(OracleError::Probability { side: 'B', .. })
-        ));
+        assert!(matches!(long_run(&tft(), &bad_p, &g, &n, &none()), Err(OracleError::Probability { side: 'B', .. })));
         let nan_p = m1(f64::NAN, [1.0; 4]);
-        assert!(matches!(
-            long_run(&nan_p, &tft(), &g, &n, &none()),
-            Err(OracleError::Probability { .. })
-        ));
-        let empty = Automaton {
-            states: vec![],
-            initial: 0,
-        };
-        assert!(matches!(
-            long_run(&empty, &tft(), &g, &n, &none()),
-            Err(OracleError::EmptyAutomaton { side: 'A' })
-        ));
-        let bad_init = Automaton {
-            states: vec![AutoState::new(1.0, [0; 4])],
-            initial: 1,
-        };
-        assert!(matches!(
-            long_run(&bad_init, &tft(), &g, &n, &none()),
-            Err(OracleError::InitialOutOfRange { .. })
-        ));
+        assert!(matches!(long_run(&nan_p, &tft(), &g, &n, &none()), Err(OracleError::Probability { .. })));
+        let empty = Automaton { states: vec![], initial: 0 };
+        assert!(matches!(long_run(&empty, &tft(), &g, &n, &none()), Err(OracleError::EmptyAutomaton { side: 'A' })));
+        let bad_init = Automaton { states: vec![AutoState::new(1.0, [0; 4])], initial: 1 };
+        assert!(matches!(long_run(&bad_init, &tft(), &g, &n, &none()), Err(OracleError::InitialOutOfRange { .. })));
         let inf_amount = with_amounts(tft(), [f64::INFINITY, 0.0, 0.0, 0.0], [0.0; 4]);
+        assert!(matches!(long_run(&inf_amount, &tft(), &g, &n, &none()), Err(OracleError::Amount { .. })));
         assert!(matches!(
-            long_run(&inf_amount, &tft(), &g, &n, &none()),
-            Err(OracleError::Amount { .. })
-        ));
-        assert!(matches!(
-            long_run(
-                &tft(),
-                &tft(),
-                &g,
-                &OracleNoise::symmetric(1.2, 0.0),
-                &none()
-            ),
+            long_run(&tft(), &tft(), &g, &OracleNoise::symmetric(1.2, 0.0), &none()),
             Err(OracleError::Parameter { .. })
         ));
-        assert!(matches!(
-            continuation(&tft(), &tft(), &g, &n, &none(), 1.0),
-            Err(OracleError::Delta { .. })
-        ));
-        assert!(matches!(
-            continuation(&tft(), &tft(), &g, &n, &none(), -0.1),
-            Err(OracleError::Delta { .. })
-        ));
-        assert!(matches!(
-            capped_continuation(&tft(), &tft(), &g, &n, &none(), 1.1, 5),
-            Err(OracleError::Delta { .. })
-        ));
-        assert!(matches!(
-            capped_continuation(&tft(), &tft(), &g, &n, &none(), 0.5, 0),
-            Err(OracleError::EmptyHorizon)
-        ));
-        assert!(matches!(
-            fixed_horizon(&tft(), &tft(), &g, &n, &none(), 0),
-            Err(OracleError::EmptyHorizon)
-        ));
+        assert!(matches!(continuation(&tft(), &tft(), &g, &n, &none(), 1.0), Err(OracleError::Delta { .. })));
+        assert!(matches!(continuation(&tft(), &tft(), &g, &n, &none(), -0.1), Err(OracleError::Delta { .. })));
+        assert!(matches!(capped_continuation(&tft(), &tft(), &g, &n, &none(), 1.1, 5), Err(OracleError::Delta { .. })));
+        assert!(matches!(capped_continuation(&tft(), &tft(), &g, &n, &none(), 0.5, 0), Err(OracleError::EmptyHorizon)));
+        assert!(matches!(fixed_horizon(&tft(), &tft(), &g, &n, &none(), 0), Err(OracleError::EmptyHorizon)));
         let mut budget = none();
         budget[1].budget = Some(10.0);
-        assert!(matches!(
-            long_run(&tft(), &tft(), &g, &n, &budget),
-            Err(OracleError::Budget { side: 'B', .. })
-        ));
-        let big = Automaton {
-            states: vec![AutoState::new(0.5, [0; 4]); 65],
-            initial: 0,
-        };
+        assert!(matches!(long_run(&tft(), &tft(), &g, &n, &budget), Err(OracleError::Budget { side: 'B', .. })));
+        let big = Automaton { states: vec![AutoState::new(0.5, [0; 4]); 65], initial: 0 };
         let err = long_run(&big, &big, &g, &n, &none()).unwrap_err();
-        assert_eq!(
-            err,
-            OracleError::TooLarge {
-                a: 65,
-                b: 65,
-                joint: 4225,
-                cap: MAX_JOINT_STATES
-            }
-        );
+        assert_eq!(err, OracleError::TooLarge { a: 65, b: 65, joint: 4225, cap: MAX_JOINT_STATES });
         assert!(err.to_string().contains("4225"));
-        let nan_game = Game {
-            a: PD,
-            b: Payoffs::new(f64::NAN, 0.0, 5.0, 1.0),
-        };
-        assert!(matches!(
-            long_run(&tft(), &tft(), &nan_game, &n, &none()),
-            Err(OracleError::Parameter { .. })
-        ));
-        let biased = [
-            Noise {
-                execution: 0.0,
-                perception: 0.0,
-                hostile_bias: 0.1,
-            },
-            Noise::default(),
-        ];
-        assert!(matches!(
-            OracleNoise::from_engine(&biased),
-            Err(OracleError::HostileBias { side: 'A', .. })
-        ));
-        let plain = [
-            Noise {
-                execution: 0.1,
-                perception: 0.2,
-                hostile_bias: 0.0,
-            },
-            Noise::default(),
-        ];
+        let nan_game = Game { a: PD, b: Payoffs::new(f64::NAN, 0.0, 5.0, 1.0) };
+        assert!(matches!(long_run(&tft(), &tft(), &nan_game, &n, &none()), Err(OracleError::Parameter { .. })));
+        let biased = [Noise { execution: 0.0, perception: 0.0, hostile_bias: 0.1 }, Noise::default()];
+        assert!(matches!(OracleNoise::from_engine(&biased), Err(OracleError::HostileBias { side: 'A', .. })));
+        let plain = [Noise { execution: 0.1, perception: 0.2, hostile_bias: 0.0 }, Noise::default()];
         assert_eq!(
             OracleNoise::from_engine(&plain).unwrap(),
-            OracleNoise {
-                execution: [0.1, 0.0],
-                perception: [0.2, 0.0]
-            }
+            OracleNoise { execution: [0.1, 0.0], perception: [0.2, 0.0] }
         );
     }
 
@@ -2050,9 +1677,7 @@ mod tests {
     fn many_small_pairings_are_fast_and_sane() {
         // 2500 pairings of random memory-one strategies (5-state automata), long run and finite N.
         let mut rng = ChaCha8Rng::seed_from_u64(99);
-        let pool: Vec<Automaton> = (0..50)
-            .map(|_| m1(rng.random(), [0; 4].map(|_| rng.random::<f64>())))
-            .collect();
+        let pool: Vec<Automaton> = (0..50).map(|_| m1(rng.random(), [0; 4].map(|_| rng.random::<f64>()))).collect();
         let noise = OracleNoise::symmetric(0.01, 0.01);
         for x in &pool {
             for y in &pool {
@@ -2075,10 +1700,7 @@ mod tests {
 
     impl Follower {
         fn new(auto: &Automaton) -> Follower {
-            Follower {
-                auto: auto.clone(),
-                state: auto.initial,
-            }
+            Follower { auto: auto.clone(), state: auto.initial }
         }
     }
 
@@ -2089,14 +1711,10 @@ mod tests {
         fn incentive(&mut self, _ctx: &RoundCtx, own: Action, other: Action) -> Incentive {
             let s = &self.auto.states[self.state];
             let k = Outcome::of(own, other).index();
-            Incentive {
-                reward: s.reward[k],
-                sanction: s.sanction[k],
-            }
+            Incentive { reward: s.reward[k], sanction: s.sanction[k] }
         }
         fn observe(&mut self, obs: &Observation) {
-            self.state =
-                self.auto.states[self.state].after(Outcome::of(obs.own, obs.other_perceived));
+            self.state = self.auto.states[self.state].after(Outcome::of(obs.own, obs.other_perceived));
         }
         fn is_stochastic(&self) -> bool {
             true
@@ -2147,32 +1765,15 @@ mod tests {
         fn assert_near(&self, exact: f64, what: &str) {
             let (m, se) = (self.mean(), self.se());
             assert!(se > 0.0, "{what}: zero spread");
-            assert!(
-                (m - exact).abs() <= 4.0 * se,
-                "{what}: mean {m} vs exact {exact} (se {se})"
-            );
+            assert!((m - exact).abs() <= 4.0 * se, "{what}: mean {m} vs exact {exact} (se {se})");
         }
     }
 
     /// Per-rep samples of side A's total payoff and of its per-round mean.
-    fn simulate(
-        x: &Automaton,
-        y: &Automaton,
-        cfg: &MatchConfig,
-        reps: u32,
-        seed: u64,
-    ) -> (Sample, Sample) {
+    fn simulate(x: &Automaton, y: &Automaton, cfg: &MatchConfig, reps: u32, seed: u64) -> (Sample, Sample) {
         let mut s = seed;
-        let mut totals = Sample {
-            n: 0.0,
-            sum: 0.0,
-            sumsq: 0.0,
-        };
-        let mut means = Sample {
-            n: 0.0,
-            sum: 0.0,
-            sumsq: 0.0,
-        };
+        let mut totals = Sample { n: 0.0, sum: 0.0, sumsq: 0.0 };
+        let mut means = Sample { n: 0.0, sum: 0.0, sumsq: 0.0 };
         for _ in 0..reps {
             let seeds = MatchSeeds {
                 length: splitmix(&mut s),
@@ -2181,13 +1782,7 @@ mod tests {
                 strategy: [splitmix(&mut s), splitmix(&mut s)],
             };
             let mut sink = Totals::default();
-            play(
-                cfg,
-                &seeds,
-                &mut Follower::new(x),
-                &mut Follower::new(y),
-                &mut sink,
-            );
+            play(cfg, &seeds, &mut Follower::new(x), &mut Follower::new(y), &mut sink);
             totals.add(sink.payoff[0]);
             means.add(sink.payoff[0] / sink.rounds as f64);
         }
@@ -2208,50 +1803,22 @@ mod tests {
     fn engine_agrees_with_finite_n_oracle() {
         let q = 1.0 / 3.0;
         let cases = [
-            (
-                "TFT eps 0.05 N=2000",
-                tft(),
-                tft(),
-                eps(0.05),
-                2000u32,
-                200u32,
-                11u64,
-            ),
-            (
-                "GTFT e 0.05 N=2000",
-                gtft(q),
-                gtft(q),
-                perc(0.05),
-                2000,
-                200,
-                12,
-            ),
+            ("TFT eps 0.05 N=2000", tft(), tft(), eps(0.05), 2000u32, 200u32, 11u64),
+            ("GTFT e 0.05 N=2000", gtft(q), gtft(q), perc(0.05), 2000, 200, 12),
             ("TFT eps 0.05 N=10", tft(), tft(), eps(0.05), 10, 20_000, 13),
             (
                 "Grim-TFT asym noise N=10",
                 grim(),
                 tft(),
-                OracleNoise {
-                    execution: [0.05, 0.1],
-                    perception: [0.02, 0.07],
-                },
+                OracleNoise { execution: [0.05, 0.1], perception: [0.02, 0.07] },
                 10,
                 20_000,
                 14,
             ),
         ];
         for (what, x, y, noise, n, reps, seed) in cases {
-            let exact = fixed_horizon(&x, &y, &pd(), &noise, &none(), n)
-                .unwrap()
-                .sides[0]
-                .payoff;
-            let (_, means) = simulate(
-                &x,
-                &y,
-                &config(&noise, Horizon::Fixed { rounds: n }),
-                reps,
-                seed,
-            );
+            let exact = fixed_horizon(&x, &y, &pd(), &noise, &none(), n).unwrap().sides[0].payoff;
+            let (_, means) = simulate(&x, &y, &config(&noise, Horizon::Fixed { rounds: n }), reps, seed);
             means.assert_near(exact, what);
         }
     }
@@ -2263,32 +1830,12 @@ mod tests {
         let carrot = with_amounts(tft(), [1.0, 0.0, 1.0, 0.0], [0.0; 4]);
         let stick = with_amounts(wsls(), [0.0; 4], [0.0, 1.5, 0.0, 1.5]);
         let noise = OracleNoise::symmetric(0.05, 0.05);
-        let inc = channels(
-            Channel {
-                cost: 1.0,
-                effect: 1.5,
-                max: 2.0,
-            },
-            Channel {
-                cost: 0.5,
-                effect: 1.0,
-                max: 1.0,
-            },
-        );
+        let inc = channels(Channel { cost: 1.0, effect: 1.5, max: 2.0 }, Channel { cost: 0.5, effect: 1.0, max: 1.0 });
         let exact = capped_continuation(&carrot, &stick, &pd(), &noise, &inc, 0.9, 15).unwrap();
-        let mut cfg = config(
-            &noise,
-            Horizon::Continuation {
-                continuation: 0.9,
-                max_rounds: 15,
-            },
-        );
+        let mut cfg = config(&noise, Horizon::Continuation { continuation: 0.9, max_rounds: 15 });
         cfg.incentives = inc;
         close(exact.expected_rounds, cfg.horizon.expected_rounds(), 1e-12);
         let (totals, _) = simulate(&carrot, &stick, &cfg, 20_000, 21);
-        totals.assert_near(
-            exact.sides[0].payoff * exact.expected_rounds,
-            "carrot vs stick, capped geometric",
-        );
+        totals.assert_near(exact.sides[0].payoff * exact.expected_rounds, "carrot vs stick, capped geometric");
     }
 }

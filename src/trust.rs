@@ -213,7 +213,8 @@ impl TrustState {
                 self.tau = self.incentive_effect(self.tau, ev);
             }
             TrustRule::Asymmetric { lambda_up, lambda_down } => {
-                self.tau = if o > 0.5 { self.tau + lambda_up * (1.0 - self.tau) } else { self.tau - lambda_down * self.tau };
+                self.tau =
+                    if o > 0.5 { self.tau + lambda_up * (1.0 - self.tau) } else { self.tau - lambda_down * self.tau };
                 self.decay_tau();
                 self.tau = self.incentive_effect(self.tau, ev);
             }

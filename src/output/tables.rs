@@ -110,7 +110,9 @@ impl SummaryTable {
     /// `<metric>_<stat>` for every summarised metric.
     pub fn header(sweep_columns: &[String]) -> Vec<String> {
         let mut h: Vec<String> = sweep_columns.to_vec();
-        h.extend(["strategy_a", "strategy_b", "n", "pooled_score_per_round_a", "pooled_score_per_round_b"].map(String::from));
+        h.extend(
+            ["strategy_a", "strategy_b", "n", "pooled_score_per_round_a", "pooled_score_per_round_b"].map(String::from),
+        );
         for m in SUMMARY_METRICS {
             for s in &Summary::COLUMNS[1..] {
                 h.push(format!("{m}_{s}"));
@@ -239,7 +241,9 @@ impl StrategyTable {
         let accs = &mut self.points[run.point];
         let sides = [run.a, run.b];
         if run.a == run.b {
-            accs[run.a].self_play_score.push(0.5 * (row[self.idx.score_per_round[0]] + row[self.idx.score_per_round[1]]));
+            accs[run.a]
+                .self_play_score
+                .push(0.5 * (row[self.idx.score_per_round[0]] + row[self.idx.score_per_round[1]]));
             return;
         }
         let (sa, sb) = (row[self.idx.score[0]], row[self.idx.score[1]]);
@@ -290,7 +294,7 @@ impl StrategyTable {
                 out.write_field((rank + 1).to_string())?;
                 out.write_field(super::format::safe_text(&labels[i]).as_bytes())?;
                 out.write_field(names[i])?;
-                out.write_field(acc.score_per_round.count().to_string())?;
+                out.write_field(acc.score_per_round.n().to_string())?;
                 num(out, acc.score_per_round.mean())?;
                 num(out, acc.score_per_round.se())?;
                 out.write_field(acc.wins.to_string())?;

@@ -8,10 +8,35 @@ fn bundled_classic_scenario_writes_documented_columns() {
     d.cmd().args(["run", "-q", "-o", "out"]).arg(scenarios().join("classic.toml")).assert().success();
     let (h, rows) = csv(&d.read("out/matches.csv"));
     for col in [
-        "strategy_a", "strategy_b", "rep", "seed", "rounds", "score_a", "score_b", "coop_rate_a", "coop_rate_b",
-        "base_a", "base_b", "intended_coop_rate_a", "perceived_coop_rate_a", "cc_rate", "cd_rate", "dc_rate", "dd_rate",
-        "first_defection_a", "n_spirals", "spirals_exec", "n_echo", "n_disruptions", "trust_final_a", "trust_mean_a",
-        "trust_min_a", "reward_units_sent_a", "reward_cost_a", "sanction_cost_b", "eff_vs_cc",
+        "strategy_a",
+        "strategy_b",
+        "rep",
+        "seed",
+        "rounds",
+        "score_a",
+        "score_b",
+        "coop_rate_a",
+        "coop_rate_b",
+        "base_a",
+        "base_b",
+        "intended_coop_rate_a",
+        "perceived_coop_rate_a",
+        "cc_rate",
+        "cd_rate",
+        "dc_rate",
+        "dd_rate",
+        "first_defection_a",
+        "n_spirals",
+        "spirals_exec",
+        "n_echo",
+        "n_disruptions",
+        "trust_final_a",
+        "trust_mean_a",
+        "trust_min_a",
+        "reward_units_sent_a",
+        "reward_cost_a",
+        "sanction_cost_b",
+        "eff_vs_cc",
     ] {
         assert!(h.iter().any(|c| c == col), "matches.csv lacks {col}: {h:?}");
     }
@@ -86,7 +111,11 @@ fn stdout_streaming_and_closed_pipe() {
     // A reader that goes away early: the run ends quietly with exit code 0.
     let status = std::process::Command::new("bash")
         .arg("-c")
-        .arg(format!("{} run -o - {} | head -n 2 >/dev/null; echo ${{PIPESTATUS[0]}}", env!("CARGO_BIN_EXE_detente"), sc.display()))
+        .arg(format!(
+            "{} run -o - {} | head -n 2 >/dev/null; echo ${{PIPESTATUS[0]}}",
+            env!("CARGO_BIN_EXE_detente"),
+            sc.display()
+        ))
         .output()
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&status.stdout).trim(), "0", "{}", String::from_utf8_lossy(&status.stderr));
@@ -118,7 +147,18 @@ fn strategies_lists_the_catalogue_as_csv() {
     let (h, rows) = csv(&String::from_utf8_lossy(&out.get_output().stdout));
     assert_eq!(h, ["name", "aliases", "family", "parameters", "description"]);
     let names: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
-    for n in ["tit-for-tat", "gtft", "grudger", "win-stay-lose-shift", "zd-extort", "grit", "carrot", "stick", "bully", "second-by-tester"] {
+    for n in [
+        "tit-for-tat",
+        "gtft",
+        "grudger",
+        "win-stay-lose-shift",
+        "zd-extort",
+        "grit",
+        "carrot",
+        "stick",
+        "bully",
+        "second-by-tester",
+    ] {
         assert!(names.contains(&n), "missing {n}");
     }
     let gtft = rows.iter().find(|r| r[0] == "gtft").unwrap();
