@@ -1025,7 +1025,7 @@ pub(crate) mod tests {
             let auto_of = info.automaton.unwrap_or_else(|| panic!("{} has no automaton", info.name));
             for ov in variants(info.name) {
                 let v = params(info, &ov, &ctx);
-                let auto = auto_of(&v, &ctx);
+                let auto = auto_of(&v, &ctx).expect("finite-state at these parameters");
                 assert_well_formed(info.name, &auto);
                 for opp in &opponents {
                     for (k, noise) in noises.iter().enumerate() {
@@ -1079,7 +1079,7 @@ pub(crate) mod tests {
         let ctx = std_ctx();
         let auto = |name: &str| {
             let info = lookup(name).unwrap();
-            let a = (info.automaton.unwrap())(&params(info, &[], &ctx), &ctx);
+            let a = (info.automaton.unwrap())(&params(info, &[], &ctx), &ctx).expect("finite-state");
             assert!(a.states.iter().all(|s| s.p_c == 0.0 || s.p_c == 1.0), "{name} is deterministic");
             a
         };
@@ -1094,7 +1094,7 @@ pub(crate) mod tests {
         let ctx = std_ctx();
         let size = |name: &str| {
             let info = lookup(name).unwrap();
-            (info.automaton.unwrap())(&params(info, &[], &ctx), &ctx).states.len()
+            (info.automaton.unwrap())(&params(info, &[], &ctx), &ctx).expect("finite-state").states.len()
         };
         assert_eq!(size("grudger"), 2);
         assert_eq!(size("TF2T"), 3);
@@ -1158,7 +1158,7 @@ pub(crate) mod tests {
         let ctx = std_ctx();
         let vec_of = |name: &str, ov: &[(&str, f64)]| {
             let info = lookup(name).unwrap();
-            let a = (info.automaton.unwrap())(&params(info, ov, &ctx), &ctx);
+            let a = (info.automaton.unwrap())(&params(info, ov, &ctx), &ctx).expect("finite-state");
             // Memory-one automata: state 0 is the opening, states 1..=4 follow CC, CD, DC, DD.
             assert_eq!(a.states.len(), 5, "{name}");
             (a.states[0].p_c, [1, 2, 3, 4].map(|i| a.states[i].p_c))

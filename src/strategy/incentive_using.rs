@@ -590,7 +590,7 @@ mod tests {
             let info = lookup(name).unwrap();
             let o: Vec<(String, f64)> = ov.iter().map(|(k, v)| (k.to_string(), *v)).collect();
             let p = info.resolve(&o, &ctx());
-            let auto = (info.automaton.expect("has an automaton"))(&p, &ctx());
+            let auto = (info.automaton.expect("has an automaton"))(&p, &ctx()).expect("finite-state");
             let mut s = (info.build)(&p, &ctx());
             let mut state = auto.initial;
             let mut x: u64 = 0x9E37_79B9_7F4A_7C15;

@@ -405,7 +405,7 @@ mod tests {
     /// A registry strategy's memory-one form, from its automaton (states 1..=4 after CC..DD).
     fn m1(name: &str, ov: &[(&str, f64)], ctx: &BuildCtx) -> MemoryOne {
         let info = lookup(name).unwrap();
-        let a = (info.automaton.unwrap())(&params(info, ov, ctx), ctx);
+        let a = (info.automaton.unwrap())(&params(info, ov, ctx), ctx).expect("finite-state");
         assert_eq!(a.states.len(), 5, "{name} is memory-one");
         MemoryOne::new(a.states[0].p_c, [1, 2, 3, 4].map(|i| a.states[i].p_c))
     }
