@@ -41,7 +41,7 @@ fn engine(c: &mut Criterion) {
         b.iter(|| {
             let mut x = (info.build)(&[], &ctx);
             let mut y = (info.build)(&[], &ctx);
-            let mut m = MatchMetrics::new(&mctx);
+            let mut m = MatchMetrics::new(mctx);
             play(&cfg, &seeds, &mut x, &mut y, &mut m);
             m.finish()
         })

@@ -105,6 +105,10 @@ fn fmt_bound(x: f64) -> String {
 /// A cross-parameter check: `Err` says what was expected.
 pub type ParamCheck = fn(&[f64], &BuildCtx) -> Result<(), String>;
 
+/// Builds a strategy's automaton from resolved parameters; `None` at parameter values where the
+/// strategy is not finite-state.
+pub type AutomatonFn = fn(&[f64], &BuildCtx) -> Option<Automaton>;
+
 /// Everything the registry knows about one strategy.
 #[derive(Clone, Copy)]
 pub struct StrategyInfo {
@@ -126,7 +130,7 @@ pub struct StrategyInfo {
     /// The strategy as a finite automaton, for the exact oracle; `None` when it keeps trust or
     /// other continuous state and can only be simulated. The function itself returns `None` at
     /// parameter values where the strategy is not finite-state (e.g. `stick` with `counter`).
-    pub automaton: Option<fn(&[f64], &BuildCtx) -> Option<Automaton>>,
+    pub automaton: Option<AutomatonFn>,
 }
 
 impl std::fmt::Debug for StrategyInfo {
