@@ -31,7 +31,8 @@ fn engine(c: &mut Criterion) {
     const N: u32 = 1_000_000;
     let (cfg, mctx) = tft_pair(N);
     let info = lookup("tit-for-tat").expect("tit-for-tat");
-    let study = detente::scenario::parse("[tournament]\nstrategies=[\"tft\"]\n", "bench").expect("scenario");
+    let study = detente::scenario::parse("[game]\nR=3\nS=0\nT=5\nP=1\n[tournament]\nstrategies=[\"tft\"]\n", "bench")
+        .expect("scenario");
     let ctx = study.scenario.build_ctx(detente::game::Side::A);
     let seeds = MatchSeeds { length: 1, execution: [2, 3], perception: [4, 5], strategy: [6, 7] };
     let mut g = c.benchmark_group("engine");

@@ -776,12 +776,7 @@ pub type RowSink<'a> = dyn FnMut(&Run, &[f64]) -> Result<(), RunError> + 'a;
 
 /// Reads the rows of a `matches` file in order and hands each run and its metric values to `f`.
 /// The file's rows must be the runs of `runs`, in order.
-pub fn replay(
-    prep: &Prepared,
-    path: &PathBuf,
-    runs: std::ops::Range<u64>,
-    f: &mut RowSink,
-) -> Result<(), RunError> {
+pub fn replay(prep: &Prepared, path: &PathBuf, runs: std::ops::Range<u64>, f: &mut RowSink) -> Result<(), RunError> {
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
         .from_path(path)

@@ -290,6 +290,58 @@ impl Stream {
     }
 }
 
+/// The rounds at which an error of constant probability `p` strikes: a Bernoulli(p) process
+/// sampled by its gaps. The gap to the next error is geometric on {1, 2, …},
+/// `G = 1 + ⌊ln U / ln(1 − p)⌋` with U uniform on (0, 1], so one uniform is drawn per error
+/// instead of one per round. The error rounds depend only on the stream's seed and p, never on
+/// the strategies, so every pairing of a repetition sees the same error rounds (common random
+/// numbers).
+struct ErrorClock {
+    rng: Option<ChaCha8Rng>,
+    ln_q: f64,
+    next: u64,
+}
+
+impl ErrorClock {
+    fn new(seed: u64, p: f64) -> ErrorClock {
+        if p.is_nan() || p <= 0.0 {
+            return ErrorClock { rng: None, ln_q: 0.0, next: u64::MAX };
+        }
+        let mut c = ErrorClock { rng: Some(ChaCha8Rng::seed_from_u64(seed)), ln_q: (1.0 - p.min(1.0)).ln(), next: 0 };
+        c.next = c.gap();
+        c
+    }
+
+    #[inline]
+    fn gap(&mut self) -> u64 {
+        let u: f64 = match &mut self.rng {
+            Some(r) => 1.0 - r.random::<f64>(),
+            None => return u64::MAX,
+        };
+        let g = 1.0 + (u.ln() / self.ln_q).floor();
+        // ln_q = −∞ (p = 1) gives 0/∞ = 0: an error every round. Huge gaps saturate.
+        if g >= 1.0 { g.min(u64::MAX as f64 / 2.0) as u64 } else { 1 }
+    }
+
+    /// Whether an error strikes in round `t`; rounds must be asked in order.
+    #[inline]
+    fn strikes(&mut self, t: u64) -> bool {
+        if t == self.next {
+            self.next = t.saturating_add(self.gap());
+            true
+        } else {
+            false
+        }
+    }
+}
+
+/// Perception noise: a clock when the error rate is constant, or a per-round uniform when the
+/// hostile-attribution bias makes it depend on trust and on the observed action.
+enum PerceptionNoise {
+    Clock(ErrorClock),
+    PerRound(Stream),
+}
+
 /// Plays one match and reports each round to `sink`. Strategies must be fresh.
 pub fn play<A, B, K>(cfg: &MatchConfig, seeds: &MatchSeeds, a: &mut A, b: &mut B, sink: &mut K) -> MatchEnd
 where
@@ -301,9 +353,14 @@ where
     let horizon = cfg.horizon_known.then_some(end.rounds);
 
     let noise = cfg.noise;
-    let mut exec_rng = [0, 1].map(|i| Stream::new(seeds.execution[i], noise[i].execution > 0.0));
-    let mut perc_rng =
-        [0, 1].map(|i| Stream::new(seeds.perception[i], noise[i].perception > 0.0 || noise[i].hostile_bias > 0.0));
+    let mut exec_clock = [0, 1].map(|i| ErrorClock::new(seeds.execution[i], noise[i].execution));
+    let mut perc_noise = [0, 1].map(|i| {
+        if noise[i].hostile_bias > 0.0 {
+            PerceptionNoise::PerRound(Stream::new(seeds.perception[i], true))
+        } else {
+            PerceptionNoise::Clock(ErrorClock::new(seeds.perception[i], noise[i].perception))
+        }
+    });
     let mut strat_rng =
         [Stream::new(seeds.strategy[0], a.is_stochastic()), Stream::new(seeds.strategy[1], b.is_stochastic())];
 
@@ -315,6 +372,15 @@ where
     let mut budget = [0, 1].map(|i| cfg.incentives[i].budget.unwrap_or(f64::INFINITY));
     let mut prev_exec = [Action::C; 2];
     let game = [cfg.game.a, cfg.game.b];
+    // Internal trust, belief and phase are only asked of strategies that have any: the answer
+    // does not change within a match (see `Strategy::trust`), and it saves six virtual calls a
+    // round for the rest.
+    let has_internals = |s: &dyn Fn() -> (Option<f64>, Option<f64>, &'static str)| {
+        let (t, b, p) = s();
+        t.is_some() || b.is_some() || !p.is_empty()
+    };
+    let internals =
+        [has_internals(&|| (a.trust(), a.belief(), a.phase())), has_internals(&|| (b.trust(), b.belief(), b.phase()))];
     sink.start(end.rounds, [trust[0].value(), trust[1].value()]);
 
     for t in 1..=end.rounds {
@@ -343,8 +409,7 @@ where
         let mut exec_error = [false; 2];
         let mut executed = [Action::C; 2];
         for i in 0..2 {
-            let u = exec_rng[i].next();
-            exec_error[i] = force_exec[i] ^ (u < noise[i].execution);
+            exec_error[i] = force_exec[i] ^ exec_clock[i].strikes(t as u64);
             executed[i] = intent[i].action.flip_if(exec_error[i]);
         }
 
@@ -354,14 +419,22 @@ where
         let mut perceived = [Action::C; 2];
         for i in 0..2 {
             let j = 1 - i;
-            let u = perc_rng[i].next();
-            let p = if executed[j].is_c() {
-                noise[i].perception + noise[i].hostile_bias * (1.0 - tau_before[i])
-            } else {
-                noise[i].perception
+            // The clock (or uniform) is consumed every round, shielded or not, so the error
+            // rounds stay aligned across pairings.
+            let strikes = match &mut perc_noise[i] {
+                PerceptionNoise::Clock(c) => c.strikes(t as u64),
+                PerceptionNoise::PerRound(st) => {
+                    let u = st.next();
+                    let p = if executed[j].is_c() {
+                        noise[i].perception + noise[i].hostile_bias * (1.0 - tau_before[i])
+                    } else {
+                        noise[i].perception
+                    };
+                    u < p
+                }
             };
             let shielded = cfg.verification && intent[j].verified;
-            perc_error[i] = force_perc[i] ^ (!shielded && u < p);
+            perc_error[i] = force_perc[i] ^ (!shielded && strikes);
             perceived[i] = executed[j].flip_if(perc_error[i]);
         }
 
@@ -427,9 +500,9 @@ where
             base,
             payoff,
             trust: [trust[0].value(), trust[1].value()],
-            internal_trust: [a.trust(), b.trust()],
-            belief: [a.belief(), b.belief()],
-            phase: [a.phase(), b.phase()],
+            internal_trust: [if internals[0] { a.trust() } else { None }, if internals[1] { b.trust() } else { None }],
+            belief: [if internals[0] { a.belief() } else { None }, if internals[1] { b.belief() } else { None }],
+            phase: [if internals[0] { a.phase() } else { "" }, if internals[1] { b.phase() } else { "" }],
         });
     }
     end
@@ -454,6 +527,37 @@ mod tests {
         let sd = (sumsq / n as f64 - mean * mean).sqrt();
         let se = sd / (n as f64).sqrt();
         assert!((mean - 10.0).abs() <= 4.0 * se, "mean {mean} se {se}");
+    }
+
+    #[test]
+    fn error_clock_is_a_bernoulli_process() {
+        // Rate and independence: the error rate over many rounds is p within 4 SE, and the
+        // rate of errors right after an error is p as well (no memory).
+        for &p in &[0.05, 0.3, 0.9] {
+            let mut c = ErrorClock::new(17, p);
+            let n = 400_000u64;
+            let (mut hits, mut after, mut prev_hits) = (0u64, 0u64, 0u64);
+            let mut prev = false;
+            for t in 1..=n {
+                let h = c.strikes(t);
+                hits += h as u64;
+                if prev {
+                    prev_hits += 1;
+                    after += h as u64;
+                }
+                prev = h;
+            }
+            let rate = hits as f64 / n as f64;
+            let se = (p * (1.0 - p) / n as f64).sqrt();
+            assert!((rate - p).abs() <= 4.0 * se, "p={p}: rate {rate}");
+            let cond = after as f64 / prev_hits as f64;
+            let se2 = (p * (1.0 - p) / prev_hits as f64).sqrt();
+            assert!((cond - p).abs() <= 4.0 * se2, "p={p}: rate after an error {cond}");
+        }
+        let mut always = ErrorClock::new(1, 1.0);
+        assert!((1..100).all(|t| always.strikes(t)));
+        let mut never = ErrorClock::new(1, 0.0);
+        assert!((1..100).all(|t| !never.strikes(t)));
     }
 
     #[test]

@@ -203,7 +203,7 @@ impl TrustState {
     }
 
     /// Updates trust with one round's evidence: base rule, decay, then incentives received.
-    #[inline]
+    #[inline(always)]
     pub fn update(&mut self, ev: &TrustEvidence) {
         let o = if ev.perceived.is_c() { 1.0 } else { 0.0 };
         match self.cfg.rule {
@@ -230,37 +230,49 @@ impl TrustState {
                 self.b = (1.0 - t) * n;
                 self.tau = t;
             }
-            TrustRule::Bayesian { alpha_c, alpha_d, beta_c, beta_d, empathy, hazard, sigma_ss, sigma_g } => {
-                let (l_ss, l_g) = match ev.own_prev {
-                    Action::C => (alpha_c, beta_c),
-                    Action::D => (empathy * alpha_d + (1.0 - empathy) * alpha_c, beta_d),
-                };
-                let e = self.cfg.perception_error;
-                let noisy = |l: f64| (1.0 - e) * l + e * (1.0 - l);
-                let (mut lss, mut lg) = (noisy(l_ss), noisy(l_g));
-                if o < 0.5 {
-                    lss = 1.0 - lss;
-                    lg = 1.0 - lg;
-                }
-                let num = self.mu * lss;
-                let den = num + (1.0 - self.mu) * lg;
-                if den > 0.0 {
-                    self.mu = num / den;
-                }
-                self.mu = (1.0 - hazard) * self.mu + hazard * self.cfg.initial;
-                if ev.reward_received > 0.0 && sigma_g > 0.0 && sigma_ss > 0.0 {
-                    let lr = (ev.reward_received * (1.0 / sigma_g - 1.0 / sigma_ss)).exp();
-                    let odds = self.mu / (1.0 - self.mu).max(f64::MIN_POSITIVE) * lr;
-                    self.mu = if odds.is_finite() { odds / (1.0 + odds) } else { 1.0 };
-                }
-                if ev.sanction_received > 0.0 {
-                    self.mu -= self.cfg.kappa_sanction * self.mu * self.sanction_scale(ev);
-                }
-                self.mu = clamp01(self.mu);
-                self.tau = self.predicted(ev.own);
-            }
+            TrustRule::Bayesian { .. } => self.update_bayesian(ev),
         }
         self.tau = clamp01(self.tau);
+    }
+
+    /// U4, kept out of line: it is the rare, heavier rule, and keeping it separate lets the
+    /// common rules inline into the engine's loop.
+    #[cold]
+    #[inline(never)]
+    fn update_bayesian(&mut self, ev: &TrustEvidence) {
+        let TrustRule::Bayesian { alpha_c, alpha_d, beta_c, beta_d, empathy, hazard, sigma_ss, sigma_g } =
+            self.cfg.rule
+        else {
+            return;
+        };
+        let o = if ev.perceived.is_c() { 1.0 } else { 0.0 };
+        let (l_ss, l_g) = match ev.own_prev {
+            Action::C => (alpha_c, beta_c),
+            Action::D => (empathy * alpha_d + (1.0 - empathy) * alpha_c, beta_d),
+        };
+        let e = self.cfg.perception_error;
+        let noisy = |l: f64| (1.0 - e) * l + e * (1.0 - l);
+        let (mut lss, mut lg) = (noisy(l_ss), noisy(l_g));
+        if o < 0.5 {
+            lss = 1.0 - lss;
+            lg = 1.0 - lg;
+        }
+        let num = self.mu * lss;
+        let den = num + (1.0 - self.mu) * lg;
+        if den > 0.0 {
+            self.mu = num / den;
+        }
+        self.mu = (1.0 - hazard) * self.mu + hazard * self.cfg.initial;
+        if ev.reward_received > 0.0 && sigma_g > 0.0 && sigma_ss > 0.0 {
+            let lr = (ev.reward_received * (1.0 / sigma_g - 1.0 / sigma_ss)).exp();
+            let odds = self.mu / (1.0 - self.mu).max(f64::MIN_POSITIVE) * lr;
+            self.mu = if odds.is_finite() { odds / (1.0 + odds) } else { 1.0 };
+        }
+        if ev.sanction_received > 0.0 {
+            self.mu -= self.cfg.kappa_sanction * self.mu * self.sanction_scale(ev);
+        }
+        self.mu = clamp01(self.mu);
+        self.tau = self.predicted(ev.own);
     }
 
     /// Bayesian prediction of the other's C next round, given my action this round.
@@ -273,9 +285,11 @@ impl TrustState {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn decay_tau(&mut self) {
-        self.tau += self.cfg.decay * (self.cfg.base - self.tau);
+        if self.cfg.decay != 0.0 {
+            self.tau += self.cfg.decay * (self.cfg.base - self.tau);
+        }
     }
 
     #[inline]
@@ -284,7 +298,7 @@ impl TrustState {
         (ev.sanction_received / self.cfg.sanction_ref).min(1.0) * w
     }
 
-    #[inline]
+    #[inline(always)]
     fn incentive_effect(&self, mut t: f64, ev: &TrustEvidence) -> f64 {
         if ev.reward_received > 0.0 {
             t += self.cfg.kappa_reward * (1.0 - t) * (ev.reward_received / self.cfg.reward_ref).min(1.0);
@@ -296,9 +310,10 @@ impl TrustState {
     }
 }
 
-#[inline]
+/// Clamps to [0, 1]; NaN becomes 0 (`f64::max` returns the non-NaN operand). Branch-free.
+#[inline(always)]
 fn clamp01(x: f64) -> f64 {
-    if x.is_nan() { 0.0 } else { x.clamp(0.0, 1.0) }
+    x.max(0.0).min(1.0)
 }
 
 fn ratio(a: f64, b: f64, fallback: f64) -> f64 {

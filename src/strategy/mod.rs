@@ -123,6 +123,9 @@ pub trait Strategy: Send {
     }
 
     /// Internal trust τ, for strategies that keep one (logged separately from the analyst index).
+    ///
+    /// Whether a strategy has internals at all (`trust`, `belief` or a non-empty `phase`) must not
+    /// change during a match: the engine asks once before round 1 and skips the calls otherwise.
     fn trust(&self) -> Option<f64> {
         None
     }
