@@ -311,6 +311,8 @@ impl TrustState {
 }
 
 /// Clamps to [0, 1]; NaN becomes 0 (`f64::max` returns the non-NaN operand). Branch-free.
+/// `f64::clamp` would let NaN through, which is why this is spelt out.
+#[allow(clippy::manual_clamp)]
 #[inline(always)]
 fn clamp01(x: f64) -> f64 {
     x.max(0.0).min(1.0)
