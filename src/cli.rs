@@ -303,6 +303,7 @@ fn cmd_check(a: CheckArgs) -> Result<(), Failure> {
         let v = serde_json::json!({
             "scenario": s.name,
             "points": study.points.len(),
+            "sweep": study.sweep,
             "strategies": s.roster.iter().map(|e| &e.label).collect::<Vec<_>>(),
             "pairings": pairs.len(),
             "repetitions": s.repetitions,
@@ -333,6 +334,16 @@ fn cmd_check(a: CheckArgs) -> Result<(), Failure> {
             }
         );
         println!("points      {}", study.points.len());
+        if let Some(sw) = &study.sweep {
+            let mode = match sw.mode {
+                scenario::SweepMode::Grid => "grid",
+                scenario::SweepMode::Zip => "zip",
+            };
+            for ax in &sw.axes {
+                let vals: Vec<String> = ax.values.iter().map(|v| crate::output::format::float(*v)).collect();
+                println!("  sweep     {} ({mode}): {}", ax.path, vals.join(", "));
+            }
+        }
         println!("reps        {}", s.repetitions);
         println!("matches     {matches}");
         println!("rounds      {} expected", human(rounds));

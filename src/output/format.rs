@@ -1,8 +1,10 @@
 //! How numbers and user text are written into CSV cells.
 //!
-//! Floats are written in Rust's shortest round-trip form (`f64`'s `Display`): a `.` decimal
-//! point, no thousands separators, no exponent, whatever the locale, so spreadsheets, pandas and
-//! R read back exactly the same `f64`. Missing values are written `NA`, which pandas and R read as
+//! Floats are written in Rust's shortest round-trip form: `f64`'s `Display` (`0.1`, `2.25`,
+//! `199`) for magnitudes in [1e-5, 1e16), and scientific notation (`5.551115123125783e-19`)
+//! outside it, so tiny and huge values stay short. Either way there is a `.` decimal point, no
+//! thousands separator, and nothing depends on the locale: spreadsheets, pandas and R read back
+//! exactly the same `f64`. Missing values are written `NA`, which pandas and R read as
 //! missing. User-controlled text is neutralised against spreadsheet formula injection.
 
 /// The text written for a missing value.
@@ -25,8 +27,10 @@ pub fn push_float(out: &mut String, x: f64) {
     } else if x == 0.0 {
         // Write -0.0 as 0: spreadsheets show "-0" otherwise.
         out.push('0');
-    } else {
+    } else if (1e-5..1e16).contains(&x.abs()) {
         let _ = write!(out, "{x}");
+    } else {
+        let _ = write!(out, "{x:e}");
     }
 }
 
@@ -51,11 +55,14 @@ mod tests {
 
     #[test]
     fn floats_round_trip_exactly() {
-        for x in [0.1, 1.0 / 3.0, 2.742568, 1e-300, 123456789.125, -2.5, 5e-324, f64::MAX] {
+        for x in [0.1, 1.0 / 3.0, 2.742568, 1e-300, 123456789.125, -2.5, 5e-324, f64::MAX, 5.551115123125783e-19] {
             let s = float(x);
             assert_eq!(s.parse::<f64>().unwrap(), x, "{s}");
-            assert!(!s.contains('e') && !s.contains(','), "{s}");
+            assert!(!s.contains(','), "{s}");
         }
+        assert_eq!(float(5.551115123125783e-19), "5.551115123125783e-19");
+        assert_eq!(float(1e20), "1e20");
+        assert_eq!(float(0.00001), "0.00001");
         assert_eq!(float(f64::NAN), "NA");
         assert_eq!(float(-0.0), "0");
         assert_eq!(float(3.0), "3");

@@ -180,7 +180,7 @@ pub const KEYS: &[KeyDoc] = &[
     ),
     k("scenario.description", Ty::Str, "\"\"", "One line on what the scenario models."),
     k("scenario.citation", Ty::Str, "none", "Where the payoffs or the setting come from."),
-    s("scenario.seed", Ty::Seed, "0", "Master seed; every match seed is derived from it."),
+    k("scenario.seed", Ty::Seed, "0", "Master seed; every match seed is derived from it."),
     ps(
         "game.R",
         Ty::Number,
@@ -334,7 +334,12 @@ pub const KEYS: &[KeyDoc] = &[
         "required",
         "The roster: names or aliases, or { name, label, <param> = value } tables.",
     ),
-    s("tournament.repetitions", Ty::Count, "1", "Matches per pairing."),
+    k(
+        "tournament.repetitions",
+        Ty::Count,
+        "1",
+        "Matches per pairing (the same at every sweep point, so it cannot be swept).",
+    ),
     k("tournament.self_play", Ty::Bool, "true", "Round robin includes each strategy against itself."),
     k(
         "tournament.matchups",

@@ -79,3 +79,32 @@ fn resume_finishes_an_interrupted_run_identically() {
     }
     assert!(!d.join("cut/checkpoint.json").exists());
 }
+
+#[test]
+fn a_sweep_shards_and_merges_identically_and_carries_its_columns() {
+    let d = Dir::new();
+    let text = format!(
+        "{SMALL}\n[sweep]\nmode = \"grid\"\n\"noise.execution\" = [0.0, 0.1]\n\"incentives.sanction.effect\" = {{ from = 0.5, to = 1.5, steps = 3 }}\n\"tournament.strategies.gtft.q\" = [0.1, 0.3]\n"
+    );
+    let sc = d.write("sweep.toml", text);
+    d.cmd().args(["run", "-q", "-o", "single"]).arg(&sc).assert().success();
+    for k in 0..4 {
+        d.cmd().args(["run", "-q", "--shard", &format!("{k}/4"), "-o", "parts"]).arg(&sc).assert().success();
+    }
+    d.cmd().args(["merge", "-q", "parts"]).assert().success();
+    for f in ["matches.csv", "summary.csv", "strategies.csv", "manifest.json"] {
+        assert_eq!(d.bytes(&format!("single/{f}")), d.bytes(&format!("parts/{f}")), "{f} differs");
+    }
+    let (h, rows) = crate::util::csv(&d.read("single/matches.csv"));
+    assert_eq!(&h[..3], ["noise.execution", "incentives.sanction.effect", "tournament.strategies.gtft.q"]);
+    assert_eq!(rows.len(), 2 * 3 * 2 * 28 * 7);
+    // The grid's last axis varies fastest; the gtft parameter reaches the strategy.
+    assert_eq!(&rows[0][..3], ["0", "0.5", "0.1"]);
+    let gtft = rows.iter().find(|r| r[2] == "0.3" && r[3] == "gtft").unwrap();
+    assert!(gtft[7].contains("\"q\":0.3"), "{}", gtft[7]);
+    let (sh, srows) = crate::util::csv(&d.read("single/summary.csv"));
+    assert_eq!(&sh[..3], &h[..3]);
+    assert_eq!(srows.len(), 12 * 28);
+    let (_, trows) = crate::util::csv(&d.read("single/strategies.csv"));
+    assert_eq!(trows.len(), 12 * 7);
+}
