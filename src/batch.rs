@@ -461,7 +461,7 @@ pub fn execute(study: &Study, seed: u64, opts: &RunOptions, cancel: &AtomicBool)
     };
     let expected = study.scenario.horizon.expected_rounds();
     let chunk = chunk_size(expected, threads, opts.trace);
-    let bar = progress_bar(opts.progress, range.end - range.start);
+    let bar = progress_bar(opts.progress, range.end - range.start, expected);
 
     match &opts.destination {
         Destination::Stdout => {
@@ -552,14 +552,22 @@ fn play_chunk(
     pool.install(|| range.into_par_iter().map(|i| prep.play(&prep.plan.run(i), trace)).collect())
 }
 
-fn progress_bar(show: bool, total: u64) -> indicatif::ProgressBar {
+/// A progress bar on standard error: matches done of total, rounds per second (from the
+/// expected match length) and the ETA.
+fn progress_bar(show: bool, total: u64, expected_rounds: f64) -> indicatif::ProgressBar {
     if !show {
         return indicatif::ProgressBar::hidden();
     }
     let bar = indicatif::ProgressBar::with_draw_target(Some(total), indicatif::ProgressDrawTarget::stderr());
     let style = indicatif::ProgressStyle::with_template(
-        "{spinner} [{elapsed_precise}] {bar:40} {human_pos}/{human_len} matches, {per_sec}, ETA {eta}",
+        "{spinner} [{elapsed_precise}] {bar:40} {human_pos}/{human_len} matches, {rounds_per_sec}, ETA {eta}",
     )
+    .map(|s| {
+        s.with_key("rounds_per_sec", move |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+            let secs = state.elapsed().as_secs_f64().max(1e-9);
+            let _ = write!(w, "{:.1}M rounds/s", state.pos() as f64 * expected_rounds / secs / 1e6);
+        })
+    })
     .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
     bar.set_style(style);
     bar
