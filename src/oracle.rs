@@ -927,91 +927,6 @@ pub fn product_payoff(p: &Payoffs, c1: f64, c2: f64) -> f64 {
     p.R * c1 * c2 + p.S * c1 * (1.0 - c2) + p.T * (1.0 - c1) * c2 + p.P * (1.0 - c1) * (1.0 - c2)
 }
 
-/// The smallest δ ∈ [0, 1) with `(1−δ)·T + δ·P ≤ R`: `(T−R)/(T−P)` clamped at 0. `None` when no
-/// δ < 1 meets it (`T > R` and `T ≤ P`, or the ratio is ≥ 1), or for non-finite payoffs.
-fn threshold(t: f64, r: f64, p: f64) -> Option<f64> {
-    if !(t.is_finite() && r.is_finite() && p.is_finite()) {
-        return None;
-    }
-    if t <= r {
-        return Some(0.0);
-    }
-    if t <= p {
-        return None;
-    }
-    let d = (t - r) / (t - p);
-    (d < 1.0).then_some(d)
-}
-
-/// Grim is a subgame-perfect equilibrium iff `δ ≥ (T−R)/(T−P)` (MODEL.md §5.2). Returns that
-/// threshold (0 when `T ≤ R`), or `None` when no δ < 1 suffices. 1/2 for (3,0,5,1).
-pub fn grim_delta_star(p: &Payoffs) -> Option<f64> {
-    threshold(p.T, p.R, p.P)
-}
-
-/// TFT is collectively stable iff `δ ≥ max((T−R)/(T−P), (T−R)/(R−S))` (Axelrod 1984). Returns
-/// that threshold (0 when `T ≤ R`), or `None` when no δ < 1 suffices. 2/3 for (3,0,5,1).
-pub fn tft_delta_star(p: &Payoffs) -> Option<f64> {
-    let a = threshold(p.T, p.R, p.P)?;
-    // The alternation test T + δS ≤ R + δR, i.e. δ ≥ (T−R)/(R−S).
-    if p.T <= p.R {
-        return Some(a);
-    }
-    if p.R <= p.S {
-        return None;
-    }
-    let b = (p.T - p.R) / (p.R - p.S);
-    (b < 1.0).then_some(a.max(b))
-}
-
-/// Grim's threshold when the other side credibly sanctions each D by `s` (effect per unit
-/// already applied, so T and P both fall by `s` and the deviator pays nothing):
-/// `δ* = (T − s − R)/(T − P)`, 0 once `s ≥ T − R`. 3/8, 1/4 and 1/8 at s = 0.5, 1, 1.5 for
-/// (3,0,5,1). `None` as for [`grim_delta_star`] or for a non-finite `s`.
-pub fn grim_delta_star_with_sanction(p: &Payoffs, s: f64) -> Option<f64> {
-    if !s.is_finite() {
-        return None;
-    }
-    threshold(p.T - s, p.R, p.P - s)
-}
-
-/// The trust threshold μ*(δ) of MODEL.md §2.4.6: the least belief μ ∈ [0, 1] that the other is
-/// TFT-like (rather than AllD) at which playing TFT weakly beats AllD,
-/// `μ·[(R−T) + δ(R−P)/(1−δ)] ≥ (1−μ)(P−S)`. Where the bracket is positive this is
-/// `(P−S)/[(P−S) + (R−T) + δ(R−P)/(1−δ)]`. At the boundary where the bracket is 0 (δ = 1/2
-/// for (3,0,5,1)) only certainty works and the result is `Some(1.0)`; `None` means no belief
-/// suffices (bracket < 0 with `P > S`), or δ outside [0, 1) or non-finite input.
-pub fn mu_star(p: &Payoffs, delta: f64) -> Option<f64> {
-    if !(0.0..1.0).contains(&delta) || !p.as_array().iter().all(|v| v.is_finite()) {
-        return None;
-    }
-    let bracket = (p.R - p.T) + delta * (p.R - p.P) / (1.0 - delta);
-    let fear = p.P - p.S;
-    let den = fear + bracket;
-    // Tolerance for rounding at the boundary (bracket = 0).
-    let tol = 1e-12 * (p.max_abs() + 1.0);
-    if den > tol {
-        let mu = fear / den;
-        if mu <= 0.0 {
-            Some(0.0)
-        } else if mu <= 1.0 + 1e-12 {
-            Some(mu.min(1.0))
-        } else {
-            None
-        }
-    } else if fear <= 0.0 {
-        Some(0.0)
-    } else {
-        None
-    }
-}
-
-/// GTFT's optimal generosity `q* = min(1 − (T−R)/(R−S), (R−P)/(T−P))` (Molander 1985), the same
-/// as [`Payoffs::gtft_generosity`]. 1/3 for (3,0,5,1).
-pub fn gtft_q_star(p: &Payoffs) -> f64 {
-    p.gtft_generosity()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1111,7 +1026,7 @@ mod tests {
 
     #[test]
     fn v3a_gtft_long_run_and_reactive_formula() {
-        let q = gtft_q_star(&PD);
+        let q = PD.gtft_generosity();
         close(q, 1.0 / 3.0, 1e-15);
         let r = long_run(&gtft(q), &gtft(q), &pd(), &eps(0.05), &none()).unwrap();
         close4(r.outcomes, [49.0 / 64.0, 7.0 / 64.0, 7.0 / 64.0, 1.0 / 64.0], 1e-12);
@@ -1592,36 +1507,6 @@ mod tests {
                 close(r.sides[i].sanction_sent, acc[7 + 2 * i] / nf, 1e-13);
             }
         }
-    }
-
-    // ----- §6.2 closed forms ----------------------------------------------------------------
-
-    #[test]
-    fn closed_form_thresholds() {
-        close(grim_delta_star(&PD).unwrap(), 0.5, 1e-15);
-        close(tft_delta_star(&PD).unwrap(), 2.0 / 3.0, 1e-15);
-        for (s, d) in [(0.5, 3.0 / 8.0), (1.0, 0.25), (1.5, 0.125)] {
-            close(grim_delta_star_with_sanction(&PD, s).unwrap(), d, 1e-15);
-        }
-        assert_eq!(grim_delta_star_with_sanction(&PD, 2.0), Some(0.0));
-        assert_eq!(grim_delta_star_with_sanction(&PD, 3.0), Some(0.0));
-        // Deadlock (1,0,3,2): mutual restraint is never sustainable.
-        assert_eq!(grim_delta_star(&Payoffs::new(1.0, 0.0, 3.0, 2.0)), None);
-        // Harmony: no temptation, any δ.
-        assert_eq!(grim_delta_star(&Payoffs::new(4.0, 2.0, 3.0, 1.0)), Some(0.0));
-        assert_eq!(tft_delta_star(&Payoffs::new(4.0, 2.0, 3.0, 1.0)), Some(0.0));
-        close(gtft_q_star(&PD), 1.0 / 3.0, 1e-15);
-    }
-
-    #[test]
-    fn mu_star_values() {
-        assert_eq!(mu_star(&PD, 0.5), Some(1.0), "boundary: only certainty suffices");
-        for (d, mu) in [(0.6, 0.5), (2.0 / 3.0, 1.0 / 3.0), (0.8, 1.0 / 7.0), (0.9, 1.0 / 17.0), (0.95, 1.0 / 37.0)] {
-            close(mu_star(&PD, d).unwrap(), mu, 1e-12);
-        }
-        assert_eq!(mu_star(&PD, 0.4), None);
-        assert_eq!(mu_star(&PD, 1.0), None);
-        assert_eq!(mu_star(&PD, f64::NAN), None);
     }
 
     // ----- Errors -----------------------------------------------------------------------------

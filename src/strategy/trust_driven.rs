@@ -532,27 +532,14 @@ impl BayesParams {
     }
 }
 
-/// The repeated-game trust threshold of MODEL.md §2.4.6:
-/// `μ*(δ) = (P−S) / [(P−S) + (R−T) + δ(R−P)/(1−δ)]`, the belief that the other is TFT-like (rather
-/// than AllD) above which playing TFT beats AllD. `None` when the bracket is not positive (then
-/// never). δ = 1 counts the future term as ±∞ by the sign of R − P. For (3,0,5,1):
-/// μ*(0.6) = 1/2, μ*(2/3) = 1/3, μ*(0.8) = 1/7, μ*(0.9) = 1/17.
+/// The repeated-game trust threshold μ*(δ) of MODEL.md §2.4.6 ([`crate::analysis::mu_star`]);
+/// `None` when no belief suffices. δ = 1 (an infinite shadow of the future) makes any belief
+/// enough when mutual restraint beats mutual assertion (R > P), and none otherwise.
 pub fn mu_star(p: &Payoffs, delta: f64) -> Option<f64> {
-    let stake = p.R - p.P;
-    let future = if delta >= 1.0 {
-        if stake > 0.0 {
-            f64::INFINITY
-        } else if stake < 0.0 {
-            f64::NEG_INFINITY
-        } else {
-            0.0
-        }
-    } else {
-        delta.max(0.0) * stake / (1.0 - delta.max(0.0))
-    };
-    let fear = p.P - p.S;
-    let bracket = fear + (p.R - p.T) + future;
-    if bracket > 0.0 { Some(fear / bracket) } else { None }
+    if delta >= 1.0 {
+        return (p.R > p.P).then_some(0.0);
+    }
+    crate::analysis::mu_star(p, delta.max(0.0)).ok()
 }
 
 /// The Stag Hunt trust threshold `p* = f/(f − g)` of MODEL.md §1.1, when the payoffs are a Stag
