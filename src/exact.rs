@@ -196,9 +196,8 @@ fn automaton_of(sc: &Scenario, idx: usize, side: Side) -> Result<Automaton, Stri
         };
         return Err(format!("strategy {} ({}) {why}", e.label, e.info.name));
     };
-    f(&params, &ctx).ok_or_else(|| {
-        format!("strategy {} ({}) is not finite-state at these parameters", e.label, e.info.name)
-    })
+    f(&params, &ctx)
+        .ok_or_else(|| format!("strategy {} ({}) is not finite-state at these parameters", e.label, e.info.name))
 }
 
 /// Solves one pairing of a resolved scenario: roster entry `a` on side A, `b` on side B.
@@ -219,18 +218,15 @@ pub fn solve_pairing(sc: &Scenario, a: usize, b: usize) -> Result<Solved, String
     }
     let noise = OracleNoise::from_engine(&sc.noise).map_err(|e| e.to_string())?;
     let (horizon, result) = match sc.horizon {
-        Horizon::Fixed { rounds } => {
-            ("fixed", oracle::fixed_horizon(&x, &y, &sc.game, &noise, &sc.incentives, rounds))
-        }
+        Horizon::Fixed { rounds } => ("fixed", oracle::fixed_horizon(&x, &y, &sc.game, &noise, &sc.incentives, rounds)),
         Horizon::Continuation { continuation, max_rounds } => (
             "continuation",
             oracle::capped_continuation(&x, &y, &sc.game, &noise, &sc.incentives, continuation, max_rounds),
         ),
     };
     let result = result.map_err(|e| e.to_string())?;
-    let long_run = oracle::long_run(&x, &y, &sc.game, &noise, &sc.incentives)
-        .ok()
-        .map(|r| [r.sides[0].payoff, r.sides[1].payoff]);
+    let long_run =
+        oracle::long_run(&x, &y, &sc.game, &noise, &sc.incentives).ok().map(|r| [r.sides[0].payoff, r.sides[1].payoff]);
     Ok(Solved { horizon, rounds: result.expected_rounds, result, long_run })
 }
 
@@ -379,8 +375,7 @@ strategies = ["TitForTat", "Defector", "trust-threshold", { name = "stick", labe
         let mut rd = csv::Reader::from_reader(csv.as_bytes());
         let h: Vec<String> = rd.headers().unwrap().iter().map(String::from).collect();
         assert_eq!(h, header(&[]));
-        let rows: Vec<Vec<String>> =
-            rd.records().map(|r| r.unwrap().iter().map(String::from).collect()).collect();
+        let rows: Vec<Vec<String>> = rd.records().map(|r| r.unwrap().iter().map(String::from).collect()).collect();
         assert_eq!(rows.len(), 10);
         let col = |n: &str| h.iter().position(|c| c == n).unwrap();
         let tft = &rows[0];
@@ -451,11 +446,29 @@ self_play = false
     #[test]
     fn thousands_of_pairings_are_fast() {
         let names = [
-            "TitForTat", "Defector", "Cooperator", "WSLS", "gtft", "Grudger", "TF2T", "2TFT", "joss", "prober",
-            "CTFT", "STFT", "random", "alternator", "ZDExtort2", "ZDGTFT2", "carrot", "stick", "carrot-and-stick",
+            "TitForTat",
+            "Defector",
+            "Cooperator",
+            "WSLS",
+            "gtft",
+            "Grudger",
+            "TF2T",
+            "2TFT",
+            "joss",
+            "prober",
+            "CTFT",
+            "STFT",
+            "random",
+            "alternator",
+            "ZDExtort2",
+            "ZDGTFT2",
+            "carrot",
+            "stick",
+            "carrot-and-stick",
             "appeaser",
         ];
-        let roster: Vec<String> = (0..60).map(|k| format!("{{ name = \"{}\", label = \"s{k}\" }}", names[k % 20])).collect();
+        let roster: Vec<String> =
+            (0..60).map(|k| format!("{{ name = \"{}\", label = \"s{k}\" }}", names[k % 20])).collect();
         let text = format!(
             "[game]\nR=3\nS=0\nT=5\nP=1\n[horizon]\nrounds=200\n[noise]\nexecution=0.05\nperception=0.02\n\
              [incentives]\nreward = {{ cost = 1, effect = 1, max = 2 }}\nsanction = {{ cost = 0.5, effect = 1, max = 3 }}\n\
