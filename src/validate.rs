@@ -72,7 +72,7 @@ fn numeric(
         source,
         expected: fmt(expected),
         observed: fmt(observed),
-        tolerance: format!("{tol:.0e}"),
+        tolerance: if tol == 0.0 { "exact".into() } else { format!("{tol:.0e}") },
         pass: (expected - observed).abs() <= tol,
     }
 }
@@ -320,9 +320,9 @@ fn oracle_cases(out: &mut Vec<CaseResult>) {
         }
     }
     let labels = [
-        "ZDExtort2 identity s_X−P = 2(s_Y−P), 40 random opponents: max gap",
-        "ZDGTFT2 identity s_X−R = 2(s_Y−R), 40 random opponents: max gap",
-        "Equalizer pins s_Y = 2, 40 random opponents: max gap",
+        "ZDExtort2: s_X−P = 2(s_Y−P) vs 40 random opponents, max gap",
+        "ZDGTFT2: s_X−R = 2(s_Y−R) vs 40 random opponents, max gap",
+        "Equalizer: s_Y = 2 vs 40 random opponents, max gap",
     ];
     for (k, l) in labels.iter().enumerate() {
         match &err {
@@ -513,8 +513,8 @@ fn grit_cases(out: &mut Vec<CaseResult>) {
         r.iter().filter(|x| Outcome::of(x.executed[0], x.executed[1]) == o).count() as f64 / r.len().max(1) as f64
     };
     for (case, a, o, want) in [
-        ("Mistrust trap: GRIT–TrustThreshold(θ=0.5, τ0=0.2), N=50: CC share of rounds 4–50", "grit", Outcome::CC, 1.0),
-        ("Mistrust trap: TFT–TrustThreshold(θ=0.5, τ0=0.2), N=50: DD share of rounds 4–50", "tft", Outcome::DD, 1.0),
+        ("Mistrust trap: GRIT–TrustThreshold, N=50: CC share, rounds 4–50", "grit", Outcome::CC, 1.0),
+        ("Mistrust trap: TFT–TrustThreshold, N=50: DD share, rounds 4–50", "tft", Outcome::DD, 1.0),
     ] {
         match run(a, "trust-threshold", &threshold, 50) {
             Ok(r) => out.push(numeric(G, case, source, want, share(r.get(3..).unwrap_or(&[]), o), 0.0)),
@@ -794,49 +794,49 @@ pub fn run_suite() -> Vec<CaseResult> {
     out
 }
 
-/// A readable table: case, expected, observed, tolerance, pass/FAIL, then a count line.
+/// Values longer than this go on their own lines under the case in [`render_table`].
+const WIDE: usize = 24;
+
+/// A readable table: case, expected, observed, tolerance, `pass` or `FAIL`, grouped, then a
+/// count line. Expected and observed values wider than a column (traces, sequences) are printed
+/// on indented lines below their case.
 pub fn render_table(results: &[CaseResult]) -> String {
-    let head = ["case", "expected", "observed", "tolerance", "result"];
-    let rows: Vec<[String; 5]> = results
-        .iter()
-        .map(|r| {
-            [
-                r.case.clone(),
-                r.expected.clone(),
-                r.observed.clone(),
-                r.tolerance.clone(),
-                if r.pass { "pass".into() } else { "FAIL".into() },
-            ]
-        })
-        .collect();
-    let mut w = head.map(|h| h.chars().count());
-    for r in &rows {
-        for (k, c) in r.iter().enumerate() {
-            w[k] = w[k].max(c.chars().count());
-        }
-    }
-    let line = |cells: [&str; 5]| {
-        let mut s = String::new();
-        for (k, c) in cells.iter().enumerate() {
-            if k + 1 == cells.len() {
-                s.push_str(c);
-            } else {
-                let pad = w[k] - c.chars().count();
-                s.push_str(c);
-                s.extend(std::iter::repeat_n(' ', pad + 2));
-            }
-        }
-        s.push('\n');
-        s
+    let result = |r: &CaseResult| if r.pass { "pass" } else { "FAIL" };
+    let narrow = |s: &str| s.chars().count() <= WIDE;
+    let width = |f: &dyn Fn(&CaseResult) -> &str, head: &str| {
+        results.iter().map(|r| f(r)).filter(|s| narrow(s)).map(|s| s.chars().count()).fold(head.len(), usize::max)
     };
-    let mut out = line(head);
+    let wc = results.iter().map(|r| r.case.chars().count()).fold(4, usize::max);
+    let we = width(&|r| &r.expected, "expected");
+    let wo = width(&|r| &r.observed, "observed");
+    let wt = results.iter().map(|r| r.tolerance.chars().count()).fold(9, usize::max);
+    let pad = |s: &str, w: usize| {
+        let mut x = s.to_string();
+        x.extend(std::iter::repeat_n(' ', w.saturating_sub(s.chars().count()) + 2));
+        x
+    };
+    let mut out = String::new();
+    out.push_str(&pad("case", wc));
+    out.push_str(&pad("expected", we));
+    out.push_str(&pad("observed", wo));
+    out.push_str(&pad("tolerance", wt));
+    out.push_str("result\n");
     let mut group = "";
-    for (r, cells) in results.iter().zip(&rows) {
+    for r in results {
         if r.group != group {
             group = r.group;
             out.push_str(&format!("-- {group}\n"));
         }
-        out.push_str(&line([&cells[0], &cells[1], &cells[2], &cells[3], &cells[4]]));
+        let wide = !narrow(&r.expected) || !narrow(&r.observed);
+        out.push_str(&pad(&r.case, wc));
+        out.push_str(&pad(if wide { "(below)" } else { &r.expected }, we));
+        out.push_str(&pad(if wide { "(below)" } else { &r.observed }, wo));
+        out.push_str(&pad(&r.tolerance, wt));
+        out.push_str(result(r));
+        out.push('\n');
+        if wide {
+            out.push_str(&format!("    expected  {}\n    observed  {}\n", r.expected, r.observed));
+        }
     }
     let failed = results.iter().filter(|r| !r.pass).count();
     out.push_str(&format!("\n{} cases: {} passed, {} failed\n", results.len(), results.len() - failed, failed));
@@ -905,6 +905,10 @@ mod tests {
         let t = render_table(&r);
         assert!(t.contains("-- oracle") && t.contains("-- trace"));
         assert!(t.lines().any(|l| l.starts_with("one") && l.ends_with("pass")), "{t}");
+        let long = textual("trace", "long", "MODEL.md", "CC ".repeat(10), "CC ".repeat(10));
+        let lt = render_table(&[long]);
+        assert!(lt.lines().any(|l| l.starts_with("long") && l.contains("(below)") && l.ends_with("pass")), "{lt}");
+        assert!(lt.contains("    expected  CC CC"), "{lt}");
         assert!(t.lines().any(|l| l.starts_with("=two") && l.ends_with("FAIL")), "{t}");
         assert!(t.contains("2 cases: 1 passed, 1 failed"));
         let csv = String::from_utf8(to_csv(&r)).unwrap();
