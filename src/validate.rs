@@ -10,8 +10,8 @@
 //! the suite checks the catalogue as users get it, not hand-written copies.
 //!
 //! Every case yields a [`CaseResult`]; nothing here panics (a missing strategy or an oracle error
-//! becomes a failing case that says why). The whole suite takes about a second in a release
-//! build on one core; the simulations dominate.
+//! becomes a failing case that says why). The whole suite takes about 0.2 s in a release build
+//! on one core; the simulations dominate.
 
 use crate::analysis::{self, Commitments, Family, Report, classify_side, human_number};
 use crate::engine::{ErrorKind, Injection, MatchConfig, Noise, Recorder, RoundRecord, RoundSink, play};
@@ -334,7 +334,8 @@ fn oracle_cases(out: &mut Vec<CaseResult>) {
     // §6.3 incentive accounting (long run, e = 0, ε = 0.05).
     const I: &str = "incentives";
     let source = "MODEL.md §6.3; Baldwin 1971; Andreoni, Harbaugh & Vesterlund 2003";
-    let cases: [(&str, &str, &[(&str, f64)], f64, f64); 3] = [
+    type Case<'a> = (&'a str, &'a str, &'a [(&'a str, f64)], f64, f64);
+    let cases: [Case; 3] = [
         ("Carrot–Carrot (TFT base) ε=0.05 r=1 m_R=1", "carrot", &[("r", 1.0)], 1.0, 2.25),
         ("Carrot–Carrot (TFT base) ε=0.05 r=1 m_R=1.5", "carrot", &[("r", 1.0)], 1.5, 2.5),
         ("Stick–Stick (TFT base) ε=0.05 s=1", "stick", &[("s", 1.0)], 1.0, 1.5),
@@ -546,7 +547,8 @@ fn trust_cases(out: &mut Vec<CaseResult>) {
     };
     let base = TrustConfig::defaults(PD.greed());
     let seq9 = [C, C, C, C, C, D, C, C, C];
-    let cases: [(&str, &'static str, TrustConfig, &[Action], &[f64]); 3] = [
+    type Case<'a> = (&'a str, &'static str, TrustConfig, &'a [Action], &'a [f64]);
+    let cases: [Case; 3] = [
         (
             "U4 Bayesian μ0=0.3, e=0.02 on C C C C D C C",
             "MODEL.md §6.6; Kydd 2005",
@@ -804,7 +806,7 @@ pub fn render_table(results: &[CaseResult]) -> String {
     let result = |r: &CaseResult| if r.pass { "pass" } else { "FAIL" };
     let narrow = |s: &str| s.chars().count() <= WIDE;
     let width = |f: &dyn Fn(&CaseResult) -> &str, head: &str| {
-        results.iter().map(|r| f(r)).filter(|s| narrow(s)).map(|s| s.chars().count()).fold(head.len(), usize::max)
+        results.iter().map(f).filter(|s| narrow(s)).map(|s| s.chars().count()).fold(head.len(), usize::max)
     };
     let wc = results.iter().map(|r| r.case.chars().count()).fold(4, usize::max);
     let we = width(&|r| &r.expected, "expected");
