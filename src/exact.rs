@@ -57,7 +57,7 @@
 //!
 //! Numbers are written in round-trip form ([`crate::output::format::float`]); an unsolvable row
 //! has `NA` in every numeric column. Labels go through
-//! [`safe_text`](crate::output::format::safe_text).
+//! [`safe_text`].
 
 use std::time::{Duration, Instant};
 
