@@ -35,6 +35,12 @@ pub enum Command {
     Strategies(StrategiesArgs),
     /// Join the part files of a sharded run into the files of a single run.
     Merge(MergeArgs),
+    /// Analyse the stage game before and after the scenario's incentives.
+    Analyze(AnalyzeArgs),
+    /// Write exact expected payoffs (exact.csv) for every pairing the Markov-chain oracle solves.
+    Exact(ExactArgs),
+    /// Run the built-in validation suite (exact oracle, simulation, traces, trust, metrics).
+    Validate(ValidateArgs),
 }
 
 /// Arguments of `detente merge`.
@@ -79,6 +85,9 @@ pub struct RunArgs {
     /// No progress bar and no closing summary line.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Also write exact.csv: exact expected payoffs of the pairings the oracle can solve.
+    #[arg(long)]
+    pub exact: bool,
 }
 
 /// Arguments of `detente check`.
@@ -146,6 +155,9 @@ pub fn main_with(cli: Cli) -> i32 {
         Command::Check(a) => cmd_check(a),
         Command::Strategies(a) => cmd_strategies(a),
         Command::Merge(a) => cmd_merge(a),
+        Command::Analyze(a) => cmd_analyze(a),
+        Command::Exact(a) => cmd_exact(a),
+        Command::Validate(a) => cmd_validate(a),
     };
     match result {
         Ok(()) => 0,
@@ -220,6 +232,7 @@ fn cmd_run(a: RunArgs) -> Result<(), Failure> {
             "-o - streams matches.csv only; --trace, --shard and --resume need an output directory",
         ));
     }
+    check_run_exact(&a, &destination)?;
     if a.trace {
         let (_, rounds) = plan_figures(&study);
         let bytes = rounds * TRACE_BYTES_PER_ROUND;
@@ -263,6 +276,9 @@ fn cmd_run(a: RunArgs) -> Result<(), Failure> {
             "interrupted after {} matches; finished work is kept in {} — rerun the same command with --resume to finish",
             report.matches, report.output
         )));
+    }
+    if a.exact {
+        write_run_exact(&study, &opts.destination, a.quiet)?;
     }
     if !a.quiet && !report.pipe_closed {
         let mut err = std::io::stderr();
@@ -415,6 +431,296 @@ fn cmd_merge(a: MergeArgs) -> Result<(), Failure> {
             if r.trace { " with trace" } else { "" },
             a.dir.display()
         );
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// `detente analyze`, `detente exact`, `detente validate` and `run --exact`.
+
+/// Output formats of `detente analyze`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AnalyzeFormat {
+    /// A readable table (one compact line per point with a sweep).
+    Table,
+    /// JSON: one object, or an array with one object per sweep point.
+    Json,
+    /// CSV: one row per sweep point (sweep columns first).
+    Csv,
+}
+
+/// Arguments of `detente analyze`.
+#[derive(Debug, clap::Args)]
+pub struct AnalyzeArgs {
+    /// The scenario file (TOML). Without it, the built-in essay scenario is analysed.
+    pub scenario: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = AnalyzeFormat::Table)]
+    pub format: AnalyzeFormat,
+}
+
+/// Arguments of `detente exact`.
+#[derive(Debug, clap::Args)]
+pub struct ExactArgs {
+    /// The scenario file (TOML). Without it, the built-in essay scenario is used.
+    pub scenario: Option<PathBuf>,
+    /// Output directory for exact.csv. Default: results/<scenario name>.
+    #[arg(short, long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Overwrite an exact.csv already in the output directory.
+    #[arg(long)]
+    pub force: bool,
+    /// No closing summary line.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// Arguments of `detente validate`.
+#[derive(Debug, clap::Args)]
+pub struct ValidateArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+}
+
+/// The analysis report of one resolved scenario.
+///
+/// The base game is [`Scenario::base_game`](crate::scenario::Scenario::base_game), the game as
+/// written. The effective game is that game after the scenario's `[modifiers]` (joint gain on CC,
+/// insurance on CD, taken as the difference `game − base_game`) and the `[analysis]` commitments
+/// (threat, promise, credibility, joint) over the scenario's incentive channels. δ for μ*(δ) is
+/// the horizon's continuation probability (none for a fixed horizon).
+pub fn analysis_report(sc: &crate::scenario::Scenario) -> crate::analysis::Report {
+    let (b, g, an) = (&sc.base_game, &sc.game, &sc.analysis);
+    let c = crate::analysis::Commitments {
+        threat: an.threat,
+        promise: an.promise,
+        credibility: an.credibility,
+        mutual: an.joint,
+        joint_gain_cc: g.a.R - b.a.R,
+        insurance_cd: g.a.S - b.a.S,
+    };
+    crate::analysis::Report::new(b, &c, &sc.incentives, sc.horizon.continuation())
+}
+
+/// Writes to standard output; a closed pipe (`| head`) is not an error.
+fn emit(bytes: &[u8]) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|_| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::run(e)),
+        _ => Ok(()),
+    }
+}
+
+fn horizon_text(h: &crate::engine::Horizon) -> String {
+    use crate::analysis::human_number;
+    match *h {
+        crate::engine::Horizon::Fixed { rounds } => format!("{rounds} rounds (fixed: no δ, so no μ*(δ))"),
+        crate::engine::Horizon::Continuation { continuation, max_rounds } => {
+            format!("continuation δ = {} (at most {max_rounds} rounds)", human_number(continuation))
+        }
+    }
+}
+
+fn cmd_analyze(a: AnalyzeArgs) -> Result<(), Failure> {
+    let study = load(a.scenario.as_ref())?;
+    let reports: Vec<crate::analysis::Report> = study.points.iter().map(|p| analysis_report(&p.scenario)).collect();
+    let swept = study.sweep.is_some();
+    let text = match a.format {
+        AnalyzeFormat::Json => {
+            let point = |p: &crate::scenario::Point| {
+                serde_json::Value::Object(
+                    p.values.iter().map(|(k, v)| (k.clone(), serde_json::json!(v))).collect::<serde_json::Map<_, _>>(),
+                )
+            };
+            let v = if swept {
+                serde_json::Value::Array(
+                    study
+                        .points
+                        .iter()
+                        .zip(&reports)
+                        .map(|(p, r)| {
+                            serde_json::json!({"scenario": study.scenario.name, "point": point(p), "report": r})
+                        })
+                        .collect(),
+                )
+            } else {
+                serde_json::json!({"scenario": study.scenario.name, "report": reports.first()})
+            };
+            let mut s = serde_json::to_string_pretty(&v).map_err(Failure::run)?;
+            s.push('\n');
+            s.into_bytes()
+        }
+        AnalyzeFormat::Csv => {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            let sweep_cols: Vec<String> =
+                study.points.first().map(|p| p.values.iter().map(|(k, _)| k.clone()).collect()).unwrap_or_default();
+            let mut head = sweep_cols;
+            head.extend(crate::analysis::CSV_COLUMNS.iter().map(|c| c.to_string()));
+            w.write_record(&head).map_err(Failure::run)?;
+            for (p, r) in study.points.iter().zip(&reports) {
+                let mut row: Vec<String> = p.values.iter().map(|(_, v)| crate::output::format::float(*v)).collect();
+                row.extend(crate::analysis::csv_row(r));
+                w.write_record(&row).map_err(Failure::run)?;
+            }
+            w.into_inner().map_err(|e| Failure::run(e.to_string()))?
+        }
+        AnalyzeFormat::Table if !swept => {
+            let sc = &study.scenario;
+            let mut s = format!("scenario    {}\n", sc.name);
+            s.push_str(&format!("horizon     {}\n", horizon_text(&sc.horizon)));
+            s.push_str(
+                "base        the game as written; effective: after [modifiers] and the [analysis] commitments\n\n",
+            );
+            if let Some(r) = reports.first() {
+                s.push_str(&crate::analysis::render_table(r));
+            }
+            s.into_bytes()
+        }
+        AnalyzeFormat::Table => sweep_table(&study, &reports).into_bytes(),
+    };
+    emit(&text)
+}
+
+/// One compact line per sweep point, marking where the effective class changes.
+fn sweep_table(study: &Study, reports: &[crate::analysis::Report]) -> String {
+    use crate::analysis::human_number;
+    let opt = |x: Option<f64>| x.map_or_else(|| "-".to_string(), human_number);
+    let trust = |s: &crate::analysis::SideAnalysis| match (s.p_star, s.p_yield) {
+        (Some(x), _) => format!("p*={}", human_number(x)),
+        (None, Some(y)) => format!("p°={}", human_number(y)),
+        _ => "-".into(),
+    };
+    let head: Vec<String> = ["point", "base", "effective", "trust A,B", "grim δ* A,B (threat)", "μ*(δ) eff A,B", ""]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let mut rows = vec![head];
+    let mut changes = 0;
+    let mut prev: Option<&str> = None;
+    for (p, r) in study.points.iter().zip(reports) {
+        let point: Vec<String> = p.values.iter().map(|(k, v)| format!("{k}={}", human_number(*v))).collect();
+        let t = &r.thresholds;
+        let mark = match prev {
+            Some(x) if x != r.effective.name => {
+                changes += 1;
+                format!("<- {x} → {}", r.effective.name)
+            }
+            _ => String::new(),
+        };
+        prev = Some(&r.effective.name);
+        rows.push(vec![
+            point.join(" "),
+            r.base.name.clone(),
+            r.effective.name.clone(),
+            format!("{}, {}", trust(&r.effective.a), trust(&r.effective.b)),
+            format!("{}, {}", opt(t[0].grim_sanctioned), opt(t[1].grim_sanctioned)),
+            format!("{}, {}", opt(t[0].mu_star_effective), opt(t[1].mu_star_effective)),
+            mark,
+        ]);
+    }
+    let cols = rows[0].len();
+    let widths: Vec<usize> = (0..cols).map(|k| rows.iter().map(|r| r[k].chars().count()).max().unwrap_or(0)).collect();
+    let mut out = format!(
+        "scenario    {}\nhorizon     {}\npoints      {}\n\n",
+        study.scenario.name,
+        horizon_text(&study.scenario.horizon),
+        study.points.len()
+    );
+    for r in &rows {
+        let mut line = String::new();
+        for (k, c) in r.iter().enumerate() {
+            line.push_str(c);
+            if k + 1 < cols {
+                line.extend(std::iter::repeat_n(' ', widths[k] - c.chars().count() + 2));
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out.push_str(&format!(
+        "\nthe effective class changes {changes} time{} across the sweep\n",
+        if changes == 1 { "" } else { "s" }
+    ));
+    out
+}
+
+fn exact_failure(e: crate::output::OutputError) -> Failure {
+    match e {
+        crate::output::OutputError::Exists { .. } | crate::output::OutputError::NotADirectory { .. } => {
+            Failure::input(e)
+        }
+        _ => Failure::run(e),
+    }
+}
+
+fn exact_summary(t: &crate::exact::ExactTable, path: &std::path::Path) {
+    let n = t.rows.len();
+    let solved = t.solved();
+    eprintln!(
+        "detente: exact values for {solved} of {n} pairings ({} not solvable) in {:.2} ms -> {}",
+        n - solved,
+        t.elapsed.as_secs_f64() * 1e3,
+        path.display()
+    );
+}
+
+fn cmd_exact(a: ExactArgs) -> Result<(), Failure> {
+    let study = load(a.scenario.as_ref())?;
+    let dir = a.output.clone().unwrap_or_else(|| PathBuf::from("results").join(sanitize(&study.scenario.name)));
+    let out = crate::output::OutputDir::open(&dir, &[crate::exact::EXACT_FILE.to_string()], a.force, false)
+        .map_err(exact_failure)?;
+    let t = crate::exact::write_exact(&study, &out).map_err(exact_failure)?;
+    if !a.quiet {
+        exact_summary(&t, &out.file(crate::exact::EXACT_FILE));
+    }
+    Ok(())
+}
+
+/// `run --exact` needs a single-process run into a directory.
+fn check_run_exact(a: &RunArgs, destination: &Destination) -> Result<(), Failure> {
+    if !a.exact {
+        return Ok(());
+    }
+    if *destination == Destination::Stdout {
+        return Err(Failure::input("--exact writes exact.csv and needs an output directory, not -o -"));
+    }
+    if a.shard.is_some() {
+        return Err(Failure::input(
+            "--exact cannot be combined with --shard; run `detente exact SCENARIO -o DIR --force` once instead",
+        ));
+    }
+    Ok(())
+}
+
+/// After a successful run: exact.csv next to the run's other files.
+fn write_run_exact(study: &Study, destination: &Destination, quiet: bool) -> Result<(), Failure> {
+    let Destination::Dir(dir) = destination else {
+        return Ok(());
+    };
+    let out = crate::output::OutputDir::open(dir, &[], true, false).map_err(exact_failure)?;
+    let t = crate::exact::write_exact(study, &out).map_err(exact_failure)?;
+    if !quiet {
+        exact_summary(&t, &out.file(crate::exact::EXACT_FILE));
+    }
+    Ok(())
+}
+
+fn cmd_validate(a: ValidateArgs) -> Result<(), Failure> {
+    let start = std::time::Instant::now();
+    let results = crate::validate::run_suite();
+    let failed = results.iter().filter(|r| !r.pass).count();
+    let bytes = match a.format {
+        ListFormat::Table => {
+            let mut s = crate::validate::render_table(&results);
+            s.push_str(&format!("suite ran in {:.2} s\n", start.elapsed().as_secs_f64()));
+            s.into_bytes()
+        }
+        ListFormat::Csv => crate::validate::to_csv(&results),
+    };
+    emit(&bytes)?;
+    if failed > 0 {
+        return Err(Failure::run(format!("{failed} of {} validation cases failed", results.len())));
     }
     Ok(())
 }

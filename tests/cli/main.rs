@@ -1,6 +1,7 @@
 //! End-to-end tests of the `detente` binary: one integration-test binary, a temp-dir helper,
 //! and one module per area.
 
+mod analysis;
 mod docs;
 mod errors;
 mod run;
