@@ -61,7 +61,7 @@ pub struct MergeArgs {
 pub struct RunArgs {
     /// The scenario file (TOML). Without it, the built-in essay scenario runs.
     pub scenario: Option<PathBuf>,
-    /// Output directory, or `-` to stream matches.csv to standard output. Default: results/<scenario name>.
+    /// Output directory, or `-` to stream matches.csv to standard output. Default: results/SCENARIO_NAME.
     #[arg(short, long, value_name = "DIR")]
     pub output: Option<String>,
     /// Master seed, overriding the scenario's.
@@ -464,7 +464,7 @@ pub struct AnalyzeArgs {
 pub struct ExactArgs {
     /// The scenario file (TOML). Without it, the built-in essay scenario is used.
     pub scenario: Option<PathBuf>,
-    /// Output directory for exact.csv. Default: results/<scenario name>.
+    /// Output directory for exact.csv. Default: results/SCENARIO_NAME.
     #[arg(short, long, value_name = "DIR")]
     pub output: Option<PathBuf>,
     /// Overwrite an exact.csv already in the output directory.
