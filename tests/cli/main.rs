@@ -2,6 +2,8 @@
 //! and one module per area.
 
 mod errors;
+mod properties;
 mod run;
+mod safety;
 mod shards;
 mod util;
