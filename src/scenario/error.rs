@@ -31,7 +31,7 @@ impl Severity {
 /// The source line a diagnostic points into, with the caret range (in characters).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Snippet {
-    /// The line's text (tabs shown as spaces, no line terminator).
+    /// The line's text (tabs shown as spaces, other control characters as `�`, no line terminator).
     pub text: String,
     /// 0-based character offset of the caret in `text`.
     pub caret: usize,
@@ -105,9 +105,9 @@ impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}: ", self.severity.as_str(), self.location())?;
         if !self.key.is_empty() {
-            write!(f, "{}: ", self.key)?;
+            write!(f, "{}: ", printable(&self.key))?;
         }
-        writeln!(f, "{}", self.message)?;
+        writeln!(f, "{}", printable(&self.message))?;
         let gutter = if self.line == 0 { 1 } else { self.line.to_string().len() };
         let pad = " ".repeat(gutter);
         if let Some(s) = &self.snippet {
@@ -116,10 +116,10 @@ impl fmt::Display for Diagnostic {
             writeln!(f, "{pad} | {}{}", " ".repeat(s.caret), "^".repeat(s.len.max(1)))?;
         }
         for n in &self.notes {
-            writeln!(f, "{pad} = note: {n}")?;
+            writeln!(f, "{pad} = note: {}", printable(n))?;
         }
         if let Some(h) = &self.help {
-            writeln!(f, "{pad} = help: {h}")?;
+            writeln!(f, "{pad} = help: {}", printable(h))?;
         }
         Ok(())
     }
@@ -241,9 +241,36 @@ impl<'s> Source<'s> {
             let end = floor_char(self.text, span.end.min(self.text.len()));
             let start = floor_char(self.text, span.start.min(end));
             let want = self.text[start..end].chars().take_while(|&c| c != '\n').count();
-            d.snippet = Some(Snippet { text: text.replace('\t', " "), caret, len: want.min(avail.max(1)).max(1) });
+            d.snippet = Some(Snippet { text: shown(text), caret, len: want.min(avail.max(1)).max(1) });
         }
         d
+    }
+}
+
+/// A source line as shown under a diagnostic: a tab becomes a space and any other control
+/// character (NUL, ESC, …) becomes `�`, one character for one, so the caret stays aligned and
+/// the terminal never receives control sequences from the file.
+fn shown(line: &str) -> String {
+    line.chars()
+        .map(|c| {
+            if c == '\t' {
+                ' '
+            } else if c.is_control() {
+                '\u{fffd}'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// Text that quotes the file (keys, names) with control characters other than line breaks
+/// shown as `�`, so a message never sends escape sequences to the terminal.
+fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().any(|c| c.is_control() && c != '\n') {
+        s.chars().map(|c| if c.is_control() && c != '\n' { '\u{fffd}' } else { c }).collect::<String>().into()
+    } else {
+        s.into()
     }
 }
 

@@ -636,6 +636,11 @@ impl<'a> Resolver<'a> {
             return (fallback, known);
         }
         if cont_set {
+            if cont.is_none() {
+                // The value itself is wrong (e.g. continuation ≥ 1): that error says what to do;
+                // asking for a cap as well would suggest a cap can fix it.
+                return (fallback, known);
+            }
             if !self.has(&h, "max_rounds") {
                 let span = self.span_of(&h, "continuation");
                 let d = self.err(

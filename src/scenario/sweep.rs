@@ -322,10 +322,20 @@ impl Reader<'_> {
                     let d = self.err(span, &key, format!("no roster entry is labelled \"{guess}\""));
                     d.expected = Some(format!("{ROSTER_PREFIX}<label>.<param> with a roster label: {list}"));
                     d.found = Some(path.to_string());
-                    if let Some(s) = sugg {
-                        let param = rest.rsplit_once('.').map_or("<param>", |(_, p)| p);
-                        d.suggestion = Some(format!("{ROSTER_PREFIX}{s}.{param}"));
-                        d.help = Some(format!("did you mean `{ROSTER_PREFIX}{s}.{param}`?"));
+                    let param = rest.rsplit_once('.').map_or("<param>", |(_, p)| p);
+                    match sugg {
+                        Some(s) => {
+                            d.suggestion = Some(format!("{ROSTER_PREFIX}{s}.{param}"));
+                            d.help = Some(format!("did you mean `{ROSTER_PREFIX}{s}.{param}`?"));
+                        }
+                        None if list.is_empty() => {
+                            d.help = Some("the roster has no valid entry to sweep a parameter of".into());
+                        }
+                        None => {
+                            d.help = Some(format!(
+                                "write {ROSTER_PREFIX}<label>.{param} with one of the roster labels: {list}"
+                            ));
+                        }
                     }
                 }
             }
@@ -356,6 +366,11 @@ impl Reader<'_> {
             None => d.help = Some("the scenario key table (KEYS) lists every numeric key".into()),
         }
     }
+}
+
+/// `1 value`, `2 values`.
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
 }
 
 /// `noise.a.execution` → `noise.execution`.
@@ -408,9 +423,12 @@ fn read(
         let n = axes[0].0.values.len();
         for (a, s) in &axes[1..] {
             if a.values.len() != n {
-                let exp = format!("{n} values, like `{}` (zip takes the i-th value of every axis)", axes[0].0.path);
-                let d =
-                    r.mismatch(&s.key_span, &format!("sweep.{}", a.path), &exp, format!("{} values", a.values.len()));
+                let exp = format!(
+                    "{}, like `{}` (zip takes the i-th value of every axis)",
+                    plural(n, "value"),
+                    axes[0].0.path
+                );
+                let d = r.mismatch(&s.key_span, &format!("sweep.{}", a.path), &exp, plural(a.values.len(), "value"));
                 d.help = Some(
                     "give every axis the same number of values, or use mode = \"grid\" for every combination".into(),
                 );

@@ -1029,3 +1029,27 @@ fn deep_nesting_is_refused_without_overflow() {
     let deep = format!("{GAME}{TOUR}[sweep]\nx = {}1{}\n", "[".repeat(5000), "]".repeat(5000));
     assert!(parse(&deep, ORIGIN).is_err());
 }
+
+#[test]
+fn control_characters_are_shown_as_replacement_characters() {
+    // An escaped control character in a quoted key is valid TOML, and is quoted in messages.
+    let e = err(&format!("{GAME}{TOUR}\"a\\u001bb\" = 1\n"));
+    at(&e, 8, 1, "tournament.a\u{1b}b");
+    let text = e.to_string();
+    assert!(!text.contains('\u{1b}'), "{text:?}");
+    assert!(text.contains("tournament.a\u{fffd}b: unknown key `a\u{fffd}b` in [tournament]"), "{text}");
+    // A raw control character is invalid TOML; the snippet shows it as one replacement
+    // character, so the caret stays under it.
+    let e = err(&format!("{GAME}[noise]\nexecution = 2 #\u{7f}\n{TOUR}"));
+    at(&e, 7, 16, "");
+    let s = e.snippet.as_ref().expect("snippet");
+    assert_eq!(s.text, "execution = 2 #\u{fffd}");
+    assert_eq!((s.caret, s.len), (15, 1));
+}
+
+#[test]
+fn continuation_of_one_without_cap_is_one_error() {
+    let e = err(&with("[horizon]\ncontinuation = 1.0\n"));
+    at(&e, 7, 16, "horizon.continuation");
+    assert!(e.more.is_empty(), "{e}");
+}

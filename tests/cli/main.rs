@@ -4,6 +4,8 @@
 mod analysis;
 mod docs;
 mod errors;
+mod properties;
 mod run;
+mod safety;
 mod shards;
 mod util;
