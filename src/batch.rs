@@ -512,7 +512,8 @@ pub fn execute(study: &Study, seed: u64, opts: &RunOptions, cancel: &AtomicBool)
         }
         Destination::Dir(path) => {
             let names = FileNames::new(opts.shard);
-            let mut own = vec![names.matches.clone(), names.manifest.clone()];
+            // A checkpoint is unfinished work: a plain rerun must not silently discard it.
+            let mut own = vec![names.matches.clone(), names.manifest.clone(), names.checkpoint.clone()];
             if opts.shard.is_none() {
                 own.extend(["summary.csv", "strategies.csv"].map(String::from));
             }

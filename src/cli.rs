@@ -272,6 +272,12 @@ fn cmd_run(a: RunArgs) -> Result<(), Failure> {
         _ => Failure::run(e),
     })?;
     if report.cancelled {
+        if report.output == "-" {
+            return Err(Failure::run(format!(
+                "interrupted after {} matches; the rows written to standard output are complete, but a stream cannot be resumed — use -o DIR for a resumable run",
+                report.matches
+            )));
+        }
         return Err(Failure::run(format!(
             "interrupted after {} matches; finished work is kept in {} — rerun the same command with --resume to finish",
             report.matches, report.output

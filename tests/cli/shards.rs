@@ -108,3 +108,15 @@ fn a_sweep_shards_and_merges_identically_and_carries_its_columns() {
     let (_, trows) = crate::util::csv(&d.read("single/strategies.csv"));
     assert_eq!(trows.len(), 12 * 7);
 }
+
+#[test]
+fn a_plain_rerun_never_discards_an_interrupted_runs_checkpoint() {
+    let d = Dir::new();
+    let sc = d.write("small.toml", SMALL);
+    d.write("out/checkpoint.json", "{}");
+    d.write("out/matches.csv.partial", "partial work");
+    let out = d.cmd().args(["run", "-q", "-o", "out"]).arg(&sc).assert().code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains("--resume") && err.contains("checkpoint.json"), "{err}");
+    assert_eq!(d.read("out/matches.csv.partial"), "partial work");
+}
