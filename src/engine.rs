@@ -415,6 +415,10 @@ fn rounds<const PLAIN: bool, A, B, K>(
     let mut perc_clock =
         [0, 1].map(|i| ErrorClock::new(seeds.perception[i], if hostile[i] { 0.0 } else { noise[i].perception }));
     let mut perc_stream = [0, 1].map(|i| Stream::new(seeds.perception[i], hostile[i]));
+    // The earliest round any of the four clocks strikes: most rounds are error-free, and one
+    // comparison tells so.
+    let next_error = |e: &[ErrorClock; 2], p: &[ErrorClock; 2]| e[0].next.min(e[1].next).min(p[0].next).min(p[1].next);
+    let mut next_any = next_error(&exec_clock, &perc_clock);
     let mut strat_rng =
         [Stream::new(seeds.strategy[0], a.is_stochastic()), Stream::new(seeds.strategy[1], b.is_stochastic())];
 
@@ -430,14 +434,15 @@ fn rounds<const PLAIN: bool, A, B, K>(
     let pay = [cfg.game.a.as_array(), cfg.game.b.as_array()];
     sink.start(length, [trust[0].value(), trust[1].value()]);
 
+    let mut ctx = [RoundCtx { round: 0, u: 1.0, horizon }; 2];
     let mut t = 0u32;
     while t < length {
         t += 1;
         // A. Intents (simultaneous).
-        let ctx = [
-            RoundCtx { round: t, u: strat_rng[0].next(), horizon },
-            RoundCtx { round: t, u: strat_rng[1].next(), horizon },
-        ];
+        for (c, rng) in ctx.iter_mut().zip(&mut strat_rng) {
+            c.round = t;
+            c.u = rng.next();
+        }
         let intent = [a.intend(&ctx[0]), b.intend(&ctx[1])];
 
         // Forced errors for this round.
@@ -457,9 +462,19 @@ fn rounds<const PLAIN: bool, A, B, K>(
             next_inj_round = injections.get(next_inj).map_or(u32::MAX, |i| i.round);
         }
 
+        // Which clocks strike this round.
+        let mut exec_strikes = [false; 2];
+        let mut perc_strikes = [false; 2];
+        if t as u64 == next_any {
+            for i in 0..2 {
+                exec_strikes[i] = exec_clock[i].strikes(t as u64);
+                perc_strikes[i] = perc_clock[i].strikes(t as u64);
+            }
+            next_any = next_error(&exec_clock, &perc_clock);
+        }
+
         // B. Execution (as "is D" bits: a flip is an exclusive or).
-        let exec_error =
-            [force_exec[0] ^ exec_clock[0].strikes(t as u64), force_exec[1] ^ exec_clock[1].strikes(t as u64)];
+        let exec_error = [force_exec[0] ^ exec_strikes[0], force_exec[1] ^ exec_strikes[1]];
         let exec_d = [intent[0].action.is_d() ^ exec_error[0], intent[1].action.is_d() ^ exec_error[1]];
         let executed = [Action::from_coop(!exec_d[0]), Action::from_coop(!exec_d[1])];
 
@@ -479,7 +494,7 @@ fn rounds<const PLAIN: bool, A, B, K>(
                 };
                 u < p
             } else {
-                perc_clock[i].strikes(t as u64)
+                perc_strikes[i]
             };
             perc_error[i] = if PLAIN {
                 strikes
@@ -506,7 +521,7 @@ fn rounds<const PLAIN: bool, A, B, K>(
         // E. Payoffs.
         let outcome =
             [((exec_d[0] as usize) << 1) | exec_d[1] as usize, ((exec_d[1] as usize) << 1) | exec_d[0] as usize];
-        let base = [pay[0][outcome[0]], pay[1][outcome[1]]];
+        let base = [pay[0][outcome[0] & 3], pay[1][outcome[1] & 3]];
         let mut payoff = base;
         if !PLAIN {
             for i in 0..2 {

@@ -167,7 +167,8 @@ pub struct MatchMetrics {
 
     // Trust.
     trust0: [f64; 2],
-    trust_prev: [f64; 2],
+    /// Whether the latest trust value is ≥ 0.5 (for collapses).
+    above_half: [bool; 2],
     trust_sum: [f64; 2],
     trust_min: [f64; 2],
     trust_min_round: [u32; 2],
@@ -233,7 +234,7 @@ impl MatchMetrics {
             recovery_sum: [0; 2],
             n_within_10: 0,
             trust0: [f64::NAN; 2],
-            trust_prev: [f64::NAN; 2],
+            above_half: [false; 2],
             trust_sum: [0.0; 2],
             trust_min: [f64::INFINITY; 2],
             trust_min_round: [NONE; 2],
@@ -372,7 +373,7 @@ impl MatchMetrics {
             };
             TrustStats {
                 trust0: self.trust0[i],
-                trust_final: if l > 0 { self.trust_prev[i] } else { self.trust0[i] },
+                trust_final: if l > 0 { self.ring[i][l as usize & (RING - 1)] } else { self.trust0[i] },
                 trust_mean: per(self.trust_sum[i]),
                 trust_min: min,
                 trust_min_round: min_round,
@@ -472,7 +473,7 @@ impl RoundSink for MatchMetrics {
         *self = MatchMetrics::new(self.ctx);
         self.len_hint = length;
         self.trust0 = initial_trust;
-        self.trust_prev = initial_trust;
+        self.above_half = initial_trust.map(|tau| tau >= 0.5);
         for (i, &tau) in initial_trust.iter().enumerate() {
             if !tau.is_nan() {
                 self.trust_min[i] = tau;
@@ -596,8 +597,8 @@ impl RoundSink for MatchMetrics {
             if tau > self.trust_max[i] {
                 self.trust_max[i] = tau;
             }
-            self.collapses[i] += (self.trust_prev[i] >= 0.5 && tau < 0.5) as u32;
-            self.trust_prev[i] = tau;
+            self.collapses[i] += (self.above_half[i] & (tau < 0.5)) as u32;
+            self.above_half[i] = tau >= 0.5;
             self.ring[i][t as usize & (RING - 1)] = tau;
         }
         if t >= self.len_hint {
@@ -605,10 +606,13 @@ impl RoundSink for MatchMetrics {
             self.belief_last = r.belief;
         }
 
-        // Incentives. Fast path: nothing sent and no reward expectation pending (amounts are
-        // never negative, so a zero sum means all four are zero).
-        let sent = r.sent[0].reward + r.sent[0].sanction + r.sent[1].reward + r.sent[1].sanction;
-        if sent == 0.0 && !(self.rewarded_pc[0] | self.rewarded_pc[1]) {
+        // Incentives. Fast path: nothing sent (all four amounts ±0: the bits past the sign are
+        // all zero) and no reward expectation pending.
+        let bits = r.sent[0].reward.to_bits()
+            | r.sent[0].sanction.to_bits()
+            | r.sent[1].reward.to_bits()
+            | r.sent[1].sanction.to_bits();
+        if bits << 1 == 0 && !(self.rewarded_pc[0] | self.rewarded_pc[1]) {
             return;
         }
         for i in 0..2 {

@@ -233,8 +233,11 @@ impl TrustState {
                 self.tau = self.received::<INCENTIVES>(self.tau, ev);
             }
             TrustRule::Asymmetric { lambda_up, lambda_down } => {
-                self.tau =
-                    if o > 0.5 { self.tau + lambda_up * (1.0 - self.tau) } else { self.tau - lambda_down * self.tau };
+                self.tau = if ev.perceived.is_c() {
+                    self.tau + lambda_up * (1.0 - self.tau)
+                } else {
+                    self.tau - lambda_down * self.tau
+                };
                 self.decay_tau();
                 self.tau = self.received::<INCENTIVES>(self.tau, ev);
             }
