@@ -350,12 +350,17 @@ impl ErrorClock {
 /// - the trust update ignores received amounts that are not positive, so it is the update
 ///   without incentives.
 fn is_plain(cfg: &MatchConfig, internals: [bool; 2]) -> bool {
-    let closed = |c: &crate::incentive::Channel| !(c.max > 0.0) && c.cost.is_finite() && c.effect.is_finite();
+    // A cap that is not positive (NaN included) clips every request to ±0.
+    let closed = |c: &crate::incentive::Channel| {
+        !matches!(c.max.partial_cmp(&0.0), Some(std::cmp::Ordering::Greater))
+            && c.cost.is_finite()
+            && c.effect.is_finite()
+    };
     let payoffs_ok =
         |p: &crate::game::Payoffs| p.as_array().iter().all(|x| x.is_finite() && x.to_bits() != (-0.0f64).to_bits());
     cfg.injections.is_empty()
         && !cfg.verification
-        && cfg.noise.iter().all(|n| !(n.hostile_bias > 0.0))
+        && cfg.noise.iter().all(|n| !matches!(n.hostile_bias.partial_cmp(&0.0), Some(std::cmp::Ordering::Greater)))
         && cfg.incentives.iter().all(|i| i.budget.is_none() && closed(&i.reward) && closed(&i.sanction))
         && cfg.hedge_cost.iter().all(|&h| h == 0.0)
         && payoffs_ok(&cfg.game.a)

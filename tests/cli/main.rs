@@ -2,6 +2,7 @@
 //! and one module per area.
 
 mod errors;
+mod memory;
 mod run;
 mod shards;
 mod util;
