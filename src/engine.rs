@@ -335,11 +335,38 @@ impl ErrorClock {
     }
 }
 
-/// Perception noise: a clock when the error rate is constant, or a per-round uniform when the
-/// hostile-attribution bias makes it depend on trust and on the observed action.
-enum PerceptionNoise {
-    Clock(ErrorClock),
-    PerRound(Stream),
+/// Whether a match can take the plain fast path of the round loop: no injections, no
+/// verification, no hostile-attribution bias, closed incentive channels without a budget, no
+/// hedging cost, finite payoffs without a negative zero, a finite initial trust, and no
+/// strategy internals to log.
+///
+/// Under these conditions the general protocol reduces exactly, bit for bit, to the plain one:
+/// - every amount sent is a clipped request with a cap of 0, so it is ±0, and every incentive
+///   term of step E is (finite cost or effect) × ±0 = ±0, as is the hedging term `0 · (1 − τ)`
+///   (τ is finite). Subtracting or adding signed zeros leaves a finite payoff unchanged unless
+///   it is −0, which is excluded, so `u_i = π_i`;
+/// - without a budget the remaining budget is +∞ for the whole match, so clipping against it is
+///   clipping against +∞;
+/// - the trust update ignores received amounts that are not positive, so it is the update
+///   without incentives.
+fn is_plain(cfg: &MatchConfig, internals: [bool; 2]) -> bool {
+    // A cap that is not positive (NaN included) clips every request to ±0.
+    let closed = |c: &crate::incentive::Channel| {
+        !matches!(c.max.partial_cmp(&0.0), Some(std::cmp::Ordering::Greater))
+            && c.cost.is_finite()
+            && c.effect.is_finite()
+    };
+    let payoffs_ok =
+        |p: &crate::game::Payoffs| p.as_array().iter().all(|x| x.is_finite() && x.to_bits() != (-0.0f64).to_bits());
+    cfg.injections.is_empty()
+        && !cfg.verification
+        && cfg.noise.iter().all(|n| !matches!(n.hostile_bias.partial_cmp(&0.0), Some(std::cmp::Ordering::Greater)))
+        && cfg.incentives.iter().all(|i| i.budget.is_none() && closed(&i.reward) && closed(&i.sanction))
+        && cfg.hedge_cost.iter().all(|&h| h == 0.0)
+        && payoffs_ok(&cfg.game.a)
+        && payoffs_ok(&cfg.game.b)
+        && cfg.trust.iter().all(|&t| TrustState::new(t).value().is_finite())
+        && internals == [false, false]
 }
 
 /// Plays one match and reports each round to `sink`. Strategies must be fresh.
@@ -350,28 +377,6 @@ where
     K: RoundSink + ?Sized,
 {
     let end = draw_length(&cfg.horizon, seeds.length);
-    let horizon = cfg.horizon_known.then_some(end.rounds);
-
-    let noise = cfg.noise;
-    let mut exec_clock = [0, 1].map(|i| ErrorClock::new(seeds.execution[i], noise[i].execution));
-    let mut perc_noise = [0, 1].map(|i| {
-        if noise[i].hostile_bias > 0.0 {
-            PerceptionNoise::PerRound(Stream::new(seeds.perception[i], true))
-        } else {
-            PerceptionNoise::Clock(ErrorClock::new(seeds.perception[i], noise[i].perception))
-        }
-    });
-    let mut strat_rng =
-        [Stream::new(seeds.strategy[0], a.is_stochastic()), Stream::new(seeds.strategy[1], b.is_stochastic())];
-
-    let mut injections = cfg.injections.clone();
-    injections.sort_by_key(|i| i.round);
-    let mut next_inj = 0usize;
-
-    let mut trust = [TrustState::new(cfg.trust[0]), TrustState::new(cfg.trust[1])];
-    let mut budget = [0, 1].map(|i| cfg.incentives[i].budget.unwrap_or(f64::INFINITY));
-    let mut prev_exec = [Action::C; 2];
-    let game = [cfg.game.a, cfg.game.b];
     // Internal trust, belief and phase are only asked of strategies that have any: the answer
     // does not change within a match (see `Strategy::trust`), and it saves six virtual calls a
     // round for the rest.
@@ -381,83 +386,158 @@ where
     };
     let internals =
         [has_internals(&|| (a.trust(), a.belief(), a.phase())), has_internals(&|| (b.trust(), b.belief(), b.phase()))];
-    sink.start(end.rounds, [trust[0].value(), trust[1].value()]);
+    if is_plain(cfg, internals) {
+        rounds::<true, A, B, K>(cfg, seeds, end.rounds, internals, a, b, sink);
+    } else {
+        rounds::<false, A, B, K>(cfg, seeds, end.rounds, internals, a, b, sink);
+    }
+    end
+}
 
-    for t in 1..=end.rounds {
+/// The round loop. `PLAIN` (see [`is_plain`]) drops the work that provably has no effect on
+/// such a match; every other match takes the general protocol. Both produce the same records
+/// for a plain match (tested below).
+#[inline(always)]
+fn rounds<const PLAIN: bool, A, B, K>(
+    cfg: &MatchConfig,
+    seeds: &MatchSeeds,
+    length: u32,
+    internals: [bool; 2],
+    a: &mut A,
+    b: &mut B,
+    sink: &mut K,
+) where
+    A: Strategy + ?Sized,
+    B: Strategy + ?Sized,
+    K: RoundSink + ?Sized,
+{
+    let horizon = cfg.horizon_known.then_some(length);
+    let noise = cfg.noise;
+    let mut exec_clock = [0, 1].map(|i| ErrorClock::new(seeds.execution[i], noise[i].execution));
+    // Perception noise: a clock when the error rate is constant, or a per-round uniform when
+    // the hostile-attribution bias makes it depend on trust and on the observed action.
+    let hostile = [noise[0].hostile_bias > 0.0, noise[1].hostile_bias > 0.0];
+    let mut perc_clock =
+        [0, 1].map(|i| ErrorClock::new(seeds.perception[i], if hostile[i] { 0.0 } else { noise[i].perception }));
+    let mut perc_stream = [0, 1].map(|i| Stream::new(seeds.perception[i], hostile[i]));
+    // The earliest round any of the four clocks strikes: most rounds are error-free, and one
+    // comparison tells so.
+    let next_error = |e: &[ErrorClock; 2], p: &[ErrorClock; 2]| e[0].next.min(e[1].next).min(p[0].next).min(p[1].next);
+    let mut next_any = next_error(&exec_clock, &perc_clock);
+    let mut strat_rng =
+        [Stream::new(seeds.strategy[0], a.is_stochastic()), Stream::new(seeds.strategy[1], b.is_stochastic())];
+
+    let mut injections = cfg.injections.clone();
+    injections.sort_by_key(|i| i.round);
+    let mut next_inj = 0usize;
+    let mut next_inj_round = injections.first().map_or(u32::MAX, |i| i.round);
+
+    let mut trust = [TrustState::new(cfg.trust[0]), TrustState::new(cfg.trust[1])];
+    let mut budget = [0, 1].map(|i| cfg.incentives[i].budget.unwrap_or(f64::INFINITY));
+    let mut prev_exec = [Action::C; 2];
+    // Base payoffs by outcome index `2·own_D + other_D`: [R, S, T, P].
+    let pay = [cfg.game.a.as_array(), cfg.game.b.as_array()];
+    sink.start(length, [trust[0].value(), trust[1].value()]);
+
+    let mut ctx = [RoundCtx { round: 0, u: 1.0, horizon }; 2];
+    let mut t = 0u32;
+    while t < length {
+        t += 1;
         // A. Intents (simultaneous).
-        let ctx = [
-            RoundCtx { round: t, u: strat_rng[0].next(), horizon },
-            RoundCtx { round: t, u: strat_rng[1].next(), horizon },
-        ];
+        for (c, rng) in ctx.iter_mut().zip(&mut strat_rng) {
+            c.round = t;
+            c.u = rng.next();
+        }
         let intent = [a.intend(&ctx[0]), b.intend(&ctx[1])];
 
         // Forced errors for this round.
         let mut force_exec = [false; 2];
         let mut force_perc = [false; 2];
-        while next_inj < injections.len() && injections[next_inj].round <= t {
-            let inj = injections[next_inj];
-            if inj.round == t {
-                match inj.kind {
-                    ErrorKind::Execution => force_exec[inj.side.index()] = true,
-                    ErrorKind::Perception => force_perc[inj.side.index()] = true,
+        if !PLAIN && t >= next_inj_round {
+            while next_inj < injections.len() && injections[next_inj].round <= t {
+                let inj = injections[next_inj];
+                if inj.round == t {
+                    match inj.kind {
+                        ErrorKind::Execution => force_exec[inj.side.index()] = true,
+                        ErrorKind::Perception => force_perc[inj.side.index()] = true,
+                    }
                 }
+                next_inj += 1;
             }
-            next_inj += 1;
+            next_inj_round = injections.get(next_inj).map_or(u32::MAX, |i| i.round);
         }
 
-        // B. Execution.
-        let mut exec_error = [false; 2];
-        let mut executed = [Action::C; 2];
-        for i in 0..2 {
-            exec_error[i] = force_exec[i] ^ exec_clock[i].strikes(t as u64);
-            executed[i] = intent[i].action.flip_if(exec_error[i]);
+        // Which clocks strike this round.
+        let mut exec_strikes = [false; 2];
+        let mut perc_strikes = [false; 2];
+        if t as u64 == next_any {
+            for i in 0..2 {
+                exec_strikes[i] = exec_clock[i].strikes(t as u64);
+                perc_strikes[i] = perc_clock[i].strikes(t as u64);
+            }
+            next_any = next_error(&exec_clock, &perc_clock);
         }
+
+        // B. Execution (as "is D" bits: a flip is an exclusive or).
+        let exec_error = [force_exec[0] ^ exec_strikes[0], force_exec[1] ^ exec_strikes[1]];
+        let exec_d = [intent[0].action.is_d() ^ exec_error[0], intent[1].action.is_d() ^ exec_error[1]];
+        let executed = [Action::from_coop(!exec_d[0]), Action::from_coop(!exec_d[1])];
 
         // C. Perception: side i perceives the other's executed action.
         let tau_before = [trust[0].value(), trust[1].value()];
         let mut perc_error = [false; 2];
-        let mut perceived = [Action::C; 2];
         for i in 0..2 {
             let j = 1 - i;
             // The clock (or uniform) is consumed every round, shielded or not, so the error
             // rounds stay aligned across pairings.
-            let strikes = match &mut perc_noise[i] {
-                PerceptionNoise::Clock(c) => c.strikes(t as u64),
-                PerceptionNoise::PerRound(st) => {
-                    let u = st.next();
-                    let p = if executed[j].is_c() {
-                        noise[i].perception + noise[i].hostile_bias * (1.0 - tau_before[i])
-                    } else {
-                        noise[i].perception
-                    };
-                    u < p
-                }
+            let strikes = if !PLAIN && hostile[i] {
+                let u = perc_stream[i].next();
+                let p = if executed[j].is_c() {
+                    noise[i].perception + noise[i].hostile_bias * (1.0 - tau_before[i])
+                } else {
+                    noise[i].perception
+                };
+                u < p
+            } else {
+                perc_strikes[i]
             };
-            let shielded = cfg.verification && intent[j].verified;
-            perc_error[i] = force_perc[i] ^ (!shielded && strikes);
-            perceived[i] = executed[j].flip_if(perc_error[i]);
+            perc_error[i] = if PLAIN {
+                strikes
+            } else {
+                let shielded = cfg.verification && intent[j].verified;
+                force_perc[i] ^ (!shielded && strikes)
+            };
         }
+        let perceived =
+            [Action::from_coop(!(exec_d[1] ^ perc_error[0])), Action::from_coop(!(exec_d[0] ^ perc_error[1]))];
 
         // D. Incentives (simultaneous), clipped to caps and budgets.
         let req = [a.incentive(&ctx[0], executed[0], perceived[0]), b.incentive(&ctx[1], executed[1], perceived[1])];
         let mut sent = [Incentive::NONE; 2];
         for i in 0..2 {
-            sent[i] = req[i].clip(&cfg.incentives[i], budget[i]);
-            budget[i] -= sent[i].reward + sent[i].sanction;
+            if PLAIN {
+                sent[i] = req[i].clip(&cfg.incentives[i], f64::INFINITY);
+            } else {
+                sent[i] = req[i].clip(&cfg.incentives[i], budget[i]);
+                budget[i] -= sent[i].reward + sent[i].sanction;
+            }
         }
 
         // E. Payoffs.
-        let mut base = [0.0; 2];
-        let mut payoff = [0.0; 2];
-        for i in 0..2 {
-            let j = 1 - i;
-            let own = &cfg.incentives[i];
-            let other = &cfg.incentives[j];
-            base[i] = game[i].payoff(executed[i], executed[j]);
-            payoff[i] = base[i] - own.reward.cost * sent[i].reward - own.sanction.cost * sent[i].sanction
-                + other.reward.effect * sent[j].reward
-                - other.sanction.effect * sent[j].sanction
-                - cfg.hedge_cost[i] * (1.0 - tau_before[i]);
+        let outcome =
+            [((exec_d[0] as usize) << 1) | exec_d[1] as usize, ((exec_d[1] as usize) << 1) | exec_d[0] as usize];
+        let base = [pay[0][outcome[0] & 3], pay[1][outcome[1] & 3]];
+        let mut payoff = base;
+        if !PLAIN {
+            for i in 0..2 {
+                let j = 1 - i;
+                let own = &cfg.incentives[i];
+                let other = &cfg.incentives[j];
+                payoff[i] = base[i] - own.reward.cost * sent[i].reward - own.sanction.cost * sent[i].sanction
+                    + other.reward.effect * sent[j].reward
+                    - other.sanction.effect * sent[j].sanction
+                    - cfg.hedge_cost[i] * (1.0 - tau_before[i]);
+            }
         }
 
         // F. Observation.
@@ -477,17 +557,22 @@ where
 
         // G. The analyst trust index.
         for i in 0..2 {
-            trust[i].update(&TrustEvidence {
-                perceived: perceived[i],
-                own: executed[i],
-                own_prev: prev_exec[i],
-                reward_received: sent[1 - i].reward,
-                sanction_received: sent[1 - i].sanction,
-            });
+            if PLAIN {
+                trust[i].update_plain(perceived[i], executed[i], prev_exec[i]);
+            } else {
+                trust[i].update(&TrustEvidence {
+                    perceived: perceived[i],
+                    own: executed[i],
+                    own_prev: prev_exec[i],
+                    reward_received: sent[1 - i].reward,
+                    sanction_received: sent[1 - i].sanction,
+                });
+            }
         }
         prev_exec = executed;
 
         // H. Log.
+        let inner = [!PLAIN && internals[0], !PLAIN && internals[1]];
         sink.round(&RoundRecord {
             round: t,
             intended: [intent[0].action, intent[1].action],
@@ -500,12 +585,11 @@ where
             base,
             payoff,
             trust: [trust[0].value(), trust[1].value()],
-            internal_trust: [if internals[0] { a.trust() } else { None }, if internals[1] { b.trust() } else { None }],
-            belief: [if internals[0] { a.belief() } else { None }, if internals[1] { b.belief() } else { None }],
-            phase: [if internals[0] { a.phase() } else { "" }, if internals[1] { b.phase() } else { "" }],
+            internal_trust: [if inner[0] { a.trust() } else { None }, if inner[1] { b.trust() } else { None }],
+            belief: [if inner[0] { a.belief() } else { None }, if inner[1] { b.belief() } else { None }],
+            phase: [if inner[0] { a.phase() } else { "" }, if inner[1] { b.phase() } else { "" }],
         });
     }
-    end
 }
 
 #[cfg(test)]
@@ -558,6 +642,124 @@ mod tests {
         assert!((1..100).all(|t| always.strikes(t)));
         let mut never = ErrorClock::new(1, 0.0);
         assert!((1..100).all(|t| !never.strikes(t)));
+    }
+
+    fn defaults(info: &crate::strategy::StrategyInfo, ctx: &crate::strategy::BuildCtx) -> Vec<f64> {
+        use crate::strategy::ParamDefault;
+        info.params
+            .iter()
+            .map(|p| match p.default {
+                ParamDefault::Value(v) => v,
+                ParamDefault::Derived { compute, .. } => compute(ctx),
+            })
+            .collect()
+    }
+
+    /// The plain fast path and the general protocol give the same records, bit for bit, for
+    /// every pair of catalogue strategies without internals, under the four trust rules, with
+    /// noise and an asymmetric game.
+    #[test]
+    fn plain_path_equals_the_general_protocol() {
+        use crate::game::Payoffs;
+        use crate::strategy::{BuildCtx, catalogue};
+        use crate::trust::TrustRule;
+        let game = Game { a: Payoffs::STANDARD_PD, b: Payoffs::new(4.0, -1.0, 6.0, 0.5) };
+        let rules = [
+            TrustRule::DEFAULT_ASYMMETRIC,
+            TrustRule::DEFAULT_EWMA,
+            TrustRule::DEFAULT_BETA,
+            TrustRule::DEFAULT_BAYESIAN,
+        ];
+        let mut cfg = MatchConfig::simple(game, 300);
+        cfg.noise = [
+            Noise { execution: 0.05, perception: 0.03, hostile_bias: 0.0 },
+            Noise { execution: 0.1, perception: 0.0, hostile_bias: 0.0 },
+        ];
+        let mut compared = 0;
+        for (k, rule) in rules.into_iter().enumerate() {
+            cfg.trust[0].rule = rule;
+            cfg.trust[1].decay = 0.05 * k as f64;
+            let ctx = |i: usize| BuildCtx {
+                own: if i == 0 { game.a } else { game.b },
+                other: if i == 0 { game.b } else { game.a },
+                incentives: cfg.incentives[i],
+                other_incentives: cfg.incentives[1 - i],
+                trust: cfg.trust[i],
+                continuation: None,
+            };
+            let (ca, cb) = (ctx(0), ctx(1));
+            // Each pair is compared under one of the four rules.
+            for (na, ia) in catalogue().iter().enumerate() {
+                for (nb, ib) in catalogue().iter().enumerate() {
+                    if (na + nb + k) % rules.len() != 0 {
+                        continue;
+                    }
+                    let make = || ((ia.build)(&defaults(ia, &ca), &ca), (ib.build)(&defaults(ib, &cb), &cb));
+                    let (a, b) = make();
+                    let bare = |s: &dyn Strategy| s.trust().is_none() && s.belief().is_none() && s.phase().is_empty();
+                    if !bare(&*a) || !bare(&*b) {
+                        continue;
+                    }
+                    assert!(is_plain(&cfg, [false, false]));
+                    let seeds = MatchSeeds {
+                        length: 0,
+                        execution: [k as u64, 11],
+                        perception: [12, 13],
+                        strategy: [14 + compared, 15],
+                    };
+                    let mut out = [String::new(), String::new()];
+                    for (n, o) in out.iter_mut().enumerate() {
+                        let (mut a, mut b) = make();
+                        let mut rec = Recorder::default();
+                        if n == 0 {
+                            rounds::<true, _, _, _>(&cfg, &seeds, 300, [false; 2], &mut a, &mut b, &mut rec);
+                        } else {
+                            rounds::<false, _, _, _>(&cfg, &seeds, 300, [false; 2], &mut a, &mut b, &mut rec);
+                        }
+                        // Debug output tells −0 from +0, so this compares the values bit for bit
+                        // (NaN aside, which never occurs here).
+                        *o = format!("{:?}", rec.rounds);
+                    }
+                    assert_eq!(out[0], out[1], "{} vs {} under {}", ia.name, ib.name, rule.name());
+                    compared += 1;
+                }
+            }
+        }
+        assert!(compared > 300, "only {compared} pairs compared");
+    }
+
+    #[test]
+    fn plain_path_is_taken_only_when_exact() {
+        use crate::game::Payoffs;
+        use crate::incentive::Channel;
+        let game = Game::symmetric(Payoffs::STANDARD_PD);
+        let cfg = MatchConfig::simple(game, 10);
+        assert!(is_plain(&cfg, [false, false]));
+        assert!(!is_plain(&cfg, [true, false]));
+        let mut c = cfg.clone();
+        c.incentives[1].sanction = Channel { cost: 0.5, effect: 1.0, max: 2.0 };
+        assert!(!is_plain(&c, [false, false]));
+        // A closed channel with a cost is still plain; a budget is not.
+        let mut c = cfg.clone();
+        c.incentives[0].reward = Channel { cost: 1.0, effect: 1.5, max: 0.0 };
+        assert!(is_plain(&c, [false, false]));
+        c.incentives[0].budget = Some(5.0);
+        assert!(!is_plain(&c, [false, false]));
+        let mut c = cfg.clone();
+        c.hedge_cost[1] = 0.5;
+        assert!(!is_plain(&c, [false, false]));
+        let mut c = cfg.clone();
+        c.game.b.S = -0.0;
+        assert!(!is_plain(&c, [false, false]));
+        let mut c = cfg.clone();
+        c.noise[0].hostile_bias = 0.2;
+        assert!(!is_plain(&c, [false, false]));
+        let mut c = cfg.clone();
+        c.verification = true;
+        assert!(!is_plain(&c, [false, false]));
+        let mut c = cfg.clone();
+        c.injections.push(Injection { round: 3, side: Side::A, kind: ErrorKind::Execution });
+        assert!(!is_plain(&c, [false, false]));
     }
 
     #[test]

@@ -53,6 +53,12 @@ const DD: u8 = 3;
 const SLOPE_N: usize = 10;
 /// Capacity of the trust ring buffer (a power of two ≥ `SLOPE_N`, so indexing is a mask).
 const RING: usize = 16;
+/// Slots of `MatchMetrics::firsts`.
+const FIRST_DEF: usize = 0;
+const FIRST_INT_DEF: usize = 2;
+const FIRST_DD: usize = 4;
+const FIRST_TO_08: usize = 5;
+const ALL_FIRSTS: u8 = 0x7F;
 
 /// What the metrics need to know about a match besides its rounds.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -117,9 +123,15 @@ pub struct MatchMetrics {
     disc_factor: f64,
     intended_c: [u32; 2],
     perceived_c: [u32; 2],
-    first_def: [u32; 2],
-    first_int_def: [u32; 2],
-    first_dd: u32,
+    /// First rounds of the events of `firsts`: defection A/B, intended defection A/B, DD,
+    /// trust ≥ 0.8 A/B (`NONE` while not seen).
+    firsts: [u32; 7],
+    /// Bit k is set while `firsts[k]` has not happened: once every event has happened, the
+    /// per-round cost of tracking them is one test.
+    pending_firsts: u8,
+    /// The announced match length: internal trust and belief are only copied from that round
+    /// on, since only the final values are reported.
+    len_hint: u32,
     n_exec_err: [u32; 2],
     n_perc_err: [u32; 2],
 
@@ -155,12 +167,12 @@ pub struct MatchMetrics {
 
     // Trust.
     trust0: [f64; 2],
-    trust_prev: [f64; 2],
+    /// Whether the latest trust value is ≥ 0.5 (for collapses).
+    above_half: [bool; 2],
     trust_sum: [f64; 2],
     trust_min: [f64; 2],
     trust_min_round: [u32; 2],
     trust_max: [f64; 2],
-    to_08: [u32; 2],
     collapses: [u32; 2],
     ring: [[f64; RING]; 2],
     internal_last: [Option<f64>; 2],
@@ -193,9 +205,9 @@ impl MatchMetrics {
             disc_factor: 1.0,
             intended_c: [0; 2],
             perceived_c: [0; 2],
-            first_def: [NONE; 2],
-            first_int_def: [NONE; 2],
-            first_dd: NONE,
+            firsts: [NONE; 7],
+            pending_firsts: ALL_FIRSTS,
+            len_hint: 0,
             n_exec_err: [0; 2],
             n_perc_err: [0; 2],
             prev_o: NO_OUTCOME,
@@ -222,12 +234,11 @@ impl MatchMetrics {
             recovery_sum: [0; 2],
             n_within_10: 0,
             trust0: [f64::NAN; 2],
-            trust_prev: [f64::NAN; 2],
+            above_half: [false; 2],
             trust_sum: [0.0; 2],
             trust_min: [f64::INFINITY; 2],
             trust_min_round: [NONE; 2],
             trust_max: [f64::NEG_INFINITY; 2],
-            to_08: [NONE; 2],
             collapses: [0; 2],
             ring: [[f64::NAN; RING]; 2],
             internal_last: [None; 2],
@@ -250,6 +261,17 @@ impl MatchMetrics {
     /// The number of rounds seen so far.
     pub fn rounds_seen(&self) -> u32 {
         self.t
+    }
+
+    /// Sets the first round of each event in `new` (a bit set of pending `firsts` slots).
+    #[inline(never)]
+    fn record_firsts(&mut self, new: u8, t: u32) {
+        for (k, slot) in self.firsts.iter_mut().enumerate() {
+            if new & (1 << k) != 0 {
+                *slot = t;
+            }
+        }
+        self.pending_firsts &= !new;
     }
 
     /// Closes the DD run in progress (if any).
@@ -281,7 +303,9 @@ impl MatchMetrics {
     }
 
     /// The statistics of the rounds seen so far (runs still open are closed as at match end;
-    /// a pending disruption is censored).
+    /// a pending disruption is censored). The final internal trust and belief are those of the
+    /// last round fed from the round numbered like the length given to [`RoundSink::start`] on
+    /// (NaN before that round).
     pub fn finish(&self) -> MatchStats {
         let mut m = self.clone();
         if m.dd_run > 0 {
@@ -349,12 +373,12 @@ impl MatchMetrics {
             };
             TrustStats {
                 trust0: self.trust0[i],
-                trust_final: if l > 0 { self.trust_prev[i] } else { self.trust0[i] },
+                trust_final: if l > 0 { self.ring[i][l as usize & (RING - 1)] } else { self.trust0[i] },
                 trust_mean: per(self.trust_sum[i]),
                 trust_min: min,
                 trust_min_round: min_round,
                 trust_max: if self.trust_max[i] == f64::NEG_INFINITY { f64::NAN } else { self.trust_max[i] },
-                rounds_to_0_8: opt(self.to_08[i]),
+                rounds_to_0_8: opt(self.firsts[FIRST_TO_08 + i]),
                 n_collapses: self.collapses[i],
                 trust_slope_last10: slope,
                 internal_trust_final: self.internal_last[i].unwrap_or(f64::NAN),
@@ -406,9 +430,9 @@ impl MatchMetrics {
             perceived_coop_rate: self.perceived_c.map(|c| per(c as f64)),
             outcome_counts: self.outcome,
             outcome_rates: self.outcome.map(|c| per(c as f64)),
-            first_defection: self.first_def.map(opt),
-            first_intentional_defection: self.first_int_def.map(opt),
-            first_dd_round: opt(self.first_dd),
+            first_defection: [opt(self.firsts[FIRST_DEF]), opt(self.firsts[FIRST_DEF + 1])],
+            first_intentional_defection: [opt(self.firsts[FIRST_INT_DEF]), opt(self.firsts[FIRST_INT_DEF + 1])],
+            first_dd_round: opt(self.firsts[FIRST_DD]),
             n_exec_errors: self.n_exec_err,
             n_perc_errors: self.n_perc_err,
             spirals,
@@ -445,10 +469,11 @@ fn ring_slope(ring: &[f64; RING], l: u32) -> f64 {
 }
 
 impl RoundSink for MatchMetrics {
-    fn start(&mut self, _length: u32, initial_trust: [f64; 2]) {
+    fn start(&mut self, length: u32, initial_trust: [f64; 2]) {
         *self = MatchMetrics::new(self.ctx);
+        self.len_hint = length;
         self.trust0 = initial_trust;
-        self.trust_prev = initial_trust;
+        self.above_half = initial_trust.map(|tau| tau >= 0.5);
         for (i, &tau) in initial_trust.iter().enumerate() {
             if !tau.is_nan() {
                 self.trust_min[i] = tau;
@@ -456,12 +481,13 @@ impl RoundSink for MatchMetrics {
                 self.trust_min_round[i] = 0;
             }
             if tau >= 0.8 {
-                self.to_08[i] = 0;
+                self.firsts[FIRST_TO_08 + i] = 0;
+                self.pending_firsts &= !(1 << (FIRST_TO_08 + i));
             }
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn round(&mut self, r: &RoundRecord) {
         self.t += 1;
         let t = self.t;
@@ -481,17 +507,28 @@ impl RoundSink for MatchMetrics {
             self.disc_factor *= self.disc_rate;
         }
 
-        // Cooperation, timing and errors.
-        for (i, &defected) in d.iter().enumerate() {
+        // Cooperation and errors.
+        for i in 0..2 {
             let j = 1 - i;
             self.intended_c[i] += r.intended[i].is_c() as u32;
             self.perceived_c[i] += r.perceived[j].is_c() as u32;
-            self.first_def[i] = self.first_def[i].min(if defected { t } else { NONE });
-            self.first_int_def[i] = self.first_int_def[i].min(if r.intended[i].is_d() { t } else { NONE });
             self.n_exec_err[i] += r.exec_error[i] as u32;
             self.n_perc_err[i] += r.perc_error[i] as u32;
         }
-        self.first_dd = self.first_dd.min(if o == DD { t } else { NONE });
+        // First occurrences (rounds only grow, so the first one seen is kept).
+        if self.pending_firsts != 0 {
+            let happened = d[0] as u8
+                | (d[1] as u8) << 1
+                | (r.intended[0].is_d() as u8) << 2
+                | (r.intended[1].is_d() as u8) << 3
+                | ((o == DD) as u8) << 4
+                | ((r.trust[0] >= 0.8) as u8) << 5
+                | ((r.trust[1] >= 0.8) as u8) << 6;
+            let new = happened & self.pending_firsts;
+            if new != 0 {
+                self.record_firsts(new, t);
+            }
+        }
 
         // Disruptions and recovery; the trigger of the current non-CC stretch.
         let prev = self.prev_o;
@@ -560,18 +597,22 @@ impl RoundSink for MatchMetrics {
             if tau > self.trust_max[i] {
                 self.trust_max[i] = tau;
             }
-            self.to_08[i] = self.to_08[i].min(if tau >= 0.8 { t } else { NONE });
-            self.collapses[i] += (self.trust_prev[i] >= 0.5 && tau < 0.5) as u32;
-            self.trust_prev[i] = tau;
+            self.collapses[i] += (self.above_half[i] & (tau < 0.5)) as u32;
+            self.above_half[i] = tau >= 0.5;
             self.ring[i][t as usize & (RING - 1)] = tau;
         }
-        self.internal_last = r.internal_trust;
-        self.belief_last = r.belief;
+        if t >= self.len_hint {
+            self.internal_last = r.internal_trust;
+            self.belief_last = r.belief;
+        }
 
-        // Incentives. Fast path: nothing sent and no reward expectation pending (amounts are
-        // never negative, so a zero sum means all four are zero).
-        let sent = r.sent[0].reward + r.sent[0].sanction + r.sent[1].reward + r.sent[1].sanction;
-        if sent == 0.0 && !(self.rewarded_pc[0] | self.rewarded_pc[1]) {
+        // Incentives. Fast path: nothing sent (all four amounts ±0: the bits past the sign are
+        // all zero) and no reward expectation pending.
+        let bits = r.sent[0].reward.to_bits()
+            | r.sent[0].sanction.to_bits()
+            | r.sent[1].reward.to_bits()
+            | r.sent[1].sanction.to_bits();
+        if bits << 1 == 0 && !(self.rewarded_pc[0] | self.rewarded_pc[1]) {
             return;
         }
         for i in 0..2 {

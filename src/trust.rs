@@ -205,25 +205,48 @@ impl TrustState {
     /// Updates trust with one round's evidence: base rule, decay, then incentives received.
     #[inline(always)]
     pub fn update(&mut self, ev: &TrustEvidence) {
+        self.update_with::<true>(ev);
+    }
+
+    /// [`update`](TrustState::update) for a round in which nothing was received (no reward, no
+    /// sanction): the same result, without the incentive steps.
+    #[inline(always)]
+    pub fn update_plain(&mut self, perceived: Action, own: Action, own_prev: Action) {
+        self.update_with::<false>(&TrustEvidence {
+            perceived,
+            own,
+            own_prev,
+            reward_received: 0.0,
+            sanction_received: 0.0,
+        });
+    }
+
+    /// The update; `INCENTIVES = false` skips the incentive effect, which is exact when the
+    /// amounts received are not positive (the effect is then the bare clamp).
+    #[inline(always)]
+    fn update_with<const INCENTIVES: bool>(&mut self, ev: &TrustEvidence) {
         let o = if ev.perceived.is_c() { 1.0 } else { 0.0 };
         match self.cfg.rule {
             TrustRule::Ewma { lambda } => {
                 self.tau = (1.0 - lambda) * self.tau + lambda * o;
                 self.decay_tau();
-                self.tau = self.incentive_effect(self.tau, ev);
+                self.tau = self.received::<INCENTIVES>(self.tau, ev);
             }
             TrustRule::Asymmetric { lambda_up, lambda_down } => {
-                self.tau =
-                    if o > 0.5 { self.tau + lambda_up * (1.0 - self.tau) } else { self.tau - lambda_down * self.tau };
+                self.tau = if ev.perceived.is_c() {
+                    self.tau + lambda_up * (1.0 - self.tau)
+                } else {
+                    self.tau - lambda_down * self.tau
+                };
                 self.decay_tau();
-                self.tau = self.incentive_effect(self.tau, ev);
+                self.tau = self.received::<INCENTIVES>(self.tau, ev);
             }
             TrustRule::Beta { gamma, .. } => {
                 self.a = gamma * self.a + o;
                 self.b = gamma * self.b + (1.0 - o);
                 let mut t = ratio(self.a, self.b, self.tau);
                 t += self.cfg.decay * (self.cfg.base - t);
-                let t = self.incentive_effect(t, ev);
+                let t = self.received::<INCENTIVES>(t, ev);
                 // Keep the confidence a + b; move the mean to the adjusted trust.
                 let n = self.a + self.b;
                 self.a = t * n;
@@ -232,7 +255,14 @@ impl TrustState {
             }
             TrustRule::Bayesian { .. } => self.update_bayesian(ev),
         }
-        self.tau = clamp01(self.tau);
+        // Every arm leaves τ clamped already (`incentive_effect` and `predicted` end in
+        // `clamp01`, which is idempotent), so no second clamp here.
+    }
+
+    /// The incentive effect, or just the clamp it ends with when nothing can have been received.
+    #[inline(always)]
+    fn received<const INCENTIVES: bool>(&self, t: f64, ev: &TrustEvidence) -> f64 {
+        if INCENTIVES { self.incentive_effect(t, ev) } else { clamp01(t) }
     }
 
     /// U4, kept out of line: it is the rare, heavier rule, and keeping it separate lets the
@@ -287,9 +317,16 @@ impl TrustState {
 
     #[inline(always)]
     fn decay_tau(&mut self) {
+        // A real branch (the decay is off in most scenarios): written inline, the compiler
+        // computes the decayed value every round and selects, which costs more than it saves.
         if self.cfg.decay != 0.0 {
-            self.tau += self.cfg.decay * (self.cfg.base - self.tau);
+            self.apply_decay();
         }
+    }
+
+    #[inline(never)]
+    fn apply_decay(&mut self) {
+        self.tau += self.cfg.decay * (self.cfg.base - self.tau);
     }
 
     #[inline]
@@ -310,11 +347,25 @@ impl TrustState {
     }
 }
 
-/// Clamps to [0, 1]; NaN becomes 0 (`f64::max` returns the non-NaN operand). Branch-free.
+/// Clamps to [0, 1]; NaN becomes 0 (`f64::max` returns the non-NaN operand).
 /// `f64::clamp` would let NaN through, which is why this is spelt out.
-#[allow(clippy::manual_clamp)]
+///
+/// The common case, `0 < x ≤ 1`, returns `x` itself behind a well-predicted branch, so the
+/// clamp adds no latency to the round-to-round chain through τ (a branch-free `max`/`min` pair
+/// costs several cycles on every round). The result is bit-for-bit that of
+/// [`clamp01_slow`] for every input, signed zeros and NaN included, because the fast path
+/// excludes both zeros.
 #[inline(always)]
 fn clamp01(x: f64) -> f64 {
+    if x > 0.0 && x <= 1.0 { x } else { clamp01_slow(x) }
+}
+
+/// The general clamp behind [`clamp01`]: out of line so the compiler keeps the fast path a
+/// branch rather than a data dependency.
+#[allow(clippy::manual_clamp)]
+#[cold]
+#[inline(never)]
+fn clamp01_slow(x: f64) -> f64 {
     x.max(0.0).min(1.0)
 }
 
@@ -376,6 +427,35 @@ mod tests {
         };
         let got = run(cfg, &[C, C, C, C, D, C, C]);
         assert_close(&got, &[0.4441, 0.5982, 0.7351, 0.8380, 0.4130, 0.5674, 0.7097], 6e-5);
+    }
+
+    /// The fast clamp is the general one bit for bit, signed zeros and NaN included.
+    #[test]
+    fn fast_clamp_matches_the_general_clamp_bitwise() {
+        let xs = [
+            f64::NAN,
+            -f64::NAN,
+            0.0,
+            -0.0,
+            f64::MIN_POSITIVE,
+            5e-324,
+            -5e-324,
+            0.5,
+            1.0,
+            1.0 + f64::EPSILON,
+            1.0 - f64::EPSILON / 2.0,
+            -1.0,
+            2.0,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ];
+        for x in xs {
+            assert_eq!(clamp01(x).to_bits(), clamp01_slow(x).to_bits(), "x = {x:e}");
+        }
+        assert_eq!(clamp01(f64::NAN), 0.0);
+        assert_eq!(clamp01(1.5), 1.0);
+        assert_eq!(clamp01(-2.0), 0.0);
+        assert_eq!(clamp01(0.25), 0.25);
     }
 
     #[test]

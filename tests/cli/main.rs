@@ -4,6 +4,7 @@
 mod analysis;
 mod docs;
 mod errors;
+mod memory;
 mod properties;
 mod run;
 mod safety;
