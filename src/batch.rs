@@ -303,6 +303,54 @@ pub struct MatchOutcome {
     pub rounds: Option<Vec<RoundRecord>>,
 }
 
+/// One match played and formatted: its CSV bytes are made on the worker thread, so the writer
+/// only copies bytes in run-list order.
+pub struct Played {
+    /// The metric values, in [`MatchStats::COLUMNS`] order (for the aggregate tables).
+    pub values: Vec<f64>,
+    /// Rounds played.
+    pub rounds: u64,
+    /// The `matches.csv` row, terminator included.
+    pub matches_row: Vec<u8>,
+    /// The `rounds.csv` rows (empty without a trace).
+    pub rounds_rows: Vec<u8>,
+}
+
+impl Prepared<'_> {
+    /// Plays one run and formats its rows.
+    pub fn play_formatted(&self, run: &Run, trace: bool) -> Result<Played, csv::Error> {
+        // A small csv buffer: the default 8 KiB is zeroed for every writer, which would cost more
+        // than formatting a short match.
+        fn writer(out: &mut Vec<u8>) -> csv::Writer<&mut Vec<u8>> {
+            csv::WriterBuilder::new().buffer_capacity(512).from_writer(out)
+        }
+        let m = self.play(run, trace);
+        let mut buf = String::new();
+        let mut matches_row = Vec::with_capacity(2048);
+        {
+            let mut w = writer(&mut matches_row);
+            write_match_row(&mut w, self, run, &m, &mut buf)?;
+            w.flush()?;
+        }
+        let mut rounds_rows = Vec::new();
+        if let Some(rs) = &m.rounds {
+            rounds_rows.reserve(rs.len() * 160);
+            let mut w = writer(&mut rounds_rows);
+            write_round_rows(&mut w, self, run, rs, &mut buf)?;
+            w.flush()?;
+        }
+        Ok(Played { rounds: rounds_of(&m), values: m.values, matches_row, rounds_rows })
+    }
+}
+
+/// Formats one CSV record (a header) as bytes.
+fn record_bytes(fields: &[String]) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    // Writing to memory cannot fail.
+    let _ = w.write_record(fields);
+    w.into_inner().unwrap_or_default()
+}
+
 /// Appends one `matches.csv` row.
 pub fn write_match_row<W: Write>(
     out: &mut csv::Writer<W>,
@@ -406,7 +454,7 @@ pub struct Checkpoint {
 /// How many runs to play between two writes: about two million rounds, at least one run per
 /// thread, so a chunk takes well under a second and cancellation is prompt.
 fn chunk_size(expected_rounds: f64, threads: usize, trace: bool) -> u64 {
-    let target = if trace { 200_000.0 } else { 2_000_000.0 };
+    let target = if trace { 200_000.0 } else { 500_000.0 };
     let n = (target / expected_rounds.max(1.0)).floor() as u64;
     n.clamp(threads as u64, 65_536)
 }
@@ -465,8 +513,7 @@ pub fn execute(study: &Study, seed: u64, opts: &RunOptions, cancel: &AtomicBool)
 
     match &opts.destination {
         Destination::Stdout => {
-            let stdout = io::stdout();
-            let mut w = csv::Writer::from_writer(BufWriter::with_capacity(1 << 16, stdout.lock()));
+            let mut w = BufWriter::with_capacity(1 << 16, io::stdout());
             let mut report = RunReport {
                 matches: 0,
                 rounds: 0,
@@ -475,39 +522,33 @@ pub fn execute(study: &Study, seed: u64, opts: &RunOptions, cancel: &AtomicBool)
                 cancelled: false,
                 pipe_closed: false,
             };
-            let res = (|| -> csv::Result<()> {
-                w.write_record(prep.matches_header())?;
-                let mut buf = String::new();
-                let mut next = range.start;
-                while next < range.end {
-                    if cancel.load(Ordering::Relaxed) {
-                        report.cancelled = true;
-                        break;
+            let io_err = |e: io::Error| RunError::Output(OutputError::io("<stdout>", e));
+            let mut count = (0u64, 0u64);
+            let res = w.write_all(&record_bytes(&prep.matches_header())).map_err(io_err).and_then(|()| {
+                pipeline(&pool, &prep, range.clone(), chunk, false, cancel, &mut |r, outs| {
+                    for p in &outs {
+                        w.write_all(&p.matches_row).map_err(io_err)?;
+                        count.0 += 1;
+                        count.1 += p.rounds;
                     }
-                    let end = (next + chunk).min(range.end);
-                    let outs = play_chunk(&pool, &prep, next..end, false);
-                    for (i, m) in (next..end).zip(&outs) {
-                        let run = prep.plan.run(i);
-                        write_match_row(&mut w, &prep, &run, m, &mut buf)?;
-                        report.matches += 1;
-                        report.rounds += rounds_of(m);
-                    }
-                    w.flush()?;
-                    bar.inc(end - next);
-                    next = end;
-                }
-                w.flush()?;
-                Ok(())
-            })();
+                    w.flush().map_err(io_err)?;
+                    bar.inc(r.end - r.start);
+                    Ok(())
+                })
+            });
             bar.finish_and_clear();
+            (report.matches, report.rounds) = count;
             report.elapsed = started.elapsed();
             match res {
-                Ok(()) => Ok(report),
-                Err(e) if is_broken_pipe(&e) => {
+                Ok(cancelled) => {
+                    report.cancelled = cancelled;
+                    Ok(report)
+                }
+                Err(RunError::Output(OutputError::Io { source, .. })) if source.kind() == io::ErrorKind::BrokenPipe => {
                     report.pipe_closed = true;
                     Ok(report)
                 }
-                Err(e) => Err(RunError::Csv { path: "<stdout>".into(), source: e }),
+                Err(e) => Err(e),
             }
         }
         Destination::Dir(path) => {
@@ -540,17 +581,50 @@ fn rounds_of(m: &MatchOutcome) -> u64 {
     m.values.first().map_or(0, |&r| r as u64)
 }
 
-fn is_broken_pipe(e: &csv::Error) -> bool {
-    matches!(e.kind(), csv::ErrorKind::Io(io) if io.kind() == io::ErrorKind::BrokenPipe)
-}
-
-fn play_chunk(
+/// Plays `range` in chunks on the pool while the previous chunk is handed to `write`, in
+/// run-list order, so formatting and writing overlap with play. Stops early (returning `true`)
+/// when `cancel` is set; the chunk in flight is still written.
+#[allow(clippy::too_many_arguments)]
+fn pipeline(
     pool: &rayon::ThreadPool,
     prep: &Prepared,
     range: std::ops::Range<u64>,
+    chunk: u64,
     trace: bool,
-) -> Vec<MatchOutcome> {
-    pool.install(|| range.into_par_iter().map(|i| prep.play(&prep.plan.run(i), trace)).collect())
+    cancel: &AtomicBool,
+    write: &mut (dyn FnMut(std::ops::Range<u64>, Vec<Played>) -> Result<(), RunError> + Send),
+) -> Result<bool, RunError> {
+    let mut next = range.start;
+    let mut pending: Option<(std::ops::Range<u64>, Vec<Played>)> = None;
+    let mut cancelled = false;
+    loop {
+        if !cancelled && cancel.load(Ordering::Relaxed) {
+            cancelled = true;
+        }
+        let to_play = (!cancelled && next < range.end).then(|| next..(next + chunk).min(range.end));
+        if to_play.is_none() && pending.is_none() {
+            break;
+        }
+        let (played, written) = pool.install(|| {
+            rayon::join(
+                || {
+                    to_play.clone().map(|r| {
+                        r.into_par_iter()
+                            .map(|i| prep.play_formatted(&prep.plan.run(i), trace))
+                            .collect::<Result<Vec<_>, _>>()
+                    })
+                },
+                || pending.take().map_or(Ok(()), |(r, outs)| write(r, outs)),
+            )
+        });
+        written?;
+        if let (Some(r), Some(outs)) = (to_play, played) {
+            let outs = outs.map_err(|source| RunError::Csv { path: "<memory>".into(), source })?;
+            next = r.end;
+            pending = Some((r, outs));
+        }
+    }
+    Ok(cancelled && next < range.end)
 }
 
 /// A progress bar on standard error: matches done of total, rounds per second (from the
@@ -574,23 +648,23 @@ fn progress_bar(show: bool, total: u64, expected_rounds: f64) -> indicatif::Prog
     bar
 }
 
-type CsvFile = csv::Writer<BufWriter<File>>;
+type PartFile = BufWriter<File>;
 
-fn open_append(path: &PathBuf, keep_bytes: u64) -> Result<CsvFile, OutputError> {
+fn open_append(path: &PathBuf, keep_bytes: u64) -> Result<PartFile, OutputError> {
     let mut f =
         OpenOptions::new().create(true).write(true).truncate(false).open(path).map_err(|e| OutputError::io(path, e))?;
     f.set_len(keep_bytes).map_err(|e| OutputError::io(path, e))?;
     f.seek(SeekFrom::End(0)).map_err(|e| OutputError::io(path, e))?;
-    Ok(csv::WriterBuilder::new().from_writer(BufWriter::with_capacity(1 << 16, f)))
+    Ok(BufWriter::with_capacity(1 << 16, f))
 }
 
 fn csv_err(path: PathBuf) -> impl FnOnce(csv::Error) -> RunError {
     move |source| RunError::Csv { path, source }
 }
 
-fn flush_len(w: &mut CsvFile, path: &PathBuf) -> Result<u64, RunError> {
+fn flush_len(w: &mut PartFile, path: &PathBuf) -> Result<u64, RunError> {
     w.flush().map_err(|e| OutputError::io(path, e))?;
-    let f = w.get_ref().get_ref();
+    let f = w.get_ref();
     f.sync_data().map_err(|e| OutputError::io(path, e))?;
     Ok(f.metadata().map_err(|e| OutputError::io(path, e))?.len())
 }
@@ -657,9 +731,9 @@ fn run_to_dir(
     let whole = opts.shard.is_none();
     let mut tables = Tables::new(prep);
     if ck.runs_done == 0 {
-        matches.write_record(prep.matches_header()).map_err(csv_err(matches_path.clone()))?;
+        matches.write_all(&record_bytes(&prep.matches_header())).map_err(|e| OutputError::io(&matches_path, e))?;
         if let Some(r) = rounds.as_mut() {
-            r.write_record(prep.rounds_header()).map_err(csv_err(rounds_path.clone()))?;
+            r.write_all(&record_bytes(&prep.rounds_header())).map_err(|e| OutputError::io(&rounds_path, e))?;
         }
     } else if whole {
         // Rebuild the streaming tables from the rows already on disk.
@@ -670,38 +744,29 @@ fn run_to_dir(
     bar.inc(ck.runs_done);
 
     let mut played = (0u64, 0u64);
-    let mut buf = String::new();
-    let mut next = range.start + ck.runs_done;
-    let mut cancelled = false;
-    while next < range.end {
-        if cancel.load(Ordering::Relaxed) {
-            cancelled = true;
-            break;
-        }
-        let end = (next + chunk).min(range.end);
-        let outs = play_chunk(pool, prep, next..end, opts.trace);
-        for (i, m) in (next..end).zip(&outs) {
-            let run = prep.plan.run(i);
-            write_match_row(&mut matches, prep, &run, m, &mut buf).map_err(csv_err(matches_path.clone()))?;
-            if let (Some(w), Some(rs)) = (rounds.as_mut(), m.rounds.as_ref()) {
-                write_round_rows(w, prep, &run, rs, &mut buf).map_err(csv_err(rounds_path.clone()))?;
+    let start = range.start + ck.runs_done;
+    let cancelled = pipeline(pool, prep, start..range.end, chunk, opts.trace, cancel, &mut |r, outs| {
+        for (i, p) in r.clone().zip(&outs) {
+            matches.write_all(&p.matches_row).map_err(|e| OutputError::io(&matches_path, e))?;
+            if let Some(w) = rounds.as_mut() {
+                w.write_all(&p.rounds_rows).map_err(|e| OutputError::io(&rounds_path, e))?;
             }
             if whole {
-                tables.push(prep, &run, &m.values)?;
+                tables.push(prep, &prep.plan.run(i), &p.values)?;
             }
             played.0 += 1;
-            played.1 += rounds_of(m);
+            played.1 += p.rounds;
         }
-        ck.runs_done = end - range.start;
+        ck.runs_done = r.end - range.start;
         ck.matches_bytes = flush_len(&mut matches, &matches_path)?;
         if let Some(w) = rounds.as_mut() {
             ck.rounds_bytes = flush_len(w, &rounds_path)?;
         }
         let text = serde_json::to_string_pretty(&ck).unwrap_or_default();
         dir.write_atomic(&names.checkpoint, text.as_bytes())?;
-        bar.inc(end - next);
-        next = end;
-    }
+        bar.inc(r.end - r.start);
+        Ok(())
+    })?;
     if cancelled {
         return Ok((played.0, played.1, true));
     }
