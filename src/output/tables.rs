@@ -182,7 +182,7 @@ impl Column {
 
 /// Streaming builder of `summary.csv`. Runs of one (point, pairing) cell are contiguous in the
 /// run list, so only one cell's values are held at a time, and of a large cell only a bounded
-/// part stays in memory (see [`SPILL_AT`]).
+/// part stays in memory (32,768 values per metric).
 pub struct SummaryTable {
     idx: ColumnIndex,
     cell: Option<(usize, usize)>,
