@@ -99,6 +99,16 @@ pub struct Injection {
     pub kind: ErrorKind,
 }
 
+/// Schelling's "threat that leaves something to chance" (MODEL.md §2.5, design): in a round of
+/// mutual assertion (DD) the match ends in catastrophe with some probability.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Catastrophe {
+    /// q_cat: the chance that a DD round ends the match.
+    pub probability: f64,
+    /// K_cat: a lump sum added to each side's payoff in the catastrophe round (negative for damage).
+    pub payoff: f64,
+}
+
 /// Everything that defines a match apart from the two strategies and the seeds.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MatchConfig {
@@ -120,6 +130,8 @@ pub struct MatchConfig {
     pub verification: bool,
     /// Forced errors, in any order.
     pub injections: Vec<Injection>,
+    /// Brinkmanship risk: DD rounds may end the match in catastrophe.
+    pub catastrophe: Option<Catastrophe>,
 }
 
 impl MatchConfig {
@@ -135,6 +147,7 @@ impl MatchConfig {
             hedge_cost: [0.0; 2],
             verification: false,
             injections: Vec::new(),
+            catastrophe: None,
         }
     }
 }
@@ -184,6 +197,8 @@ pub struct RoundRecord {
     pub belief: [Option<f64>; 2],
     /// Strategy phase names (GRIT and the like), `""` otherwise.
     pub phase: [&'static str; 2],
+    /// `true` in a round that ended the match in catastrophe (always the last round).
+    pub catastrophe: bool,
 }
 
 /// Receives rounds as they are played.
@@ -250,24 +265,26 @@ pub struct MatchEnd {
     pub rounds: u32,
     /// `true` when a drawn continuation length was cut at `max_rounds`.
     pub truncated: bool,
+    /// `true` when the match ended early in catastrophe (then `rounds` counts the rounds played).
+    pub catastrophe: bool,
 }
 
 /// Draws a match length for a horizon from the length stream.
 pub fn draw_length(horizon: &Horizon, seed: u64) -> MatchEnd {
     match *horizon {
-        Horizon::Fixed { rounds } => MatchEnd { rounds, truncated: false },
+        Horizon::Fixed { rounds } => MatchEnd { rounds, truncated: false, catastrophe: false },
         Horizon::Continuation { continuation: d, max_rounds } => {
             if d <= 0.0 {
-                return MatchEnd { rounds: 1, truncated: false };
+                return MatchEnd { rounds: 1, truncated: false, catastrophe: false };
             }
             let mut rng = ChaCha8Rng::seed_from_u64(seed);
             // U in (0, 1]; L = 1 + floor(ln U / ln δ) is geometric with P(L=n) = δ^(n−1)(1−δ).
             let u: f64 = 1.0 - rng.random::<f64>();
             let l = 1.0 + (u.ln() / d.ln()).floor();
             if l >= max_rounds as f64 || !l.is_finite() {
-                MatchEnd { rounds: max_rounds, truncated: l > max_rounds as f64 || !l.is_finite() }
+                MatchEnd { rounds: max_rounds, truncated: l > max_rounds as f64 || !l.is_finite(), catastrophe: false }
             } else {
-                MatchEnd { rounds: l as u32, truncated: false }
+                MatchEnd { rounds: l as u32, truncated: false, catastrophe: false }
             }
         }
     }
@@ -359,6 +376,7 @@ fn is_plain(cfg: &MatchConfig, internals: [bool; 2]) -> bool {
     let payoffs_ok =
         |p: &crate::game::Payoffs| p.as_array().iter().all(|x| x.is_finite() && x.to_bits() != (-0.0f64).to_bits());
     cfg.injections.is_empty()
+        && cfg.catastrophe.is_none()
         && !cfg.verification
         && cfg.noise.iter().all(|n| !matches!(n.hostile_bias.partial_cmp(&0.0), Some(std::cmp::Ordering::Greater)))
         && cfg.incentives.iter().all(|i| i.budget.is_none() && closed(&i.reward) && closed(&i.sanction))
@@ -376,7 +394,7 @@ where
     B: Strategy + ?Sized,
     K: RoundSink + ?Sized,
 {
-    let end = draw_length(&cfg.horizon, seeds.length);
+    let mut end = draw_length(&cfg.horizon, seeds.length);
     // Internal trust, belief and phase are only asked of strategies that have any: the answer
     // does not change within a match (see `Strategy::trust`), and it saves six virtual calls a
     // round for the rest.
@@ -388,15 +406,16 @@ where
         [has_internals(&|| (a.trust(), a.belief(), a.phase())), has_internals(&|| (b.trust(), b.belief(), b.phase()))];
     if is_plain(cfg, internals) {
         rounds::<true, A, B, K>(cfg, seeds, end.rounds, internals, a, b, sink);
-    } else {
-        rounds::<false, A, B, K>(cfg, seeds, end.rounds, internals, a, b, sink);
+    } else if let Some(t) = rounds::<false, A, B, K>(cfg, seeds, end.rounds, internals, a, b, sink) {
+        end.rounds = t;
+        end.catastrophe = true;
     }
     end
 }
 
 /// The round loop. `PLAIN` (see [`is_plain`]) drops the work that provably has no effect on
 /// such a match; every other match takes the general protocol. Both produce the same records
-/// for a plain match (tested below).
+/// for a plain match (tested below). Returns the round of a catastrophe, if one ended the match.
 #[inline(always)]
 fn rounds<const PLAIN: bool, A, B, K>(
     cfg: &MatchConfig,
@@ -406,12 +425,16 @@ fn rounds<const PLAIN: bool, A, B, K>(
     a: &mut A,
     b: &mut B,
     sink: &mut K,
-) where
+) -> Option<u32>
+where
     A: Strategy + ?Sized,
     B: Strategy + ?Sized,
     K: RoundSink + ?Sized,
 {
     let horizon = cfg.horizon_known.then_some(length);
+    // The catastrophe stream: one uniform per DD round, from its own generator derived from the
+    // repetition's length seed (so it is common to every pairing of a repetition).
+    let mut catastrophe_rng = Stream::new(seeds.length ^ 0xCA7A_5790_0000_0001, cfg.catastrophe.is_some());
     let noise = cfg.noise;
     let mut exec_clock = [0, 1].map(|i| ErrorClock::new(seeds.execution[i], noise[i].execution));
     // Perception noise: a clock when the error rate is constant, or a per-round uniform when
@@ -540,6 +563,16 @@ fn rounds<const PLAIN: bool, A, B, K>(
             }
         }
 
+        // The brinkmanship risk: a DD round may end the match in catastrophe.
+        let mut catastrophe = false;
+        if let (false, Some(c)) = (PLAIN, cfg.catastrophe) {
+            if exec_d[0] && exec_d[1] && catastrophe_rng.next() < c.probability {
+                catastrophe = true;
+                payoff[0] += c.payoff;
+                payoff[1] += c.payoff;
+            }
+        }
+
         // F. Observation.
         let obs = |i: usize| Observation {
             round: t,
@@ -588,8 +621,13 @@ fn rounds<const PLAIN: bool, A, B, K>(
             internal_trust: [if inner[0] { a.trust() } else { None }, if inner[1] { b.trust() } else { None }],
             belief: [if inner[0] { a.belief() } else { None }, if inner[1] { b.belief() } else { None }],
             phase: [if inner[0] { a.phase() } else { "" }, if inner[1] { b.phase() } else { "" }],
+            catastrophe,
         });
+        if catastrophe {
+            return Some(t);
+        }
     }
+    None
 }
 
 #[cfg(test)]
@@ -760,6 +798,47 @@ mod tests {
         let mut c = cfg.clone();
         c.injections.push(Injection { round: 3, side: Side::A, kind: ErrorKind::Execution });
         assert!(!is_plain(&c, [false, false]));
+    }
+
+    #[test]
+    fn catastrophe_ends_the_match_in_the_first_dd_round() {
+        use crate::strategy::lookup;
+        let game = Game::symmetric(crate::game::Payoffs::STANDARD_PD);
+        let mut cfg = MatchConfig::simple(game, 50);
+        cfg.catastrophe = Some(Catastrophe { probability: 1.0, payoff: -20.0 });
+        let ctx = crate::strategy::BuildCtx {
+            own: game.a,
+            other: game.b,
+            incentives: cfg.incentives[0],
+            other_incentives: cfg.incentives[1],
+            trust: cfg.trust[0],
+            continuation: None,
+        };
+        let build = |n: &str| (lookup(n).unwrap().build)(&[], &ctx);
+        // Suspicious TFT against TFT: DC, CD, DC, … never DD, so no catastrophe.
+        let mut rec = Recorder::default();
+        let end = play(&cfg, &MatchSeeds::default(), &mut build("stft"), &mut build("tft"), &mut rec);
+        assert_eq!((end.rounds, end.catastrophe), (50, false));
+        // Suspicious TFT against itself: DD in round 1, which ends the match with P + K each.
+        let mut rec = Recorder::default();
+        let end = play(&cfg, &MatchSeeds::default(), &mut build("stft"), &mut build("stft"), &mut rec);
+        assert_eq!((end.rounds, end.catastrophe), (1, true));
+        assert_eq!(rec.rounds.len(), 1);
+        assert!(rec.rounds[0].catastrophe);
+        assert_eq!(rec.rounds[0].payoff, [1.0 - 20.0; 2]);
+        assert_eq!(rec.rounds[0].base, [1.0; 2]);
+        // With q = 0.5 the number of DD rounds survived is geometric: mean 1/q − 1 = 1.
+        cfg.catastrophe = Some(Catastrophe { probability: 0.5, payoff: 0.0 });
+        let n = 4000u64;
+        let lens: Vec<f64> = (0..n)
+            .map(|k| {
+                let seeds = MatchSeeds { length: k, ..MatchSeeds::default() };
+                play(&cfg, &seeds, &mut build("defector"), &mut build("defector"), &mut NullSink).rounds as f64
+            })
+            .collect();
+        let mean = lens.iter().sum::<f64>() / n as f64;
+        let sd = (lens.iter().map(|l| (l - mean).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt();
+        assert!((mean - 2.0).abs() <= 4.0 * sd / (n as f64).sqrt(), "mean rounds {mean}");
     }
 
     #[test]

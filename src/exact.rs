@@ -11,7 +11,8 @@
 //! - no hostile-attribution bias (perception noise would depend on trust);
 //! - no finite incentive budget (amounts would depend on the whole history);
 //! - no hedging cost (payoffs would depend on the analyst trust index);
-//! - no `[[inject]]` forced errors (they are not part of the chain).
+//! - no `[[inject]]` forced errors (they are not part of the chain);
+//! - no catastrophe risk (`horizon.catastrophe`: it ends matches early).
 //!
 //! Every other pairing is listed with `solvable = 0` and the reason.
 //!
@@ -151,6 +152,9 @@ impl ExactTable {
 fn scenario_obstacle(sc: &Scenario) -> Option<String> {
     if !sc.injections.is_empty() {
         return Some("forced errors ([[inject]]) are not part of the chain".into());
+    }
+    if sc.catastrophe.probability > 0.0 {
+        return Some("the catastrophe risk ends matches early, which the chain does not model".into());
     }
     for (i, n) in sc.noise.iter().enumerate() {
         if n.hostile_bias != 0.0 {
@@ -436,6 +440,9 @@ strategies = ["TitForTat", "Defector", "trust-threshold", { name = "stick", labe
             let why = t.rows[0].outcome.as_ref().unwrap_err();
             assert!(why.contains(want), "{why} lacks {want}");
         }
+        let text = "[game]\nR=3\nS=0\nT=5\nP=1\n[horizon]\nrounds=5\ncatastrophe=0.1\n[tournament]\nstrategies=[\"TitForTat\"]\n";
+        let why = solve_study(&study(text)).rows[0].outcome.clone().unwrap_err();
+        assert!(why.contains("catastrophe"), "{why}");
     }
 
     #[test]

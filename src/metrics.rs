@@ -176,6 +176,8 @@ pub struct MatchMetrics {
     collapses: [u32; 2],
     ring: [[f64; RING]; 2],
     internal_last: [Option<f64>; 2],
+    /// Whether the match ended in catastrophe.
+    catastrophe: bool,
     belief_last: [Option<f64>; 2],
 
     // Incentives.
@@ -242,6 +244,7 @@ impl MatchMetrics {
             collapses: [0; 2],
             ring: [[f64::NAN; RING]; 2],
             internal_last: [None; 2],
+            catastrophe: false,
             belief_last: [None; 2],
             reward_units: [0.0; 2],
             sanction_units: [0.0; 2],
@@ -442,6 +445,7 @@ impl MatchMetrics {
             incentives,
             efficiency,
             payoff_diff: self.score[0] - self.score[1],
+            catastrophe: self.catastrophe,
         }
     }
 }
@@ -601,10 +605,11 @@ impl RoundSink for MatchMetrics {
             self.above_half[i] = tau >= 0.5;
             self.ring[i][t as usize & (RING - 1)] = tau;
         }
-        if t >= self.len_hint {
+        if t >= self.len_hint || r.catastrophe {
             self.internal_last = r.internal_trust;
             self.belief_last = r.belief;
         }
+        self.catastrophe |= r.catastrophe;
 
         // Incentives. Fast path: nothing sent (all four amounts ±0: the bits past the sign are
         // all zero) and no reward expectation pending.
@@ -795,6 +800,8 @@ pub struct MatchStats {
     pub efficiency: Efficiency,
     /// U_A − U_B.
     pub payoff_diff: f64,
+    /// Whether the match ended in catastrophe (a DD round under `horizon.catastrophe`).
+    pub catastrophe: bool,
 }
 
 fn opt_f(x: Option<u32>) -> f64 {
@@ -902,6 +909,7 @@ impl MatchStats {
         "payoff_diff",
         "n_cd",
         "n_dc",
+        "catastrophe",
     ];
 
     /// The values in the order of [`MatchStats::COLUMNS`] (NaN = missing; counts, rounds and
@@ -992,6 +1000,7 @@ impl MatchStats {
             self.payoff_diff,
             self.outcome_counts[1] as f64,
             self.outcome_counts[2] as f64,
+            self.catastrophe as u8 as f64,
         ]);
     }
 
@@ -1045,6 +1054,7 @@ mod tests {
             internal_trust: [None; 2],
             belief: [None; 2],
             phase: ["", ""],
+            catastrophe: false,
         }
     }
 

@@ -617,6 +617,7 @@ fn fixture_stats() -> MatchStats {
             internal_trust: [None; 2],
             belief: [None; 2],
             phase: ["", ""],
+            catastrophe: false,
         };
         m.round(&r);
     }

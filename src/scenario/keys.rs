@@ -211,6 +211,18 @@ pub const KEYS: &[KeyDoc] = &[
         "Cap on a drawn match length; only with continuation.",
     ),
     k("horizon.known", Ty::Bool, "false", "Strategies are told the match length (horizon_known)."),
+    s(
+        "horizon.catastrophe",
+        Ty::Probability,
+        "0",
+        "q_cat: in a round of mutual assertion (DD), the chance that the match ends in catastrophe (Schelling's threat that leaves something to chance).",
+    ),
+    s(
+        "horizon.catastrophe_payoff",
+        Ty::Number,
+        "0",
+        "K_cat: a lump sum added to each side's payoff in the catastrophe round (negative for damage).",
+    ),
     ps("noise.execution", Ty::Probability, "0", "ε: chance the executed action is the opposite of the intended one."),
     ps(
         "noise.perception",

@@ -208,6 +208,9 @@ pub struct Scenario {
     pub horizon: Horizon,
     /// Whether strategies are told the match length.
     pub horizon_known: bool,
+    /// Brinkmanship risk: DD rounds may end the match in catastrophe (`horizon.catastrophe`;
+    /// probability 0 turns it off).
+    pub catastrophe: crate::engine::Catastrophe,
     /// Noise per side (A first).
     pub noise: [Noise; 2],
     /// Whether verified moves skip perception noise.
@@ -251,6 +254,7 @@ impl Scenario {
             hedge_cost: self.hedge_cost,
             verification: self.verification,
             injections: self.injections.clone(),
+            catastrophe: (self.catastrophe.probability > 0.0).then_some(self.catastrophe),
         }
     }
 

@@ -1,6 +1,6 @@
 //! The typed walker: spanned tree (plus a sweep point's overrides) → validated [`Scenario`].
 
-use crate::engine::{ErrorKind, Horizon, Injection, Noise};
+use crate::engine::{Catastrophe, ErrorKind, Horizon, Injection, Noise};
 use crate::game::{Game, Payoffs, PlayerType, Side};
 use crate::incentive::{Channel, IncentiveConfig};
 use crate::output::format::float;
@@ -459,7 +459,7 @@ impl<'a> Resolver<'a> {
             Game { a: m(g.a), b: m(g.b) }
         });
 
-        let (horizon, horizon_known) = self.horizon(&root);
+        let (horizon, horizon_known, catastrophe) = self.horizon(&root);
         let (noise, verification) = self.noise(&root);
         let incentives = self.incentives(&root);
         let greed = game.map_or([1.0, 1.0], |g| [g.a.greed(), g.b.greed()]);
@@ -512,6 +512,7 @@ impl<'a> Resolver<'a> {
             base_game,
             horizon,
             horizon_known,
+            catastrophe,
             noise,
             verification,
             incentives,
@@ -617,9 +618,18 @@ impl<'a> Resolver<'a> {
         })
     }
 
-    fn horizon(&mut self, root: &View<'a>) -> (Horizon, bool) {
+    fn horizon(&mut self, root: &View<'a>) -> (Horizon, bool, Catastrophe) {
         let h = self.sub(root, "horizon", false);
         let known = self.boolean(&h, "known").unwrap_or(false);
+        let cat_p = self.number(&h, "catastrophe").unwrap_or(0.0);
+        let cat_k = self.number(&h, "catastrophe_payoff").unwrap_or(0.0);
+        let cat = Catastrophe { probability: cat_p, payoff: cat_k };
+        let (horizon, known) = self.horizon_length(&h, known);
+        (horizon, known, cat)
+    }
+
+    fn horizon_length(&mut self, h: &View<'a>, known: bool) -> (Horizon, bool) {
+        let h = h.clone();
         let rounds_set = self.has(&h, "rounds");
         let cont_set = self.has(&h, "continuation");
         let rounds = self.count(&h, "rounds");

@@ -178,3 +178,22 @@ fn every_bundled_scenario_checks() {
     }
     assert!(n >= 8, "only {n} scenarios");
 }
+
+#[test]
+fn catastrophe_ends_a_match_of_mutual_assertion() {
+    let d = Dir::new();
+    let sc = d.write(
+        "brink.toml",
+        "[game]\nR=3\nS=1\nT=4\nP=0\n[horizon]\nrounds=50\ncatastrophe=1.0\ncatastrophe_payoff=-10\n\
+         [tournament]\nstrategies=[\"Defector\",\"Cooperator\"]\n",
+    );
+    d.cmd().args(["run", "-q", "-o", "out"]).arg(&sc).assert().success();
+    let (h, rows) = csv(&d.read("out/matches.csv"));
+    let row = |a: &str, b: &str| {
+        rows.iter().find(|r| get(&h, r, "strategy_a") == a && get(&h, r, "strategy_b") == b).unwrap()
+    };
+    let dd = row("Defector", "Defector");
+    assert_eq!((get(&h, dd, "catastrophe"), get(&h, dd, "rounds"), get(&h, dd, "score_a")), ("1", "1", "-10"));
+    let dc = row("Defector", "Cooperator");
+    assert_eq!((get(&h, dc, "catastrophe"), get(&h, dc, "rounds"), get(&h, dc, "score_a")), ("0", "50", "200"));
+}
