@@ -387,6 +387,12 @@ fn is_plain(cfg: &MatchConfig, internals: [bool; 2]) -> bool {
         && internals == [false, false]
 }
 
+/// Whether a strategy reports internal trust, belief or a phase (fixed for a match; see
+/// [`Strategy::trust`]).
+fn has_internals<S: Strategy + ?Sized>(s: &S) -> bool {
+    s.trust().is_some() || s.belief().is_some() || !s.phase().is_empty()
+}
+
 /// Plays one match and reports each round to `sink`. Strategies must be fresh.
 pub fn play<A, B, K>(cfg: &MatchConfig, seeds: &MatchSeeds, a: &mut A, b: &mut B, sink: &mut K) -> MatchEnd
 where
@@ -398,12 +404,7 @@ where
     // Internal trust, belief and phase are only asked of strategies that have any: the answer
     // does not change within a match (see `Strategy::trust`), and it saves six virtual calls a
     // round for the rest.
-    let has_internals = |s: &dyn Fn() -> (Option<f64>, Option<f64>, &'static str)| {
-        let (t, b, p) = s();
-        t.is_some() || b.is_some() || !p.is_empty()
-    };
-    let internals =
-        [has_internals(&|| (a.trust(), a.belief(), a.phase())), has_internals(&|| (b.trust(), b.belief(), b.phase()))];
+    let internals = [has_internals(&*a), has_internals(&*b)];
     if is_plain(cfg, internals) {
         rounds::<true, A, B, K>(cfg, seeds, end.rounds, internals, a, b, sink);
     } else if let Some(t) = rounds::<false, A, B, K>(cfg, seeds, end.rounds, internals, a, b, sink) {

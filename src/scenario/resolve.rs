@@ -624,12 +624,11 @@ impl<'a> Resolver<'a> {
         let cat_p = self.number(&h, "catastrophe").unwrap_or(0.0);
         let cat_k = self.number(&h, "catastrophe_payoff").unwrap_or(0.0);
         let cat = Catastrophe { probability: cat_p, payoff: cat_k };
-        let (horizon, known) = self.horizon_length(&h, known);
+        let (horizon, known) = self.horizon_length(h, known);
         (horizon, known, cat)
     }
 
-    fn horizon_length(&mut self, h: &View<'a>, known: bool) -> (Horizon, bool) {
-        let h = h.clone();
+    fn horizon_length(&mut self, h: View<'a>, known: bool) -> (Horizon, bool) {
         let rounds_set = self.has(&h, "rounds");
         let cont_set = self.has(&h, "continuation");
         let rounds = self.count(&h, "rounds");
