@@ -280,7 +280,8 @@ impl SummaryTable {
         self.sum_rounds += row[self.idx.rounds];
         let censored = row[self.idx.n_censored] > 0.0;
         self.censored[0] += censored as u64;
-        self.censored[1] += (censored && row[self.idx.mean_recovery].is_nan() && row[self.idx.n_disruptions] > 0.0) as u64;
+        self.censored[1] +=
+            (censored && row[self.idx.mean_recovery].is_nan() && row[self.idx.n_disruptions] > 0.0) as u64;
         Ok(())
     }
 
