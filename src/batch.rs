@@ -273,7 +273,7 @@ impl<'a> Prepared<'a> {
             sb.announced(ea.announce);
         }
         let (match_seed, seeds) = match_seeds(self.seed, run.rep, run.a, run.b);
-        let mut metrics = MatchMetrics::new(pp.metrics);
+        let mut metrics = MatchMetrics::new(MetricsCtx { announce: [ea.announce, eb.announce], ..pp.metrics });
         let (end, rounds) = if trace {
             let mut rec = Recorder::default();
             let end = play(&pp.config, &seeds, &mut sa, &mut sb, &mut (&mut metrics, &mut rec));

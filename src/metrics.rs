@@ -43,6 +43,9 @@ use crate::engine::{RoundRecord, RoundSink};
 use crate::game::{Game, PlayerType};
 use crate::incentive::IncentiveConfig;
 
+mod policy;
+pub use policy::{PolicyStats, PolicyTally};
+
 /// "Not yet / never" for round-valued state.
 const NONE: u32 = u32::MAX;
 /// "No previous round" in the previous-outcome slot.
@@ -75,12 +78,22 @@ pub struct MetricsCtx {
     pub spiral_window: u32,
     /// The analyst discount δ_a for `disc_score` (`None`: the column is NA).
     pub discount: Option<f64>,
+    /// What each side announced before the match (for promises and threats kept).
+    pub announce: [crate::strategy::Announcement; 2],
 }
 
 impl MetricsCtx {
     /// A context with the defaults: no types, `L_s = 3`, `W_pre = 3`, no discount.
     pub fn new(game: Game, incentives: [IncentiveConfig; 2]) -> MetricsCtx {
-        MetricsCtx { game, incentives, types: [None; 2], spiral_min_len: 3, spiral_window: 3, discount: None }
+        MetricsCtx {
+            game,
+            incentives,
+            types: [None; 2],
+            spiral_min_len: 3,
+            spiral_window: 3,
+            discount: None,
+            announce: [crate::strategy::Announcement::NONE; 2],
+        }
     }
 }
 
@@ -188,6 +201,9 @@ pub struct MatchMetrics {
     n_mistaken: [u32; 2],
     n_withheld: [u32; 2],
     rewarded_pc: [bool; 2],
+
+    // Announced policies.
+    policy: policy::PolicyTally,
 }
 
 impl MatchMetrics {
@@ -253,6 +269,7 @@ impl MatchMetrics {
             n_mistaken: [0; 2],
             n_withheld: [0; 2],
             rewarded_pc: [false; 2],
+            policy: policy::PolicyTally::new(ctx.announce),
         }
     }
 
@@ -446,6 +463,7 @@ impl MatchMetrics {
             efficiency,
             payoff_diff: self.score[0] - self.score[1],
             catastrophe: self.catastrophe,
+            policy: self.policy.stats(),
         }
     }
 }
@@ -495,6 +513,7 @@ impl RoundSink for MatchMetrics {
     fn round(&mut self, r: &RoundRecord) {
         self.t += 1;
         let t = self.t;
+        self.policy.round(r);
         let d = [r.executed[0].is_d(), r.executed[1].is_d()];
         let o = ((d[0] as u8) << 1) | d[1] as u8;
         self.outcome[o as usize] += 1;
@@ -802,6 +821,8 @@ pub struct MatchStats {
     pub payoff_diff: f64,
     /// Whether the match ended in catastrophe (a DD round under `horizon.catastrophe`).
     pub catastrophe: bool,
+    /// Announced promises and threats kept or broken, per announcing side.
+    pub policy: [PolicyStats; 2],
 }
 
 fn opt_f(x: Option<u32>) -> f64 {
@@ -910,6 +931,14 @@ impl MatchStats {
         "n_cd",
         "n_dc",
         "catastrophe",
+        "promises_due_a",
+        "promises_due_b",
+        "promises_honoured_a",
+        "promises_honoured_b",
+        "threats_due_a",
+        "threats_due_b",
+        "threats_executed_a",
+        "threats_executed_b",
     ];
 
     /// The values in the order of [`MatchStats::COLUMNS`] (NaN = missing; counts, rounds and
@@ -1002,6 +1031,12 @@ impl MatchStats {
             self.outcome_counts[2] as f64,
             self.catastrophe as u8 as f64,
         ]);
+
+        let po = &self.policy;
+        pair_u(out, po.map(|x| x.promises_due));
+        pair_u(out, po.map(|x| x.promises_honoured));
+        pair_u(out, po.map(|x| x.threats_due));
+        pair_u(out, po.map(|x| x.threats_executed));
     }
 
     /// The value of a named column (`None` for an unknown name). Convenient in tests and

@@ -37,6 +37,14 @@ pub const SUMMARY_METRICS: &[&str] = &[
     "eff_vs_cc",
     "surplus_ratio",
     "payoff_diff",
+    "promises_due_a",
+    "promises_due_b",
+    "promises_honoured_a",
+    "promises_honoured_b",
+    "threats_due_a",
+    "threats_due_b",
+    "threats_executed_a",
+    "threats_executed_b",
 ];
 
 /// Where each needed metric sits in a match row.

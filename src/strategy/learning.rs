@@ -633,10 +633,8 @@ mod tests {
     /// A build context for the standard PD where the other side may sanction with `damage` per
     /// unit (cap 1) and this side sends nothing.
     fn ctx(damage: f64) -> BuildCtx {
-        let other = IncentiveConfig {
-            sanction: Channel { cost: 0.5, effect: damage, max: 1.0 },
-            ..IncentiveConfig::default()
-        };
+        let other =
+            IncentiveConfig { sanction: Channel { cost: 0.5, effect: damage, max: 1.0 }, ..IncentiveConfig::default() };
         BuildCtx {
             own: PD,
             other: PD,
