@@ -215,7 +215,7 @@ impl<'a> Prepared<'a> {
                     .roster
                     .iter()
                     .zip(&params)
-                    .map(|(e, pv)| [params_json(e.info, &pv[0]), params_json(e.info, &pv[1])])
+                    .map(|(e, pv)| [0, 1].map(|s| composed_params_json(e, &pv[s], &build[s])))
                     .collect();
                 let mut metrics = MetricsCtx::new(sc.game, sc.incentives);
                 metrics.types = sc.types;
@@ -263,10 +263,17 @@ impl<'a> Prepared<'a> {
         let pp = &self.points[run.point];
         let sc = &self.study.points[run.point].scenario;
         let (ea, eb) = (&sc.roster[run.a], &sc.roster[run.b]);
-        let mut sa = (ea.info.build)(&pp.params[run.a][0], &pp.build[0]);
-        let mut sb = (eb.info.build)(&pp.params[run.b][1], &pp.build[1]);
+        let mut sa = ea.build(&pp.params[run.a][0], &pp.build[0]);
+        let mut sb = eb.build(&pp.params[run.b][1], &pp.build[1]);
+        // Announced policies (MODEL.md §2.3): each side hears the other's before round 1.
+        if eb.announce != crate::strategy::Announcement::NONE {
+            sa.announced(eb.announce);
+        }
+        if ea.announce != crate::strategy::Announcement::NONE {
+            sb.announced(ea.announce);
+        }
         let (match_seed, seeds) = match_seeds(self.seed, run.rep, run.a, run.b);
-        let mut metrics = MatchMetrics::new(pp.metrics);
+        let mut metrics = MatchMetrics::new(MetricsCtx { announce: [ea.announce, eb.announce], ..pp.metrics });
         let (end, rounds) = if trace {
             let mut rec = Recorder::default();
             let end = play(&pp.config, &seeds, &mut sa, &mut sb, &mut (&mut metrics, &mut rec));
@@ -278,7 +285,19 @@ impl<'a> Prepared<'a> {
     }
 }
 
-fn params_json(info: &crate::strategy::StrategyInfo, values: &[f64]) -> String {
+/// The parameters column of a roster entry: the rule's parameters, plus `base` with the base's
+/// name and parameters when the entry is composed (plain entries are written as before).
+fn composed_params_json(e: &crate::scenario::RosterEntry, values: &[f64], ctx: &crate::strategy::BuildCtx) -> String {
+    let mut m = params_map(e.info, values);
+    if let Some(b) = &e.base {
+        let mut inner = params_map(b.info, &b.info.resolve(&b.overrides, ctx));
+        inner.insert("name".into(), serde_json::Value::String(b.info.name.to_string()));
+        m.insert("base".into(), serde_json::Value::Object(inner));
+    }
+    serde_json::Value::Object(m).to_string()
+}
+
+fn params_map(info: &crate::strategy::StrategyInfo, values: &[f64]) -> serde_json::Map<String, serde_json::Value> {
     let mut m = serde_json::Map::new();
     for (spec, v) in info.params.iter().zip(values) {
         let j = match spec.kind {
@@ -288,7 +307,7 @@ fn params_json(info: &crate::strategy::StrategyInfo, values: &[f64]) -> String {
         };
         m.insert(spec.name.to_string(), j);
     }
-    serde_json::Value::Object(m).to_string()
+    m
 }
 
 /// The result of one match.

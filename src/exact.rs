@@ -197,10 +197,17 @@ fn automaton_of(sc: &Scenario, idx: usize, side: Side) -> Result<Automaton, Stri
     let e = &sc.roster[idx];
     let ctx = sc.build_ctx(side);
     let params = e.info.resolve(&e.overrides, &ctx);
+    if let Some(base) = &e.base {
+        // A composed strategy is finite-state when its base is and its rule's amounts depend on
+        // this round's outcome only.
+        return crate::strategy::composed::automaton(e.info, &params, base, &ctx)
+            .map_err(|why| format!("strategy {} ({}) is not finite-state: {why}", e.label, e.info.name));
+    }
     let Some(f) = e.info.automaton else {
         let why = match e.info.family {
             "trust" => "keeps trust state",
             "grit" => "keeps a program state that depends on the amounts received",
+            "learning" => "learns from its payoffs (continuous state)",
             _ => "keeps a state that is not finite (counters without bound)",
         };
         return Err(format!("strategy {} ({}) {why}", e.label, e.info.name));

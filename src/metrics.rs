@@ -54,6 +54,9 @@ use crate::engine::{RoundRecord, RoundSink};
 use crate::game::{Game, PlayerType};
 use crate::incentive::IncentiveConfig;
 
+mod policy;
+pub use policy::{PolicyStats, PolicyTally};
+
 /// "Not yet / never" for round-valued state.
 const NONE: u32 = u32::MAX;
 /// "No previous round" in the previous-outcome slot.
@@ -86,12 +89,22 @@ pub struct MetricsCtx {
     pub spiral_window: u32,
     /// The analyst discount δ_a for `disc_score` (`None`: the column is NA).
     pub discount: Option<f64>,
+    /// What each side announced before the match (for promises and threats kept).
+    pub announce: [crate::strategy::Announcement; 2],
 }
 
 impl MetricsCtx {
     /// A context with the defaults: no types, `L_s = 3`, `W_pre = 3`, no discount.
     pub fn new(game: Game, incentives: [IncentiveConfig; 2]) -> MetricsCtx {
-        MetricsCtx { game, incentives, types: [None; 2], spiral_min_len: 3, spiral_window: 3, discount: None }
+        MetricsCtx {
+            game,
+            incentives,
+            types: [None; 2],
+            spiral_min_len: 3,
+            spiral_window: 3,
+            discount: None,
+            announce: [crate::strategy::Announcement::NONE; 2],
+        }
     }
 }
 
@@ -209,6 +222,8 @@ pub struct MatchMetrics {
     escalations: [u32; 2],
     feud_run: u32,
     max_feud: u32,
+    // Announced policies.
+    policy: policy::PolicyTally,
 }
 
 impl MatchMetrics {
@@ -280,6 +295,7 @@ impl MatchMetrics {
             escalations: [0; 2],
             feud_run: 0,
             max_feud: 0,
+            policy: policy::PolicyTally::new(ctx.announce),
         }
     }
 
@@ -479,6 +495,7 @@ impl MatchMetrics {
                 escalations: self.escalations,
                 feud_length: self.max_feud,
             },
+            policy: self.policy.stats(),
         }
     }
 }
@@ -528,6 +545,7 @@ impl RoundSink for MatchMetrics {
     fn round(&mut self, r: &RoundRecord) {
         self.t += 1;
         let t = self.t;
+        self.policy.round(r);
         let d = [r.executed[0].is_d(), r.executed[1].is_d()];
         let o = ((d[0] as u8) << 1) | d[1] as u8;
         self.outcome[o as usize] += 1;
@@ -878,6 +896,8 @@ pub struct MatchStats {
     pub catastrophe: bool,
     /// Escalation of sanctions.
     pub escalation: EscalationStats,
+    /// Announced promises and threats kept or broken, per announcing side.
+    pub policy: [PolicyStats; 2],
 }
 
 fn opt_f(x: Option<u32>) -> f64 {
@@ -993,6 +1013,14 @@ impl MatchStats {
         "escalations_a",
         "escalations_b",
         "feud_length",
+        "promises_due_a",
+        "promises_due_b",
+        "promises_honoured_a",
+        "promises_honoured_b",
+        "threats_due_a",
+        "threats_due_b",
+        "threats_executed_a",
+        "threats_executed_b",
     ];
 
     /// The values in the order of [`MatchStats::COLUMNS`] (NaN = missing; counts, rounds and
@@ -1090,6 +1118,12 @@ impl MatchStats {
         pair(out, es.max_sanction);
         pair_u(out, es.escalations);
         out.push(es.feud_length as f64);
+
+        let po = &self.policy;
+        pair_u(out, po.map(|x| x.promises_due));
+        pair_u(out, po.map(|x| x.promises_honoured));
+        pair_u(out, po.map(|x| x.threats_due));
+        pair_u(out, po.map(|x| x.threats_executed));
     }
 
     /// The value of a named column (`None` for an unknown name). Convenient in tests and

@@ -44,6 +44,14 @@ pub const SUMMARY_METRICS: &[&str] = &[
     "escalations_a",
     "escalations_b",
     "feud_length",
+    "promises_due_a",
+    "promises_due_b",
+    "promises_honoured_a",
+    "promises_honoured_b",
+    "threats_due_a",
+    "threats_due_b",
+    "threats_executed_a",
+    "threats_executed_b",
 ];
 
 /// The counts `summary.csv` appends after the statistics: how many matches of the cell had a

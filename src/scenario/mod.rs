@@ -167,6 +167,28 @@ pub struct RosterEntry {
     /// Parameters set in the file (or by the sweep point), by name, already validated; the others
     /// take their defaults ([`StrategyInfo::resolve`]).
     pub overrides: Vec<(String, f64)>,
+    /// The move strategy an incentive rule is composed with (`base = …`); `None` plays the
+    /// rule's own moves.
+    pub base: Option<Box<crate::strategy::composed::BaseSpec>>,
+    /// What this entry announces to its opponents before each match (`announce = …`).
+    pub announce: crate::strategy::Announcement,
+}
+
+impl RosterEntry {
+    /// A plain entry: no base, no announcement.
+    pub fn plain(label: String, info: &'static StrategyInfo, overrides: Vec<(String, f64)>) -> RosterEntry {
+        RosterEntry { label, info, overrides, base: None, announce: crate::strategy::Announcement::NONE }
+    }
+
+    /// Builds a fresh player for one side from its resolved parameters (those of
+    /// [`StrategyInfo::resolve`]), composed with its base when it has one.
+    pub fn build(&self, params: &[f64], ctx: &BuildCtx) -> Box<dyn crate::strategy::Strategy> {
+        let rule = (self.info.build)(params, ctx);
+        match &self.base {
+            None => rule,
+            Some(b) => Box::new(crate::strategy::composed::Composed::new(b.build(ctx), rule)),
+        }
+    }
 }
 
 impl Serialize for RosterEntry {
@@ -181,10 +203,24 @@ impl Serialize for RosterEntry {
                 m.end()
             }
         }
-        let mut st = s.serialize_struct("RosterEntry", 3)?;
+        let mut st = s.serialize_struct("RosterEntry", 5)?;
         st.serialize_field("label", &self.label)?;
         st.serialize_field("strategy", self.info.name)?;
         st.serialize_field("params", &Params(&self.overrides))?;
+        // Written only when set, so plain entries serialize as before.
+        if let Some(b) = &self.base {
+            st.serialize_field("base", b.info.name)?;
+            st.serialize_field("base_params", &Params(&b.overrides))?;
+        }
+        let a = self.announce;
+        if a.threat || a.promise {
+            let text = match (a.threat, a.promise) {
+                (true, true) => "both",
+                (true, false) => "threat",
+                _ => "promise",
+            };
+            st.serialize_field("announce", text)?;
+        }
         st.end()
     }
 }

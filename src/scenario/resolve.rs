@@ -1039,7 +1039,7 @@ impl<'a> Resolver<'a> {
             Val::Str(name) => {
                 let info = self.strategy(name, &item.span, &key)?;
                 Some(Pending {
-                    entry: RosterEntry { label: name.clone(), info, overrides: Vec::new() },
+                    entry: RosterEntry::plain(name.clone(), info, Vec::new()),
                     key,
                     span: item.span.clone(),
                 })
@@ -1098,51 +1098,162 @@ impl<'a> Resolver<'a> {
                     },
                 };
                 let info = info?;
-                let mut overrides = Vec::new();
-                for e in entries.iter().filter(|e| e.key != "name" && e.key != "label") {
-                    let Some(spec) = info.params.iter().find(|p| p.name == e.key) else {
-                        let path = view.key(&e.key);
-                        let names: Vec<&str> = info.params.iter().map(|p| p.name).collect();
-                        let d = self.err(&e.key_span, &path, format!("`{}` has no parameter `{}`", info.name, e.key));
-                        d.found = Some(e.key.clone());
-                        if names.is_empty() {
-                            d.expected = Some("no parameters (only `name` and `label`)".into());
-                            d.help = Some(format!("`{}` takes no parameters", info.name));
-                        } else {
-                            let list = names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
-                            d.expected = Some(format!("one of {list}, `name`, `label`"));
-                            match closest(&e.key, names.iter().copied().chain(["name", "label"])) {
-                                Some(s) => {
-                                    d.suggestion = Some(s.to_string());
-                                    d.help = Some(format!("did you mean `{s}`? `{}` takes {list}", info.name));
-                                }
-                                None => d.help = Some(format!("`{}` takes {list}", info.name)),
-                            }
-                        }
-                        continue;
-                    };
-                    let path = view.key(&e.key);
-                    let v = match (&e.node.val, spec.kind) {
-                        (Val::Bool(b), ParamKind::Bool) => Some(if *b { 1.0 } else { 0.0 }),
-                        _ => e.node.number(),
-                    };
-                    let Some(v) = v else {
-                        let exp = spec.check(f64::NAN).err().unwrap_or_else(|| "a number".into());
-                        self.wrong_type(&e.node, &path, &exp);
-                        continue;
-                    };
-                    if let Err(exp) = spec.check(v) {
-                        let found = self.text(&e.node).unwrap_or_else(|| float(v));
-                        let d = self.mismatch(&e.node.span, &path, &exp, &found);
-                        d.help = Some(format!("{}: {}", spec.name, spec.description));
-                        continue;
-                    }
-                    overrides.push((spec.name.to_string(), v));
-                }
-                Some(Pending { entry: RosterEntry { label: label?, info, overrides }, key, span: item.span.clone() })
+                let overrides = self.params_of(&view, info, entries, &["name", "label", "base", "announce"]);
+                let base = match view.entry("base") {
+                    None => None,
+                    Some(e) => Some(self.base_entry(&view, info, e)?),
+                };
+                let announce = match view.entry("announce") {
+                    None => crate::strategy::Announcement::NONE,
+                    Some(e) => self.announcement(&view, e)?,
+                };
+                let mut entry = RosterEntry::plain(label?, info, overrides);
+                entry.base = base.map(Box::new);
+                entry.announce = announce;
+                Some(Pending { entry, key, span: item.span.clone() })
             }
             _ => {
                 self.wrong_type(item, &key, "a strategy name or a { name = \"…\", … } table");
+                None
+            }
+        }
+    }
+
+    /// The parameters a roster table sets for `info`, validated; keys in `skip` are not
+    /// parameters. Unknown keys and bad values are reported.
+    fn params_of(
+        &mut self,
+        view: &View<'a>,
+        info: &'static StrategyInfo,
+        entries: &'a [Entry],
+        skip: &[&str],
+    ) -> Vec<(String, f64)> {
+        let mut overrides = Vec::new();
+        for e in entries.iter().filter(|e| !skip.contains(&e.key.as_str())) {
+            let Some(spec) = info.params.iter().find(|p| p.name == e.key) else {
+                let path = view.key(&e.key);
+                let names: Vec<&str> = info.params.iter().map(|p| p.name).collect();
+                let d = self.err(&e.key_span, &path, format!("`{}` has no parameter `{}`", info.name, e.key));
+                d.found = Some(e.key.clone());
+                if names.is_empty() {
+                    d.expected = Some("no parameters (only `name` and `label`)".into());
+                    d.help = Some(format!("`{}` takes no parameters", info.name));
+                } else {
+                    let list = names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+                    d.expected = Some(format!("one of {list}, `name`, `label`"));
+                    match closest(&e.key, names.iter().copied().chain(["name", "label"])) {
+                        Some(s) => {
+                            d.suggestion = Some(s.to_string());
+                            d.help = Some(format!("did you mean `{s}`? `{}` takes {list}", info.name));
+                        }
+                        None => d.help = Some(format!("`{}` takes {list}", info.name)),
+                    }
+                }
+                continue;
+            };
+            let path = view.key(&e.key);
+            let v = match (&e.node.val, spec.kind) {
+                (Val::Bool(b), ParamKind::Bool) => Some(if *b { 1.0 } else { 0.0 }),
+                _ => e.node.number(),
+            };
+            let Some(v) = v else {
+                let exp = spec.check(f64::NAN).err().unwrap_or_else(|| "a number".into());
+                self.wrong_type(&e.node, &path, &exp);
+                continue;
+            };
+            if let Err(exp) = spec.check(v) {
+                let found = self.text(&e.node).unwrap_or_else(|| float(v));
+                let d = self.mismatch(&e.node.span, &path, &exp, &found);
+                d.help = Some(format!("{}: {}", spec.name, spec.description));
+                continue;
+            }
+            overrides.push((spec.name.to_string(), v));
+        }
+        overrides
+    }
+
+    /// `base = "name"` or `base = { name = "…", <param> = … }` of a roster entry: the move
+    /// strategy an incentive rule is composed with.
+    fn base_entry(
+        &mut self,
+        view: &View<'a>,
+        rule: &'static StrategyInfo,
+        e: &'a Entry,
+    ) -> Option<crate::strategy::composed::BaseSpec> {
+        use crate::strategy::composed::{BaseSpec, RULES};
+        let path = view.key("base");
+        if !crate::strategy::composed::accepts_base(rule) {
+            let list = RULES.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+            let d = self.err(&e.key_span, &path, format!("`{}` takes no `base`", rule.name));
+            d.expected = Some(format!("`base` only on an incentive rule: {list}"));
+            d.found = Some("base".into());
+            d.help = Some("compose a move strategy with a rule, e.g. { name = \"stick\", base = \"wsls\" }".into());
+            return None;
+        }
+        match &e.node.val {
+            Val::Str(name) => {
+                let info = self.strategy(name, &e.node.span, &path)?;
+                Some(BaseSpec { info, overrides: Vec::new() })
+            }
+            Val::Table(entries) => {
+                let bview = View {
+                    path: path.clone(),
+                    canon: "tournament.strategies".into(),
+                    span: e.node.span.clone(),
+                    entries,
+                    present: true,
+                };
+                let Some(n) = bview.entry("name") else {
+                    self.missing(
+                        &bview,
+                        "name",
+                        "a strategy name",
+                        Some("e.g. base = { name = \"gtft\", q = 0.2 }".into()),
+                    );
+                    return None;
+                };
+                let Val::Str(name) = &n.node.val else {
+                    self.wrong_type(&n.node, &bview.key("name"), "a strategy name");
+                    return None;
+                };
+                let info = self.strategy(name, &n.node.span, &bview.key("name"))?;
+                let errors = self.errors.len();
+                let overrides = self.params_of(&bview, info, entries, &["name"]);
+                (self.errors.len() == errors).then_some(BaseSpec { info, overrides })
+            }
+            _ => {
+                self.wrong_type(&e.node, &path, "a strategy name or a { name = \"…\", … } table");
+                None
+            }
+        }
+    }
+
+    /// `announce = "threat" | "promise" | "both" | "none"` of a roster entry.
+    fn announcement(&mut self, view: &View<'a>, e: &'a Entry) -> Option<crate::strategy::Announcement> {
+        use crate::strategy::Announcement;
+        const OPTIONS: [&str; 4] = ["none", "threat", "promise", "both"];
+        let path = view.key("announce");
+        let Val::Str(text) = &e.node.val else {
+            self.wrong_type(&e.node, &path, "one of \"none\", \"threat\", \"promise\", \"both\"");
+            return None;
+        };
+        match text.as_str() {
+            "none" => Some(Announcement::NONE),
+            "threat" => Some(Announcement { threat: true, promise: false }),
+            "promise" => Some(Announcement { threat: false, promise: true }),
+            "both" => Some(Announcement { threat: true, promise: true }),
+            other => {
+                let sugg = closest(other, OPTIONS);
+                let d = self.mismatch(
+                    &e.node.span,
+                    &path,
+                    "one of \"none\", \"threat\", \"promise\", \"both\"",
+                    &format!("\"{other}\""),
+                );
+                if let Some(x) = sugg {
+                    d.suggestion = Some(x.to_string());
+                    d.help = Some(format!("did you mean `{x}`?"));
+                }
                 None
             }
         }
@@ -1286,6 +1397,9 @@ impl<'a> Resolver<'a> {
                         }
                     }
                 }
+                if let (None, Some(b)) = (&msgs[s], &p.entry.base) {
+                    msgs[s] = base_fit(b, &ctx[s]).err();
+                }
             }
             let label = &p.entry.label;
             let name = if label == info.name { format!("`{label}`") } else { format!("`{label}` ({})", info.name) };
@@ -1380,6 +1494,28 @@ impl<'a> Resolver<'a> {
                 }
             }
         }
+    }
+}
+
+/// Whether a composed entry's base fits a side: its derived defaults in range and its own check.
+fn base_fit(b: &crate::strategy::composed::BaseSpec, ctx: &crate::strategy::BuildCtx) -> Result<(), String> {
+    let values = b.info.resolve(&b.overrides, ctx);
+    for (spec, v) in b.info.params.iter().zip(&values) {
+        if let ParamDefault::Derived { formula, .. } = spec.default {
+            if !b.overrides.iter().any(|(k, _)| k == spec.name) {
+                spec.check(*v).map_err(|exp| {
+                    format!(
+                        "its base's default {} ({formula}) is {} for this game; expected {exp}",
+                        spec.name,
+                        float(*v)
+                    )
+                })?;
+            }
+        }
+    }
+    match b.info.check {
+        Some(check) => check(&values, ctx).map_err(|e| format!("its base {}: {e}", b.info.name)),
+        None => Ok(()),
     }
 }
 

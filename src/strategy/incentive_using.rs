@@ -125,6 +125,16 @@ pub const INFOS: &[StrategyInfo] = &[
         automaton: None,
     },
     StrategyInfo {
+        name: "mutual-carrot",
+        aliases: &["MutualCarrot", "joint-gain-carrot"],
+        family: "incentive",
+        description: "TFT base; rewards r only after mutual C (own C and the other perceived C this round): the joint-gain schedule.",
+        params: &[REWARD],
+        build: |p, _| Box::new(MutualCarrot::new(p[0])),
+        check: None,
+        automaton: Some(|p, _| Some(tft_automaton([p[0], 0.0, 0.0, 0.0], [0.0; 4]))),
+    },
+    StrategyInfo {
         name: "coercer",
         aliases: &["Coercer"],
         family: "incentive",
@@ -277,6 +287,36 @@ impl Strategy for CarrotAndStick {
     #[inline]
     fn incentive(&mut self, _ctx: &RoundCtx, _own: Action, other_perceived: Action) -> Incentive {
         if other_perceived.is_c() { Incentive::reward(self.r) } else { Incentive::sanction(self.s) }
+    }
+    #[inline]
+    fn observe(&mut self, obs: &Observation) {
+        self.base.observe(obs);
+    }
+}
+
+/// `MutualCarrot(r)`: TFT base; reward r iff this round is mutual C as the sender sees it (its
+/// own executed C and a perceived C): the joint-gain schedule Z(CC) = +m_R·r of MODEL.md §2.3.
+#[derive(Clone, Copy, Debug)]
+pub struct MutualCarrot {
+    r: f64,
+    base: TftBase,
+}
+
+impl MutualCarrot {
+    /// A mutual-carrot player rewarding `r` units after mutual C.
+    pub fn new(r: f64) -> MutualCarrot {
+        MutualCarrot { r, base: TftBase::new() }
+    }
+}
+
+impl Strategy for MutualCarrot {
+    #[inline]
+    fn intend(&mut self, _ctx: &RoundCtx) -> Intent {
+        self.base.intent()
+    }
+    #[inline]
+    fn incentive(&mut self, _ctx: &RoundCtx, own: Action, other_perceived: Action) -> Incentive {
+        if own.is_c() && other_perceived.is_c() { Incentive::reward(self.r) } else { Incentive::NONE }
     }
     #[inline]
     fn observe(&mut self, obs: &Observation) {

@@ -11,8 +11,10 @@ use crate::incentive::{Incentive, IncentiveConfig};
 use crate::trust::TrustConfig;
 
 pub mod classic;
+pub mod composed;
 pub mod grit;
 pub mod incentive_using;
+pub mod learning;
 pub mod memory_one;
 pub mod registry;
 pub mod trust_driven;
@@ -97,6 +99,22 @@ pub struct BuildCtx {
     pub continuation: Option<f64>,
 }
 
+/// What a side announces before a match (MODEL.md §2.3): a threat (sanction every perceived D)
+/// and/or a promise (reward every perceived C). Whether it keeps its word is measured, not
+/// enforced.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Announcement {
+    /// A threat: "I sanction you whenever I see you defect".
+    pub threat: bool,
+    /// A promise: "I reward you whenever I see you cooperate".
+    pub promise: bool,
+}
+
+impl Announcement {
+    /// No announcement.
+    pub const NONE: Announcement = Announcement { threat: false, promise: false };
+}
+
 /// A two-action strategy for the iterated game.
 ///
 /// Calls per round, in this order: [`intend`](Strategy::intend) (step A),
@@ -139,6 +157,10 @@ pub trait Strategy: Send {
     fn phase(&self) -> &'static str {
         ""
     }
+
+    /// Hears the other side's announcement, once, before round 1 (only announced policies call
+    /// it). Default: ignored.
+    fn announced(&mut self, _other: Announcement) {}
 }
 
 impl<S: Strategy + ?Sized> Strategy for Box<S> {
@@ -165,5 +187,8 @@ impl<S: Strategy + ?Sized> Strategy for Box<S> {
     }
     fn phase(&self) -> &'static str {
         (**self).phase()
+    }
+    fn announced(&mut self, other: Announcement) {
+        (**self).announced(other)
     }
 }

@@ -116,7 +116,7 @@ pub struct StrategyInfo {
     pub name: &'static str,
     /// Other accepted names: the Axelrod-Python class name first where one exists.
     pub aliases: &'static [&'static str],
-    /// The catalogue family: `classic`, `memory-one`, `trust`, `incentive`, `grit`.
+    /// The catalogue family: `classic`, `memory-one`, `trust`, `incentive`, `grit`, `learning`.
     pub family: &'static str,
     /// One line on what it does.
     pub description: &'static str,
@@ -171,6 +171,7 @@ pub fn catalogue() -> &'static [StrategyInfo] {
         v.extend_from_slice(super::trust_driven::INFOS);
         v.extend_from_slice(super::incentive_using::INFOS);
         v.extend_from_slice(super::grit::INFOS);
+        v.extend_from_slice(super::learning::INFOS);
         v
     })
 }
