@@ -7,20 +7,29 @@
 //! flushed and a checkpoint records how far the run got, which is what `--resume` continues from
 //! and where a cancelled run stops.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::File;
 use std::io::{self, BufWriter, Seek, SeekFrom, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use crate::engine::{MatchConfig, Recorder, RoundRecord, play};
 use crate::metrics::{MatchMetrics, MatchStats, MetricsCtx};
+use crate::output::checkpoint::Identity;
+use crate::output::checksum::Sum;
+use crate::output::checksum::SumWriter;
+use crate::output::commit;
 use crate::output::format::{push_float, safe_text};
-use crate::output::tables::{StrategyTable, SummaryTable};
+use crate::output::manifest::{FileEntry, ManifestInput, build as build_manifest, scenario_hash};
+use crate::output::session::{Opened, Session, SessionSpec};
+use crate::output::tables::{StrategyTable, StrategyText, SummaryTable};
 use crate::output::{OutputDir, OutputError};
+
+pub use crate::output::checkpoint::Checkpoint;
+pub use crate::output::session::FileNames;
+pub use crate::plan::Shard;
 use crate::plan::{Plan, Run, match_seeds, pairings};
 use crate::scenario::Study;
 use crate::strategy::BuildCtx;
@@ -69,22 +78,6 @@ pub enum Destination {
     Dir(PathBuf),
     /// `matches.csv` alone, to standard output (`-o -`).
     Stdout,
-}
-
-/// A slice of the run list: shard `index` of `count`, counting from 0.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Shard {
-    /// This shard, from 0.
-    pub index: u64,
-    /// The number of shards.
-    pub count: u64,
-}
-
-impl Shard {
-    /// The suffix of this shard's part files: `part-K-of-N`.
-    pub fn tag(&self) -> String {
-        format!("part-{}-of-{}", self.index, self.count)
-    }
 }
 
 /// How to run a study.
@@ -453,64 +446,12 @@ pub fn write_round_rows<W: Write>(
     Ok(())
 }
 
-/// A checkpoint: how far a run got, written after every chunk.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Checkpoint {
-    /// The scenario hash of the run.
-    pub scenario_hash: String,
-    /// The master seed.
-    pub seed: u64,
-    /// The shard, if any.
-    pub shard: Option<Shard>,
-    /// Runs completed, counted from the start of this process's slice.
-    pub runs_done: u64,
-    /// Bytes of `matches` written so far.
-    pub matches_bytes: u64,
-    /// Bytes of `rounds` written so far (0 without a trace).
-    pub rounds_bytes: u64,
-}
-
 /// How many runs to play between two writes: about two million rounds, at least one run per
 /// thread, so a chunk takes well under a second and cancellation is prompt.
 fn chunk_size(expected_rounds: f64, threads: usize, trace: bool) -> u64 {
     let target = if trace { 200_000.0 } else { 500_000.0 };
     let n = (target / expected_rounds.max(1.0)).floor() as u64;
     n.clamp(threads as u64, 65_536)
-}
-
-/// Names of the files one process writes.
-pub struct FileNames {
-    /// matches file.
-    pub matches: String,
-    /// rounds file.
-    pub rounds: String,
-    /// checkpoint file.
-    pub checkpoint: String,
-    /// manifest file.
-    pub manifest: String,
-}
-
-impl FileNames {
-    /// The names for a whole run or a shard.
-    pub fn new(shard: Option<Shard>) -> FileNames {
-        match shard {
-            None => FileNames {
-                matches: "matches.csv".into(),
-                rounds: "rounds.csv".into(),
-                checkpoint: "checkpoint.json".into(),
-                manifest: "manifest.json".into(),
-            },
-            Some(s) => {
-                let t = s.tag();
-                FileNames {
-                    matches: format!("matches.{t}.csv"),
-                    rounds: format!("rounds.{t}.csv"),
-                    checkpoint: format!("checkpoint.{t}.json"),
-                    manifest: format!("manifest.{t}.json"),
-                }
-            }
-        }
-    }
 }
 
 /// Runs a study (or one shard of it) and writes its results.
@@ -572,26 +513,16 @@ pub fn execute(study: &Study, seed: u64, opts: &RunOptions, cancel: &AtomicBool)
         }
         Destination::Dir(path) => {
             let names = FileNames::new(opts.shard);
+            let whole = opts.shard.is_none();
             // A checkpoint is unfinished work: a plain rerun must not silently discard it.
-            let mut own = vec![names.matches.clone(), names.manifest.clone(), names.checkpoint.clone()];
-            if opts.shard.is_none() {
-                own.extend(["summary.csv", "strategies.csv"].map(String::from));
-            }
-            if opts.trace {
-                own.push(names.rounds.clone());
-            }
-            let dir = OutputDir::open(path, &own, opts.force, opts.resume)?;
-            let r = run_to_dir(&prep, &dir, &names, opts, cancel, &pool, range, chunk, &bar);
+            let own = names.owned(whole);
+            let tag = opts.shard.map(|s| s.tag());
+            let dir = OutputDir::open_for(path, tag.as_deref(), &own, opts.force, opts.resume)?;
+            let output = dir.path().display().to_string();
+            let r = run_to_dir(&prep, dir, names, opts, cancel, &pool, range, chunk, &bar);
             bar.finish_and_clear();
             let (matches, rounds, cancelled) = r?;
-            Ok(RunReport {
-                matches,
-                rounds,
-                elapsed: started.elapsed(),
-                output: dir.path().display().to_string(),
-                cancelled,
-                pipe_closed: false,
-            })
+            Ok(RunReport { matches, rounds, elapsed: started.elapsed(), output, cancelled, pipe_closed: false })
         }
     }
 }
@@ -637,6 +568,12 @@ fn pipeline(
             )
         });
         written?;
+        if crate::stop::requested() {
+            // A match of this chunk may have been cut short by the stop request: drop the chunk;
+            // a resume plays it again.
+            cancelled = true;
+            continue;
+        }
         if let (Some(r), Some(outs)) = (to_play, played) {
             let outs = outs.map_err(|source| RunError::Csv { path: "<memory>".into(), source })?;
             next = r.end;
@@ -667,32 +604,28 @@ fn progress_bar(show: bool, total: u64, expected_rounds: f64) -> indicatif::Prog
     bar
 }
 
-type PartFile = BufWriter<File>;
-
-fn open_append(path: &PathBuf, keep_bytes: u64) -> Result<PartFile, OutputError> {
-    let mut f =
-        OpenOptions::new().create(true).write(true).truncate(false).open(path).map_err(|e| OutputError::io(path, e))?;
-    f.set_len(keep_bytes).map_err(|e| OutputError::io(path, e))?;
-    f.seek(SeekFrom::End(0)).map_err(|e| OutputError::io(path, e))?;
-    Ok(BufWriter::with_capacity(1 << 16, f))
-}
-
 fn csv_err(path: PathBuf) -> impl FnOnce(csv::Error) -> RunError {
     move |source| RunError::Csv { path, source }
 }
 
-fn flush_len(w: &mut PartFile, path: &PathBuf) -> Result<u64, RunError> {
-    w.flush().map_err(|e| OutputError::io(path, e))?;
-    let f = w.get_ref();
-    f.sync_data().map_err(|e| OutputError::io(path, e))?;
-    Ok(f.metadata().map_err(|e| OutputError::io(path, e))?.len())
+/// The names of the files a run writes, in commit order: the row files, the tables, the manifest.
+fn outputs(names: &FileNames, whole: bool, trace: bool) -> Vec<String> {
+    let mut v = vec![names.matches.clone()];
+    if trace {
+        v.push(names.rounds.clone());
+    }
+    if whole {
+        v.extend(["summary.csv", "strategies.csv"].map(String::from));
+    }
+    v.push(names.manifest.clone());
+    v
 }
 
 #[allow(clippy::too_many_arguments)]
 fn run_to_dir(
     prep: &Prepared,
-    dir: &OutputDir,
-    names: &FileNames,
+    dir: OutputDir,
+    names: FileNames,
     opts: &RunOptions,
     cancel: &AtomicBool,
     pool: &rayon::ThreadPool,
@@ -700,89 +633,57 @@ fn run_to_dir(
     chunk: u64,
     bar: &indicatif::ProgressBar,
 ) -> Result<(u64, u64, bool), RunError> {
-    let hash = crate::manifest::scenario_hash(prep);
-    let matches_path = dir.partial(&names.matches);
-    let rounds_path = dir.partial(&names.rounds);
-    let checkpoint_path = dir.file(&names.checkpoint);
-
-    // Where to start: a valid checkpoint when resuming, else from scratch.
-    let mut ck = Checkpoint {
-        scenario_hash: hash.clone(),
-        seed: prep.seed,
-        shard: opts.shard,
-        runs_done: 0,
-        matches_bytes: 0,
-        rounds_bytes: 0,
-    };
-    if opts.resume {
-        if let Ok(text) = fs::read_to_string(&checkpoint_path) {
-            let old: Checkpoint = serde_json::from_str(&text).map_err(|e| {
-                RunError::Mismatch(format!("{}: not a detente checkpoint ({e})", checkpoint_path.display()))
-            })?;
-            if old.scenario_hash != hash || old.seed != prep.seed || old.shard != opts.shard {
-                return Err(RunError::Mismatch(format!(
-                    "{} belongs to another run (scenario hash {}, seed {}); rerun without --resume, with --force",
-                    checkpoint_path.display(),
-                    old.scenario_hash,
-                    old.seed
-                )));
-            }
-            ck = old;
-        } else if dir.file(&names.manifest).exists() {
-            // Already complete: nothing to do.
-            return Ok((0, 0, false));
-        }
-    } else {
-        // A fresh run: clear what an earlier run of these names left.
-        for n in [&names.checkpoint, &names.matches, &names.rounds, &names.manifest] {
-            dir.remove(n)?;
-            let _ = fs::remove_file(dir.partial(n));
-        }
-        if opts.shard.is_none() {
-            for n in ["summary.csv", "strategies.csv"] {
-                dir.remove(n)?;
-            }
-        }
-    }
-
-    let mut matches = open_append(&matches_path, ck.matches_bytes)?;
-    let mut rounds = if opts.trace { Some(open_append(&rounds_path, ck.rounds_bytes)?) } else { None };
+    let hash = scenario_hash(prep.study);
     let whole = opts.shard.is_none();
-    let mut tables = Tables::new(prep);
-    if ck.runs_done == 0 {
-        matches.write_all(&record_bytes(&prep.matches_header())).map_err(|e| OutputError::io(&matches_path, e))?;
-        if let Some(r) = rounds.as_mut() {
-            r.write_all(&record_bytes(&prep.rounds_header())).map_err(|e| OutputError::io(&rounds_path, e))?;
-        }
-    } else if whole {
-        // Rebuild the streaming tables from the rows already on disk.
-        replay(prep, &matches_path, range.start..range.start + ck.runs_done, &mut |run, row| {
-            tables.push(prep, run, row)
-        })?;
+    let identity = Identity::new(&hash, prep.seed, opts.trace, opts.shard, outputs(&names, whole, opts.trace));
+    let (mh, rh) = (record_bytes(&prep.matches_header()), record_bytes(&prep.rounds_header()));
+    let spec = SessionSpec {
+        names,
+        identity,
+        whole,
+        total_runs: range.end - range.start,
+        resume: opts.resume,
+        force: opts.force,
+        matches_header: &mh,
+        rounds_header: &rh,
+    };
+    let mut session = match Session::open(dir, spec)? {
+        Opened::Finished => return Ok((0, 0, false)),
+        Opened::Session(s) => s,
+    };
+    let mut tables = if whole { Some(Tables::new(prep, session.dir().path())?) } else { None };
+    let done = session.runs_done();
+    if done > 0 {
+        // Re-read and check the kept rows (their count and their numbers) and rebuild the tables.
+        replay(
+            prep,
+            &session.matches_path(),
+            range.start..range.start + done,
+            &mut |run, row| match tables.as_mut() {
+                Some(t) => t.push(prep, run, row),
+                None => Ok(()),
+            },
+        )?;
     }
-    bar.inc(ck.runs_done);
+    bar.inc(done);
 
     let mut played = (0u64, 0u64);
-    let start = range.start + ck.runs_done;
-    let cancelled = pipeline(pool, prep, start..range.end, chunk, opts.trace, cancel, &mut |r, outs| {
+    let start = range.start + done;
+    let trace = opts.trace;
+    let cancelled = pipeline(pool, prep, start..range.end, chunk, trace, cancel, &mut |r, outs| {
+        let mut rounds_rows = 0;
         for (i, p) in r.clone().zip(&outs) {
-            matches.write_all(&p.matches_row).map_err(|e| OutputError::io(&matches_path, e))?;
-            if let Some(w) = rounds.as_mut() {
-                w.write_all(&p.rounds_rows).map_err(|e| OutputError::io(&rounds_path, e))?;
-            }
-            if whole {
-                tables.push(prep, &prep.plan.run(i), &p.values)?;
+            session.append(&p.matches_row, &p.rounds_rows)?;
+            if let Some(t) = tables.as_mut() {
+                t.push(prep, &prep.plan.run(i), &p.values)?;
             }
             played.0 += 1;
             played.1 += p.rounds;
+            if trace {
+                rounds_rows += p.rounds;
+            }
         }
-        ck.runs_done = r.end - range.start;
-        ck.matches_bytes = flush_len(&mut matches, &matches_path)?;
-        if let Some(w) = rounds.as_mut() {
-            ck.rounds_bytes = flush_len(w, &rounds_path)?;
-        }
-        let text = serde_json::to_string_pretty(&ck).unwrap_or_default();
-        dir.write_atomic(&names.checkpoint, text.as_bytes())?;
+        session.checkpoint(r.end - range.start, rounds_rows)?;
         bar.inc(r.end - r.start);
         Ok(())
     })?;
@@ -790,38 +691,52 @@ fn run_to_dir(
         return Ok((played.0, played.1, true));
     }
 
-    // Complete: rename everything into place, tables next, manifest last.
-    drop(matches);
-    drop(rounds);
-    dir.commit(&names.matches)?;
-    if opts.trace {
-        dir.commit(&names.rounds)?;
+    // Complete: row files into place, tables next, manifest last.
+    let mut files = session.commit_rows()?;
+    if let Some(t) = tables {
+        files.extend(t.finish(prep, session.dir())?);
     }
-    let mut counts = vec![(names.matches.clone(), range.end - range.start)];
-    if whole {
-        counts.extend(tables.finish(prep, dir)?);
-    }
-    let manifest = crate::manifest::build(prep, &hash, opts.shard, opts.trace, &counts);
-    dir.write_atomic(&names.manifest, manifest.as_bytes())?;
-    dir.remove(&names.checkpoint)?;
+    let manifest = build_manifest(&ManifestInput {
+        study: prep.study,
+        plan: &prep.plan,
+        seed: prep.seed,
+        hash: &hash,
+        shard: opts.shard,
+        trace,
+        files: &files,
+    });
+    session.finish(&manifest)?;
     Ok((played.0, played.1, false))
 }
 
-/// The two aggregate tables of a whole run, fed match by match.
+/// The two aggregate tables of a whole run, fed match by match. Their rows are streamed to
+/// anonymous temporary files in the output directory as cells and points complete, so memory
+/// stays flat however many sweep points and repetitions there are.
 pub struct Tables {
     summary: SummaryTable,
-    summary_rows: csv::Writer<Vec<u8>>,
+    summary_rows: csv::Writer<BufWriter<File>>,
     strategies: StrategyTable,
+    strategies_rows: csv::Writer<BufWriter<File>>,
+}
+
+fn spill_writer(dir: &Path) -> Result<csv::Writer<BufWriter<File>>, RunError> {
+    let f = tempfile::tempfile_in(dir).map_err(|e| OutputError::io(dir, e))?;
+    Ok(csv::WriterBuilder::new().buffer_capacity(1 << 16).from_writer(BufWriter::with_capacity(1 << 16, f)))
 }
 
 impl Tables {
-    /// Empty tables for a prepared study.
-    pub fn new(prep: &Prepared) -> Tables {
-        Tables {
-            summary: SummaryTable::new(),
-            summary_rows: csv::Writer::from_writer(Vec::new()),
+    /// Empty tables for a prepared study, spilling into `dir`.
+    pub fn new(prep: &Prepared, dir: &Path) -> Result<Tables, RunError> {
+        Ok(Tables {
+            summary: SummaryTable::with_spill_dir(dir),
+            summary_rows: spill_writer(dir)?,
             strategies: StrategyTable::new(prep.plan.points, prep.labels.len()),
-        }
+            strategies_rows: spill_writer(dir)?,
+        })
+    }
+
+    fn text<'a>(prep: &'a Prepared, values: &'a dyn Fn(usize) -> &'a [String]) -> StrategyText<'a, 'a> {
+        StrategyText { labels: &prep.labels, names: &prep.names, point_values: values }
     }
 
     /// Adds one match.
@@ -835,33 +750,58 @@ impl Tables {
                 row,
             )
             .map_err(csv_err(PathBuf::from("summary.csv")))?;
-        self.strategies.push(run, row);
+        let values = |p: usize| prep.points[p].values.as_slice();
+        self.strategies
+            .push(&mut self.strategies_rows, run, row, &Tables::text(prep, &values))
+            .map_err(csv_err(PathBuf::from("strategies.csv")))?;
         Ok(())
     }
 
-    /// Writes `summary.csv` and `strategies.csv` atomically; returns their names and row counts.
-    pub fn finish(mut self, prep: &Prepared, dir: &OutputDir) -> Result<Vec<(String, u64)>, RunError> {
+    /// Commits `summary.csv` and `strategies.csv`; returns their manifest entries.
+    pub fn finish(mut self, prep: &Prepared, dir: &OutputDir) -> Result<Vec<FileEntry>, RunError> {
         let err = |name: &str| csv_err(dir.file(name));
         self.summary.flush(&mut self.summary_rows).map_err(err("summary.csv"))?;
-        let rows =
-            self.summary_rows.into_inner().map_err(|e| OutputError::io(dir.file("summary.csv"), e.into_error()))?;
-        let mut w = csv::Writer::from_writer(Vec::new());
-        w.write_record(SummaryTable::header(&prep.sweep_columns)).map_err(err("summary.csv"))?;
-        let mut full = w.into_inner().map_err(|e| OutputError::io(dir.file("summary.csv"), e.into_error()))?;
-        full.extend_from_slice(&rows);
-        dir.write_atomic("summary.csv", &full)?;
-
-        let mut w = csv::Writer::from_writer(Vec::new());
-        w.write_record(StrategyTable::header(&prep.sweep_columns)).map_err(err("strategies.csv"))?;
-        let pv: Vec<Vec<String>> = prep.points.iter().map(|p| p.values.clone()).collect();
-        self.strategies.write(&mut w, &prep.labels, &prep.names, &pv).map_err(err("strategies.csv"))?;
-        let st = w.into_inner().map_err(|e| OutputError::io(dir.file("strategies.csv"), e.into_error()))?;
-        dir.write_atomic("strategies.csv", &st)?;
+        let values = |p: usize| prep.points[p].values.as_slice();
+        self.strategies
+            .finish(&mut self.strategies_rows, &Tables::text(prep, &values))
+            .map_err(err("strategies.csv"))?;
+        let summary = commit_table(dir, "summary.csv", &SummaryTable::header(&prep.sweep_columns), self.summary_rows)?;
+        let strategies =
+            commit_table(dir, "strategies.csv", &StrategyTable::header(&prep.sweep_columns), self.strategies_rows)?;
         Ok(vec![
-            ("summary.csv".into(), prep.plan.points as u64 * prep.plan.pairs.len() as u64),
-            ("strategies.csv".into(), prep.plan.points as u64 * prep.labels.len() as u64),
+            FileEntry {
+                name: "summary.csv".into(),
+                rows: prep.plan.points as u64 * prep.plan.pairs.len() as u64,
+                sum: summary,
+            },
+            FileEntry {
+                name: "strategies.csv".into(),
+                rows: prep.plan.points as u64 * prep.labels.len() as u64,
+                sum: strategies,
+            },
         ])
     }
+}
+
+/// Commits a table: its header, then the rows spilled to `rows`; returns its checksum.
+fn commit_table(
+    dir: &OutputDir,
+    name: &str,
+    header: &[String],
+    rows: csv::Writer<BufWriter<File>>,
+) -> Result<Sum, RunError> {
+    let path = dir.file(name);
+    let io = |e: io::Error| RunError::Output(OutputError::io(&path, e));
+    let mut spilled =
+        rows.into_inner().map_err(|e| io(e.into_error()))?.into_inner().map_err(|e| io(e.into_error()))?;
+    spilled.seek(SeekFrom::Start(0)).map_err(io)?;
+    let mut pending = commit::Pending::create(dir.path(), name)?;
+    let mut w = SumWriter::new(pending.writer(), Sum::default());
+    w.write_all(&record_bytes(header)).map_err(io)?;
+    io::copy(&mut io::BufReader::with_capacity(1 << 16, spilled), &mut w).map_err(io)?;
+    let sum = w.sum();
+    pending.commit()?;
+    Ok(sum)
 }
 
 /// Receives one replayed match: its run and its metric values.

@@ -2,6 +2,7 @@
 //!
 //! Exit codes: 0 success, 1 a run that failed or was interrupted, 2 bad input or usage.
 
+use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -88,6 +89,9 @@ pub struct RunArgs {
     /// Also write exact.csv: exact expected payoffs of the pairings the oracle can solve.
     #[arg(long)]
     pub exact: bool,
+    /// Start even when the estimated output does not fit the free disk space.
+    #[arg(long)]
+    pub yes: bool,
 }
 
 /// Arguments of `detente check`.
@@ -150,6 +154,20 @@ impl Failure {
 
 /// Runs a parsed command line and returns the exit code.
 pub fn main_with(cli: Cli) -> i32 {
+    if stdout_closed() {
+        let writes_stdout = match &cli.command {
+            Command::Run(a) => a.output.as_deref() == Some("-"),
+            Command::Merge(_) | Command::Exact(_) => false,
+            _ => true,
+        };
+        if writes_stdout {
+            eprintln!(
+                "error: standard output is closed, so nothing could be written; redirect it to a file or /dev/null"
+            );
+            return 1;
+        }
+        reserve_std_fds();
+    }
     let result = match cli.command {
         Command::Run(a) => cmd_run(a),
         Command::Check(a) => cmd_check(a),
@@ -169,6 +187,36 @@ pub fn main_with(cli: Cli) -> i32 {
                 eprintln!("error: {msg}");
             }
             f.code
+        }
+    }
+}
+
+/// Whether file descriptor 1 is closed (`>&-`). Writes to a closed stdout are silently dropped
+/// by the standard library, so a command would "succeed" having written nothing.
+fn stdout_closed() -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        std::io::stdout().as_fd().try_clone_to_owned().is_err()
+    }
+    #[cfg(not(unix))]
+    false
+}
+
+/// Fills closed standard descriptors with /dev/null, so that no result file is ever opened as
+/// descriptor 1 (where a stray print would land in it).
+fn reserve_std_fds() {
+    #[cfg(unix)]
+    {
+        use std::os::fd::{FromRawFd, IntoRawFd};
+        for _ in 0..3 {
+            let Ok(f) = std::fs::File::open("/dev/null") else { return };
+            let fd = f.into_raw_fd();
+            if fd > 2 {
+                // SAFETY: `fd` was just returned by `into_raw_fd` and is owned by nothing else.
+                drop(unsafe { std::fs::File::from_raw_fd(fd) });
+                return;
+            }
         }
     }
 }
@@ -222,7 +270,9 @@ fn cmd_run(a: RunArgs) -> Result<(), Failure> {
     let study = load(a.scenario.as_ref())?;
     check_size(&study)?;
     let seed = a.seed.unwrap_or(study.scenario.seed);
+    crate::preflight::payoff_bounds(&study).map_err(Failure::input)?;
     let destination = match a.output.as_deref() {
+        Some("") => return Err(Failure::input("-o needs a directory (or - for standard output), not an empty name")),
         Some("-") => Destination::Stdout,
         Some(d) => Destination::Dir(PathBuf::from(d)),
         None => Destination::Dir(PathBuf::from("results").join(sanitize(&study.scenario.name))),
@@ -233,6 +283,35 @@ fn cmd_run(a: RunArgs) -> Result<(), Failure> {
         ));
     }
     check_run_exact(&a, &destination)?;
+    if let Some(sh) = a.shard {
+        let (matches, _) = plan_figures(&study);
+        if sh.count > matches.max(1) {
+            return Err(Failure::input(format!(
+                "--shard {}/{}: this study has {matches} matches, so at most {} shards",
+                sh.index,
+                sh.count,
+                matches.max(1)
+            )));
+        }
+    }
+    let cap = crate::preflight::max_threads();
+    let threads = match a.threads.map(|t| t as usize) {
+        Some(t) if t > cap => {
+            eprintln!("note: --threads {t} is more than 4 per core; using {cap}");
+            Some(cap)
+        }
+        t => t,
+    };
+    if let Destination::Dir(dir) = &destination {
+        let share = a.shard.map_or(1.0, |s| 1.0 / s.count as f64);
+        let used = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+        let e = crate::preflight::estimate(&study, a.trace, used, share);
+        if !a.yes && !a.resume {
+            if let Some(msg) = crate::preflight::disk_refusal(&e, dir, a.trace) {
+                return Err(Failure::input(msg));
+            }
+        }
+    }
     if a.trace {
         let (_, rounds) = plan_figures(&study);
         let bytes = rounds * TRACE_BYTES_PER_ROUND;
@@ -249,8 +328,10 @@ fn cmd_run(a: RunArgs) -> Result<(), Failure> {
     let cancel = Arc::new(AtomicBool::new(false));
     {
         let c = Arc::clone(&cancel);
-        // Ctrl-C and SIGTERM stop at the next chunk boundary; a second signal exits at once.
+        // Ctrl-C and SIGTERM stop at the next chunk boundary (inside a long match, within 2^16
+        // rounds); a second signal exits at once.
         let _ = ctrlc::set_handler(move || {
+            crate::stop::request();
             if c.swap(true, Ordering::SeqCst) {
                 std::process::exit(130);
             }
@@ -260,15 +341,14 @@ fn cmd_run(a: RunArgs) -> Result<(), Failure> {
     let opts = RunOptions {
         destination,
         trace: a.trace,
-        threads: a.threads.map(|t| t as usize),
+        threads,
         shard: a.shard,
         resume: a.resume,
         force: a.force,
         progress: show_bar,
     };
     let report = batch::execute(&study, seed, &opts, &cancel).map_err(|e| match &e {
-        batch::RunError::Output(crate::output::OutputError::Exists { .. })
-        | batch::RunError::Output(crate::output::OutputError::NotADirectory { .. }) => Failure::input(e),
+        batch::RunError::Output(o) if is_usage(o) => Failure::input(e),
         _ => Failure::run(e),
     })?;
     if report.cancelled {
@@ -320,7 +400,11 @@ fn cmd_check(a: CheckArgs) -> Result<(), Failure> {
     let s = &study.scenario;
     let pairs = crate::plan::pairings(s.roster.len(), s.self_play, s.matchups.as_deref());
     let (matches, rounds) = plan_figures(&study);
-    let size = check_size(&study);
+    let size = check_size(&study).and_then(|()| crate::preflight::payoff_bounds(&study).map_err(Failure::input));
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let est = crate::preflight::estimate(&study, false, threads, 1.0);
+    let traced = crate::preflight::estimate(&study, true, threads, 1.0);
+    let mut out = String::new();
     if a.json {
         let v = serde_json::json!({
             "scenario": s.name,
@@ -332,19 +416,23 @@ fn cmd_check(a: CheckArgs) -> Result<(), Failure> {
             "matches": matches,
             "expected_rounds": rounds,
             "within_limits": size.is_ok(),
+            "estimate": est,
+            "estimate_with_trace": traced,
         });
-        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        out.push_str(&serde_json::to_string_pretty(&v).unwrap_or_default());
+        out.push('\n');
     } else {
-        println!("scenario    {}", s.name);
+        let _ = writeln!(out, "scenario    {}", s.name);
         if !s.description.is_empty() {
-            println!("            {}", s.description);
+            let _ = writeln!(out, "            {}", s.description);
         }
-        println!("seed        {}", s.seed);
-        println!("strategies  {}", s.roster.len());
+        let _ = writeln!(out, "seed        {}", s.seed);
+        let _ = writeln!(out, "strategies  {}", s.roster.len());
         for e in &s.roster {
-            println!("            {} ({})", e.label, e.info.name);
+            let _ = writeln!(out, "            {} ({})", e.label, e.info.name);
         }
-        println!(
+        let _ = writeln!(
+            out,
             "pairings    {}{}",
             pairs.len(),
             if s.matchups.is_some() {
@@ -355,7 +443,7 @@ fn cmd_check(a: CheckArgs) -> Result<(), Failure> {
                 " (round robin)"
             }
         );
-        println!("points      {}", study.points.len());
+        let _ = writeln!(out, "points      {}", study.points.len());
         if let Some(sw) = &study.sweep {
             let mode = match sw.mode {
                 scenario::SweepMode::Grid => "grid",
@@ -363,15 +451,21 @@ fn cmd_check(a: CheckArgs) -> Result<(), Failure> {
             };
             for ax in &sw.axes {
                 let vals: Vec<String> = ax.values.iter().map(|v| crate::output::format::float(*v)).collect();
-                println!("  sweep     {} ({mode}): {}", ax.path, vals.join(", "));
+                let _ = writeln!(out, "  sweep     {} ({mode}): {}", ax.path, vals.join(", "));
             }
         }
-        println!("reps        {}", s.repetitions);
-        println!("matches     {matches}");
-        println!("rounds      {} expected", human(rounds));
-        println!("outputs     matches.csv, summary.csv, strategies.csv, manifest.json (rounds.csv with --trace)");
-        println!("ok: the scenario is valid");
+        let _ = writeln!(out, "reps        {}", s.repetitions);
+        let _ = writeln!(out, "matches     {matches}");
+        let _ = writeln!(out, "rounds      {} expected", human(rounds));
+        let _ = writeln!(
+            out,
+            "outputs     matches.csv, summary.csv, strategies.csv, manifest.json (rounds.csv with --trace)"
+        );
+        let _ = writeln!(out, "estimate    {}", crate::preflight::describe(&est));
+        let _ = writeln!(out, "            with --trace: {}", crate::preflight::describe(&traced));
+        let _ = writeln!(out, "ok: the scenario is valid");
     }
+    emit(out.as_bytes())?;
     size
 }
 
@@ -424,9 +518,8 @@ fn params_text(i: &crate::strategy::StrategyInfo) -> String {
 
 fn cmd_merge(a: MergeArgs) -> Result<(), Failure> {
     let r = crate::merge::merge(&a.dir, a.force).map_err(|e| match &e {
-        crate::merge::MergeError::Run(batch::RunError::Output(crate::output::OutputError::Exists { .. })) => {
-            Failure::input(e)
-        }
+        crate::merge::MergeError::Run(batch::RunError::Output(o)) if is_usage(o) => Failure::input(e),
+        crate::merge::MergeError::Parts(_) | crate::merge::MergeError::Scenario { .. } => Failure::input(e),
         _ => Failure::run(e),
     })?;
     if !a.quiet {
@@ -515,11 +608,13 @@ pub fn analysis_report(sc: &crate::scenario::Scenario) -> crate::analysis::Repor
     crate::analysis::Report::new(b, &c, &sc.incentives, sc.horizon.continuation())
 }
 
-/// Writes to standard output; a closed pipe (`| head`) is not an error.
+/// Writes to standard output; a closed pipe (`| head`) is not an error, a full disk is.
 fn emit(bytes: &[u8]) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
     match out.write_all(bytes).and_then(|_| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::run(e)),
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Failure::run(format!("cannot write to standard output: {e}")))
+        }
         _ => Ok(()),
     }
 }
@@ -658,12 +753,14 @@ fn sweep_table(study: &Study, reports: &[crate::analysis::Report]) -> String {
 }
 
 fn exact_failure(e: crate::output::OutputError) -> Failure {
-    match e {
-        crate::output::OutputError::Exists { .. } | crate::output::OutputError::NotADirectory { .. } => {
-            Failure::input(e)
-        }
-        _ => Failure::run(e),
-    }
+    if is_usage(&e) { Failure::input(e) } else { Failure::run(e) }
+}
+
+/// Output errors that are the user's to fix (exit 2): results in the way, a directory in use,
+/// a resume that does not match, a path that is not a directory.
+fn is_usage(e: &crate::output::OutputError) -> bool {
+    use crate::output::OutputError as E;
+    matches!(e, E::Exists { .. } | E::NotADirectory { .. } | E::Locked { .. } | E::Refused(_))
 }
 
 fn exact_summary(t: &crate::exact::ExactTable, path: &std::path::Path) {

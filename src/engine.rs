@@ -469,6 +469,11 @@ where
     let mut t = 0u32;
     while t < length {
         t += 1;
+        // A stop request ends a very long match early (the batch then drops its chunk): a mask
+        // test on the counter, the flag read once every 2^16 rounds.
+        if t & (crate::stop::CHECK_EVERY - 1) == 0 && crate::stop::requested() {
+            break;
+        }
         // A. Intents (simultaneous).
         for (c, rng) in ctx.iter_mut().zip(&mut strat_rng) {
             c.round = t;

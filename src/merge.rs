@@ -7,12 +7,15 @@
 //! them — the same code path a single run uses, fed the same numbers.
 
 use std::fs;
-use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 
 use serde_json::Value;
 
 use crate::batch::{FileNames, Prepared, RunError, Shard, Tables, replay};
+use crate::output::checksum::{Sum, SumWriter};
+use crate::output::commit;
+use crate::output::manifest::{FileEntry, ManifestInput, build as build_manifest, file_entry, scenario_hash};
 use crate::output::{OutputDir, OutputError};
 
 /// What a merge did.
@@ -53,35 +56,63 @@ impl From<OutputError> for MergeError {
 
 struct Part {
     shard: Shard,
+    name: String,
     manifest: Value,
 }
 
+fn parts_error(msg: String) -> MergeError {
+    MergeError::Parts(msg)
+}
+
 fn read_parts(dir: &Path) -> Result<Vec<Part>, MergeError> {
-    let entries = fs::read_dir(dir).map_err(|e| MergeError::Parts(format!("cannot read {}: {e}", dir.display())))?;
+    let entries = fs::read_dir(dir).map_err(|e| parts_error(format!("cannot read {}: {e}", dir.display())))?;
     let mut parts = Vec::new();
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().to_string();
         let Some(tag) = name.strip_prefix("manifest.part-").and_then(|r| r.strip_suffix(".json")) else { continue };
         let Some((k, n)) = tag.split_once("-of-") else { continue };
         let (Ok(k), Ok(n)) = (k.parse::<u64>(), n.parse::<u64>()) else { continue };
-        let text =
-            fs::read_to_string(e.path()).map_err(|err| MergeError::Parts(format!("cannot read {name}: {err}")))?;
+        if k >= n {
+            return Err(parts_error(format!(
+                "{name}: shard {k} of {n} cannot exist (K counts from 0 and must be below N); remove it"
+            )));
+        }
+        let text = fs::read_to_string(e.path()).map_err(|err| parts_error(format!("cannot read {name}: {err}")))?;
         let manifest: Value = serde_json::from_str(&text)
-            .map_err(|err| MergeError::Parts(format!("{name} is not a detente manifest: {err}")))?;
-        parts.push(Part { shard: Shard { index: k, count: n }, manifest });
+            .map_err(|err| parts_error(format!("{name} is not a detente manifest: {err}")))?;
+        let recorded = manifest
+            .get("shard")
+            .map(|s| (s.get("index").and_then(Value::as_u64), s.get("count").and_then(Value::as_u64)));
+        if recorded != Some((Some(k), Some(n))) {
+            return Err(parts_error(format!(
+                "{name}: the manifest inside describes {}, not shard {k}/{n}; it was renamed or copied from another part",
+                match recorded {
+                    Some((Some(i), Some(c))) => format!("shard {i}/{c}"),
+                    _ => "no shard".to_string(),
+                }
+            )));
+        }
+        parts.push(Part { shard: Shard { index: k, count: n }, name, manifest });
     }
     parts.sort_by_key(|p| (p.shard.count, p.shard.index));
     Ok(parts)
 }
 
 /// Merges the shards in `dir`. With `force`, existing merged results are replaced.
+///
+/// Every part is checked before it is used: its manifest must describe that very part, agree
+/// with the others on the study (scenario hash, seed, shard count, trace, version), and its row
+/// files must have exactly the rows, length and checksum its manifest records.
 pub fn merge(dir: &Path, force: bool) -> Result<MergeReport, MergeError> {
     if !dir.is_dir() {
-        return Err(MergeError::Parts(format!("{} is not a directory", dir.display())));
+        return Err(parts_error(format!("{} is not a directory", dir.display())));
     }
+    // The lock first: no shard may still be writing, and no other merge may run.
+    let own: Vec<String> = FileNames::new(None).owned(true);
+    let out = OutputDir::open(dir, &own, force, false)?;
     let parts = read_parts(dir)?;
     let Some(first) = parts.first() else {
-        return Err(MergeError::Parts(format!(
+        return Err(parts_error(format!(
             "{} has no shard manifests (manifest.part-K-of-N.json); run `detente run SCENARIO --shard K/N -o {}` for every K first",
             dir.display(),
             dir.display()
@@ -89,16 +120,18 @@ pub fn merge(dir: &Path, force: bool) -> Result<MergeReport, MergeError> {
     };
     let n = first.shard.count;
     if let Some(p) = parts.iter().find(|p| p.shard.count != n) {
-        return Err(MergeError::Parts(format!(
-            "{} holds parts of runs split {n} ways and {} ways; merge needs one split",
+        return Err(parts_error(format!(
+            "{} holds parts of runs split {n} ways and {} ways ({} and {}); merge needs one split",
             dir.display(),
-            p.shard.count
+            p.shard.count,
+            first.name,
+            p.name
         )));
     }
     let present: Vec<u64> = parts.iter().map(|p| p.shard.index).collect();
     let missing: Vec<String> = (0..n).filter(|k| !present.contains(k)).map(|k| format!("{k}/{n}")).collect();
     if !missing.is_empty() {
-        return Err(MergeError::Parts(format!(
+        return Err(parts_error(format!(
             "{}: shard{} {} of {n} not finished (no manifest.part-K-of-{n}.json); run or resume {} first",
             dir.display(),
             if missing.len() > 1 { "s" } else { "" },
@@ -107,11 +140,12 @@ pub fn merge(dir: &Path, force: bool) -> Result<MergeReport, MergeError> {
         )));
     }
     let field = |p: &Part, k: &str| p.manifest.get(k).cloned().unwrap_or(Value::Null);
-    for key in ["scenario_hash", "detente_version", "seed", "trace"] {
+    for key in ["scenario_hash", "detente_version", "seed", "trace", "matches"] {
         if let Some(p) = parts.iter().find(|p| field(p, key) != field(first, key)) {
-            return Err(MergeError::Parts(format!(
-                "shard {}/{n} does not agree with shard 0/{n} on {key} ({} against {}): these parts come from different runs",
-                p.shard.index,
+            return Err(parts_error(format!(
+                "{} does not agree with {} on {key} ({} against {}): these parts come from different runs",
+                p.name,
+                first.name,
                 field(p, key),
                 field(first, key)
             )));
@@ -119,69 +153,116 @@ pub fn merge(dir: &Path, force: bool) -> Result<MergeReport, MergeError> {
     }
     if let Some(v) = first.manifest.get("detente_version").and_then(Value::as_str) {
         if v != env!("CARGO_PKG_VERSION") {
-            return Err(MergeError::Parts(format!(
+            return Err(parts_error(format!(
                 "the parts were written by detente {v}; this is detente {}: merge them with the same version",
                 env!("CARGO_PKG_VERSION")
             )));
         }
     }
-    let manifest_name = format!("manifest.{}.json", first.shard.tag());
+    let manifest_name = first.name.clone();
     let source = first.manifest.get("source").and_then(Value::as_str).unwrap_or_default();
     let seed = first.manifest.get("seed").and_then(Value::as_u64).unwrap_or(0);
     let trace = first.manifest.get("trace").and_then(Value::as_bool).unwrap_or(false);
     let study = crate::scenario::parse(source, &manifest_name)
         .map_err(|e| MergeError::Scenario { manifest: manifest_name.clone(), message: e.to_string() })?;
     let prep = Prepared::new(&study, seed);
-    let hash = crate::manifest::scenario_hash(&prep);
+    let hash = scenario_hash(&study);
     if Some(hash.as_str()) != first.manifest.get("scenario_hash").and_then(Value::as_str) {
-        return Err(MergeError::Parts(format!(
-            "{manifest_name}: its scenario no longer gives the recorded scenario hash"
+        return Err(parts_error(format!("{manifest_name}: its scenario no longer gives the recorded scenario hash")));
+    }
+    if n > prep.plan.len().max(1) {
+        return Err(parts_error(format!(
+            "{manifest_name}: {n} shards for {} matches; a study has at most one shard per match",
+            prep.plan.len()
         )));
     }
 
-    let mut own: Vec<String> =
-        ["matches.csv", "summary.csv", "strategies.csv", "manifest.json"].map(String::from).to_vec();
+    let mut tables = Tables::new(&prep, dir)?;
+    let shard_rows = |s: Shard| {
+        let r = prep.plan.shard_range(s.index, s.count);
+        Some(r.end - r.start)
+    };
+    let (matches, _) =
+        concat(&out, "matches.csv", &parts, |s| FileNames::new(Some(s)).matches, &shard_rows, &mut |path, shard| {
+            let range = prep.plan.shard_range(shard.index, shard.count);
+            replay(&prep, &path.to_path_buf(), range, &mut |run, row| tables.push(&prep, run, row))
+                .map_err(MergeError::Run)
+        })?;
+    let mut files = vec![FileEntry { name: "matches.csv".into(), rows: prep.plan.len(), sum: matches }];
     if trace {
-        own.push("rounds.csv".into());
-    }
-    let out = OutputDir::open(dir, &own, force, false)?;
-    let mut tables = Tables::new(&prep);
-    let mut files = vec![("matches.csv".to_string(), prep.plan.len())];
-    concat(&out, "matches.csv", n, |s| FileNames::new(Some(s)).matches, &mut |path, shard| {
-        let range = prep.plan.shard_range(shard.index, shard.count);
-        replay(&prep, &path.to_path_buf(), range, &mut |run, row| tables.push(&prep, run, row)).map_err(MergeError::Run)
-    })?;
-    if trace {
-        concat(&out, "rounds.csv", n, |s| FileNames::new(Some(s)).rounds, &mut |_, _| Ok(()))?;
+        let (rounds, rows) =
+            concat(&out, "rounds.csv", &parts, |s| FileNames::new(Some(s)).rounds, &|_| None, &mut |_, _| Ok(()))?;
+        files.push(FileEntry { name: "rounds.csv".into(), rows, sum: rounds });
     }
     out.commit("matches.csv")?;
     if trace {
         out.commit("rounds.csv")?;
     }
     files.extend(tables.finish(&prep, &out)?);
-    let manifest = crate::manifest::build(&prep, &hash, None, trace, &files);
+    let manifest = build_manifest(&ManifestInput {
+        study: &study,
+        plan: &prep.plan,
+        seed,
+        hash: &hash,
+        shard: None,
+        trace,
+        files: &files,
+    });
     out.write_atomic("manifest.json", manifest.as_bytes())?;
     Ok(MergeReport { shards: n, matches: prep.plan.len(), trace })
 }
 
-/// Concatenates the part files of `name` into `<name>.partial`, keeping one header; `check` is
-/// called on every part first.
+/// Concatenates the part files of `name` into `<name>.partial`, keeping one header, and syncs
+/// it. Each part must have exactly the bytes and checksum its manifest records (and, for
+/// `matches`, the rows of its shard); `check` is called on every part first. Returns the sum of
+/// the result and the total rows the manifests record.
 fn concat(
     out: &OutputDir,
     name: &str,
-    n: u64,
+    parts: &[Part],
     part_name: impl Fn(Shard) -> String,
+    expected_rows: &dyn Fn(Shard) -> Option<u64>,
     check: &mut dyn FnMut(&Path, Shard) -> Result<(), MergeError>,
-) -> Result<(), MergeError> {
-    let dest = out.partial(name);
-    let file = fs::File::create(&dest).map_err(|e| OutputError::io(&dest, e))?;
-    let mut w = BufWriter::with_capacity(1 << 16, file);
+) -> Result<(Sum, u64), MergeError> {
+    let mut pending = commit::Pending::create(out.path(), name)?;
+    let dest = pending.path().to_path_buf();
+    let mut w = SumWriter::new(pending.writer(), Sum::default());
     let mut header: Option<String> = None;
-    for k in 0..n {
-        let shard = Shard { index: k, count: n };
-        let path = out.file(&part_name(shard));
-        if !path.exists() {
-            return Err(MergeError::Parts(format!("{} is missing", path.display())));
+    let mut rows = 0;
+    for part in parts {
+        let shard = part.shard;
+        let file = part_name(shard);
+        let path = out.file(&file);
+        let Some(entry) = file_entry(&part.manifest, &file) else {
+            return Err(parts_error(format!(
+                "{}: no row count and checksum for {file}; it was written by an older detente or edited — rerun shard {}/{} with --force",
+                part.name, shard.index, shard.count
+            )));
+        };
+        if let Some(expected) = expected_rows(shard) {
+            if entry.rows != expected {
+                return Err(parts_error(format!(
+                    "{}: records {} rows for {file}, but shard {}/{} has {expected} matches",
+                    part.name, entry.rows, shard.index, shard.count
+                )));
+            }
+        }
+        let bad = |what: String| {
+            parts_error(format!(
+                "{file} does not match {} ({what}): it was cut, altered or copied from another part; rerun shard {}/{} with --force",
+                part.name, shard.index, shard.count
+            ))
+        };
+        let f = fs::File::open(&path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => parts_error(format!("{} is missing", path.display())),
+            _ => MergeError::from(OutputError::io(&path, e)),
+        })?;
+        let len = f.metadata().map_err(|e| OutputError::io(&path, e))?.len();
+        if len != entry.sum.bytes {
+            return Err(bad(format!("{len} bytes, the manifest records {}", entry.sum.bytes)));
+        }
+        if Sum::of_prefix(&f, len).map_err(|e| OutputError::io(&path, e))? != Some(entry.sum) {
+            return Err(bad(format!("its checksum is not {}", entry.sum.hex())));
         }
         check(&path, shard)?;
         let f = fs::File::open(&path).map_err(|e| OutputError::io(&path, e))?;
@@ -194,13 +275,16 @@ fn concat(
                 header = Some(first);
             }
             Some(h) if *h != first => {
-                return Err(MergeError::Parts(format!("{}: its header differs from shard 0's", path.display())));
+                return Err(parts_error(format!("{}: its header differs from shard 0's", path.display())));
             }
             Some(_) => {}
         }
         std::io::copy(&mut r, &mut w).map_err(|e| OutputError::io(&dest, e))?;
+        rows += entry.rows;
     }
-    w.flush().map_err(|e| OutputError::io(&dest, e))?;
-    w.get_ref().sync_data().map_err(|e| OutputError::io(&dest, e))?;
-    Ok(())
+    let sum = w.sum();
+    commit::sync_file(pending.writer(), &dest)?;
+    // Left as `.partial`: the caller renames once every file is ready.
+    drop(pending);
+    Ok((sum, rows))
 }

@@ -96,6 +96,22 @@ pub struct Run {
     pub rep: u32,
 }
 
+/// A slice of the run list: shard `index` of `count`, counting from 0.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Shard {
+    /// This shard, from 0.
+    pub index: u64,
+    /// The number of shards.
+    pub count: u64,
+}
+
+impl Shard {
+    /// The suffix of this shard's part files: `part-K-of-N`.
+    pub fn tag(&self) -> String {
+        format!("part-{}-of-{}", self.index, self.count)
+    }
+}
+
 /// The shape of a run list.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Plan {

@@ -1,9 +1,16 @@
 //! Writing results: number formatting, the output directory, the aggregate tables, the manifest.
 //!
-//! Every result file is first written as `<name>.partial` and renamed into place only when it is
-//! complete, so a file with a final name is always whole. The manifest is written last.
+//! Every result file is committed by the one protocol of [`commit`] (write `<name>.partial`,
+//! fsync, rename, fsync the directory), so a file with a final name is always whole. The
+//! manifest is written last. A directory has one writer at a time ([`lock`]).
 
+pub mod checkpoint;
+pub mod checksum;
+pub mod commit;
 pub mod format;
+pub mod lock;
+pub mod manifest;
+pub mod session;
 pub mod tables;
 
 use std::fs;
@@ -35,6 +42,22 @@ pub enum OutputError {
         /// The first result file found.
         found: String,
     },
+    /// The directory holds something this command must not touch or continue (another run's
+    /// checkpoint or results, a checkpoint without its files); the message says what to do.
+    #[error("{0}")]
+    Refused(String),
+    /// Kept work does not match its checkpoint (truncated, altered, missing); the message says
+    /// what to do.
+    #[error("{0}")]
+    Corrupt(String),
+    /// Another detente process is writing into the directory.
+    #[error(
+        "{path} is in use by another detente process (a run, a shard of the same part, or a merge); wait for it to finish or choose another directory with -o"
+    )]
+    Locked {
+        /// The output directory.
+        path: PathBuf,
+    },
     /// The output path exists but is not a directory.
     #[error("{path} exists and is not a directory; choose a directory with -o")]
     NotADirectory {
@@ -50,23 +73,41 @@ impl OutputError {
     }
 }
 
-/// A results directory.
+/// A results directory, locked for this process while the value lives (see [`lock`]).
 #[derive(Clone, Debug)]
 pub struct OutputDir {
     path: PathBuf,
+    _lock: std::sync::Arc<lock::DirLock>,
 }
 
 impl OutputDir {
-    /// Opens (creating if needed) a directory for results.
+    /// Opens (creating if needed) a directory for results and locks it exclusively.
     ///
     /// `own_files` are the final names this run will write; if any exists and neither `force` nor
     /// `resume` is set, this refuses with [`OutputError::Exists`]. Files of other shards are not
-    /// this run's files and are left alone.
+    /// this run's files and are left alone. Another process writing into the directory gives
+    /// [`OutputError::Locked`].
     pub fn open(path: &Path, own_files: &[String], force: bool, resume: bool) -> Result<OutputDir, OutputError> {
+        OutputDir::open_for(path, None, own_files, force, resume)
+    }
+
+    /// As [`OutputDir::open`], for shard `shard_tag` (`part-K-of-N`) when given: the directory
+    /// is then shared with the other shards, and only this shard's part is exclusive.
+    pub fn open_for(
+        path: &Path,
+        shard_tag: Option<&str>,
+        own_files: &[String],
+        force: bool,
+        resume: bool,
+    ) -> Result<OutputDir, OutputError> {
+        if path.as_os_str().is_empty() {
+            return Err(OutputError::NotADirectory { path: path.to_path_buf() });
+        }
         if path.exists() && !path.is_dir() {
             return Err(OutputError::NotADirectory { path: path.to_path_buf() });
         }
         fs::create_dir_all(path).map_err(|e| OutputError::io(path, e))?;
+        let lock = std::sync::Arc::new(lock::DirLock::acquire(path, shard_tag)?);
         if !force && !resume {
             if let Some(f) = own_files.iter().find(|f| path.join(f).exists()) {
                 return Err(OutputError::Exists { path: path.to_path_buf(), found: f.clone() });
@@ -76,7 +117,7 @@ impl OutputDir {
         let probe = path.join(".detente-write-test");
         fs::write(&probe, b"").map_err(|e| OutputError::io(path, e))?;
         let _ = fs::remove_file(&probe);
-        Ok(OutputDir { path: path.to_path_buf() })
+        Ok(OutputDir { path: path.to_path_buf(), _lock: lock })
     }
 
     /// The directory.
@@ -94,27 +135,19 @@ impl OutputDir {
         self.path.join(format!("{name}.partial"))
     }
 
-    /// Renames `<name>.partial` to `<name>`, replacing any older file.
+    /// Renames `<name>.partial` (already synced) to `<name>`, replacing any older file, and
+    /// syncs the directory ([`commit::rename_partial`]).
     pub fn commit(&self, name: &str) -> Result<(), OutputError> {
-        let from = self.partial(name);
-        let to = self.file(name);
-        fs::rename(&from, &to).map_err(|e| OutputError::io(&to, e))
+        commit::rename_partial(&self.path, name)
     }
 
-    /// Writes a whole file atomically (partial, then rename).
+    /// Writes a whole file with the commit protocol ([`commit::write_file`]).
     pub fn write_atomic(&self, name: &str, bytes: &[u8]) -> Result<(), OutputError> {
-        let tmp = self.partial(name);
-        fs::write(&tmp, bytes).map_err(|e| OutputError::io(&tmp, e))?;
-        self.commit(name)
+        commit::write_file(&self.path, name, bytes)
     }
 
-    /// Removes a file if it exists.
+    /// Removes a file if it exists (and syncs the directory).
     pub fn remove(&self, name: &str) -> Result<(), OutputError> {
-        let p = self.file(name);
-        match fs::remove_file(&p) {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(OutputError::io(&p, e)),
-        }
+        commit::remove(&self.path, name)
     }
 }

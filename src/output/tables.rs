@@ -6,9 +6,8 @@
 //! `matches.csv` (merge, resume) gives byte-identical tables.
 
 use std::fs::File;
-use std::io::{BufReader, BufWriter, Read, Write};
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
 
 use crate::metrics::MatchStats;
 use crate::output::format::push_float;
@@ -121,9 +120,6 @@ impl Default for ColumnIndex {
 /// How many values of one metric a cell keeps in memory before it spills them to disk.
 const SPILL_AT: usize = 1 << 15;
 
-/// Distinguishes the spill files of the tables of one process.
-static SPILL_SEQ: AtomicU64 = AtomicU64::new(0);
-
 /// The values of one summarised metric in the current cell. The summary statistics (mean, sd,
 /// quantiles) need every value, but they depend only on the multiset of values: `summarize`
 /// sorts before it sums. So values past the first [`SPILL_AT`] go, [`SPILL_AT`] at a time, to
@@ -136,19 +132,20 @@ struct Column {
     spill: Option<Spill>,
 }
 
-/// A temporary file of little-endian `f64`s, removed when dropped.
+/// A temporary file of little-endian `f64`s: anonymous (`tempfile`: created exclusively, never
+/// under a predictable name, already unlinked), so nothing is left behind even after SIGKILL.
 struct Spill {
-    path: PathBuf,
     file: Option<BufWriter<File>>,
     len: usize,
 }
 
 impl Spill {
-    fn create() -> std::io::Result<Spill> {
-        let seq = SPILL_SEQ.fetch_add(1, Ordering::Relaxed);
-        let path = std::env::temp_dir().join(format!("detente-summary-{}-{seq}.f64", std::process::id()));
-        let file = File::create(&path)?;
-        Ok(Spill { path, file: Some(BufWriter::with_capacity(1 << 16, file)), len: 0 })
+    fn create(dir: Option<&Path>) -> std::io::Result<Spill> {
+        let file = match dir {
+            Some(d) => tempfile::tempfile_in(d)?,
+            None => tempfile::tempfile()?,
+        };
+        Ok(Spill { file: Some(BufWriter::with_capacity(1 << 16, file)), len: 0 })
     }
 
     fn append(&mut self, xs: &[f64]) -> std::io::Result<()> {
@@ -164,12 +161,13 @@ impl Spill {
 
     /// Appends every spilled value to `out`.
     fn read_into(&mut self, out: &mut Vec<f64>) -> std::io::Result<()> {
-        if let Some(w) = self.file.take() {
-            // Flushes; the file is read back through the same path.
-            w.into_inner().map_err(|e| e.into_error())?;
-        }
+        let Some(w) = self.file.take() else {
+            return Err(std::io::Error::other("summary spill file already read"));
+        };
+        let mut f = w.into_inner().map_err(|e| e.into_error())?;
+        f.seek(SeekFrom::Start(0))?;
         out.reserve(self.len);
-        let mut r = BufReader::with_capacity(1 << 16, File::open(&self.path)?);
+        let mut r = BufReader::with_capacity(1 << 16, f);
         let mut b = [0u8; 8];
         for _ in 0..self.len {
             r.read_exact(&mut b)?;
@@ -179,20 +177,13 @@ impl Spill {
     }
 }
 
-impl Drop for Spill {
-    fn drop(&mut self) {
-        self.file = None;
-        let _ = std::fs::remove_file(&self.path);
-    }
-}
-
 impl Column {
     #[inline]
-    fn push(&mut self, x: f64) -> std::io::Result<()> {
+    fn push(&mut self, x: f64, dir: Option<&Path>) -> std::io::Result<()> {
         if self.mem.len() == SPILL_AT {
             let spill = match &mut self.spill {
                 Some(s) => s,
-                None => self.spill.insert(Spill::create()?),
+                None => self.spill.insert(Spill::create(dir)?),
             };
             spill.append(&self.mem)?;
             self.mem.clear();
@@ -229,12 +220,20 @@ pub struct SummaryTable {
     sum_rounds: f64,
     /// Counts of [`CENSORING_COLUMNS`].
     censored: [u64; 2],
+    spill_dir: Option<PathBuf>,
 }
 
 impl SummaryTable {
+    /// A builder that spills large cells to anonymous files in `dir` (the output directory, so
+    /// the spill lands on the disk whose space was checked) instead of the temporary directory.
+    pub fn with_spill_dir(dir: &Path) -> SummaryTable {
+        SummaryTable { spill_dir: Some(dir.to_path_buf()), ..SummaryTable::new() }
+    }
+
     /// A builder with nothing in it.
     pub fn new() -> SummaryTable {
         SummaryTable {
+            spill_dir: None,
             idx: ColumnIndex::new(),
             cell: None,
             labels: (String::new(), String::new()),
@@ -280,7 +279,7 @@ impl SummaryTable {
             self.point_values = point_values.to_vec();
         }
         for (k, &c) in self.idx.summary.iter().enumerate() {
-            self.values[k].push(row[c])?;
+            self.values[k].push(row[c], self.spill_dir.as_deref())?;
         }
         self.n += 1;
         self.sum_score[0] += row[self.idx.score[0]];
@@ -361,16 +360,29 @@ struct StrategyAcc {
 
 /// Builder of `strategies.csv`: per strategy, its results against the other strategies
 /// (self-play left out, as Axelrod-Python does).
+///
+/// Runs arrive point by point (the run list is point-major), so only the current point's
+/// accumulators are held: a point's rows are written when the next point starts, and points
+/// without any run get their rows (zero matches) all the same.
 pub struct StrategyTable {
     idx: ColumnIndex,
     roster: usize,
-    points: Vec<Vec<StrategyAcc>>,
+    points: usize,
+    /// The point being accumulated, and the next point whose rows are not written yet.
+    current: usize,
+    accs: Vec<StrategyAcc>,
 }
 
 impl StrategyTable {
     /// A builder for `points` sweep points and a roster of `roster` strategies.
     pub fn new(points: usize, roster: usize) -> StrategyTable {
-        StrategyTable { idx: ColumnIndex::new(), roster, points: vec![vec![StrategyAcc::default(); roster]; points] }
+        StrategyTable {
+            idx: ColumnIndex::new(),
+            roster,
+            points,
+            current: 0,
+            accs: vec![StrategyAcc::default(); roster],
+        }
     }
 
     /// The header.
@@ -401,15 +413,22 @@ impl StrategyTable {
         h
     }
 
-    /// Adds one match.
-    pub fn push(&mut self, run: &Run, row: &[f64]) {
-        let accs = &mut self.points[run.point];
+    /// Adds one match; first writes the rows of every point before the match's point.
+    pub fn push<'v, W: Write>(
+        &mut self,
+        out: &mut csv::Writer<W>,
+        run: &Run,
+        row: &[f64],
+        text: &StrategyText<'_, 'v>,
+    ) -> csv::Result<()> {
+        self.write_until(out, run.point, text)?;
+        let accs = &mut self.accs;
         let sides = [run.a, run.b];
         if run.a == run.b {
             accs[run.a]
                 .self_play_score
                 .push(0.5 * (row[self.idx.score_per_round[0]] + row[self.idx.score_per_round[1]]));
-            return;
+            return Ok(());
         }
         let (sa, sb) = (row[self.idx.score[0]], row[self.idx.score[1]]);
         for (i, &who) in sides.iter().enumerate() {
@@ -431,16 +450,36 @@ impl StrategyTable {
                 acc.draws += 1;
             }
         }
+        Ok(())
     }
 
-    /// Writes every row: per point, strategies by rank (mean score per round, best first; ties
-    /// keep roster order).
-    pub fn write<W: Write>(
+    /// Writes the rows of every point not written yet, to the end.
+    pub fn finish<'v, W: Write>(&mut self, out: &mut csv::Writer<W>, text: &StrategyText<'_, 'v>) -> csv::Result<()> {
+        self.write_until(out, self.points, text)
+    }
+
+    /// Writes the rows of the points before `point` not written yet.
+    fn write_until<'v, W: Write>(
+        &mut self,
+        out: &mut csv::Writer<W>,
+        point: usize,
+        text: &StrategyText<'_, 'v>,
+    ) -> csv::Result<()> {
+        while self.current < point {
+            self.write_point(out, self.current, text)?;
+            self.accs.iter_mut().for_each(|a| *a = StrategyAcc::default());
+            self.current += 1;
+        }
+        Ok(())
+    }
+
+    /// Writes one point's rows: strategies by rank (mean score per round, best first; ties keep
+    /// roster order).
+    fn write_point<'v, W: Write>(
         &self,
         out: &mut csv::Writer<W>,
-        labels: &[String],
-        names: &[&str],
-        point_values: &[Vec<String>],
+        p: usize,
+        text: &StrategyText<'_, 'v>,
     ) -> csv::Result<()> {
         let mut buf = String::new();
         let mut num = |out: &mut csv::Writer<W>, x: f64| -> csv::Result<()> {
@@ -448,40 +487,50 @@ impl StrategyTable {
             push_float(&mut buf, x);
             out.write_field(&buf)
         };
-        for (p, accs) in self.points.iter().enumerate() {
-            let mut order: Vec<usize> = (0..self.roster).collect();
-            let key = |i: usize| {
-                let m = accs[i].score_per_round.mean();
-                if m.is_nan() { f64::NEG_INFINITY } else { m }
-            };
-            order.sort_by(|&x, &y| key(y).total_cmp(&key(x)));
-            for (rank, &i) in order.iter().enumerate() {
-                let acc = &accs[i];
-                for v in &point_values[p] {
-                    out.write_field(v)?;
-                }
-                out.write_field((rank + 1).to_string())?;
-                out.write_field(super::format::safe_text(&labels[i]).as_bytes())?;
-                out.write_field(names[i])?;
-                out.write_field(acc.score_per_round.n().to_string())?;
-                num(out, acc.score_per_round.mean())?;
-                num(out, acc.score_per_round.se())?;
-                out.write_field(acc.wins.to_string())?;
-                out.write_field(acc.draws.to_string())?;
-                out.write_field(acc.losses.to_string())?;
-                num(out, acc.coop.mean())?;
-                num(out, acc.trust_final.mean())?;
-                num(out, acc.spent.mean())?;
-                num(out, acc.self_play_score.mean())?;
-                num(out, acc.sanction_rounds.mean())?;
-                num(out, acc.max_sanction.mean())?;
-                num(out, acc.escalations.mean())?;
-                num(out, acc.feud_length.mean())?;
-                out.write_record(None::<&[u8]>)?;
+        let accs = &self.accs;
+        let mut order: Vec<usize> = (0..self.roster).collect();
+        let key = |i: usize| {
+            let m = accs[i].score_per_round.mean();
+            if m.is_nan() { f64::NEG_INFINITY } else { m }
+        };
+        order.sort_by(|&x, &y| key(y).total_cmp(&key(x)));
+        let values = (text.point_values)(p);
+        for (rank, &i) in order.iter().enumerate() {
+            let acc = &accs[i];
+            for v in values {
+                out.write_field(v)?;
             }
+            out.write_field((rank + 1).to_string())?;
+            out.write_field(super::format::safe_text(&text.labels[i]).as_bytes())?;
+            out.write_field(text.names[i])?;
+            out.write_field(acc.score_per_round.n().to_string())?;
+            num(out, acc.score_per_round.mean())?;
+            num(out, acc.score_per_round.se())?;
+            out.write_field(acc.wins.to_string())?;
+            out.write_field(acc.draws.to_string())?;
+            out.write_field(acc.losses.to_string())?;
+            num(out, acc.coop.mean())?;
+            num(out, acc.trust_final.mean())?;
+            num(out, acc.spent.mean())?;
+            num(out, acc.self_play_score.mean())?;
+            num(out, acc.sanction_rounds.mean())?;
+            num(out, acc.max_sanction.mean())?;
+            num(out, acc.escalations.mean())?;
+            num(out, acc.feud_length.mean())?;
+            out.write_record(None::<&[u8]>)?;
         }
         Ok(())
     }
+}
+
+/// The text of `strategies.csv` rows: roster labels and names, and each point's sweep values.
+pub struct StrategyText<'a, 'v> {
+    /// Roster labels.
+    pub labels: &'a [String],
+    /// Roster canonical names.
+    pub names: &'a [&'static str],
+    /// The sweep values of a point, as written.
+    pub point_values: &'a dyn Fn(usize) -> &'v [String],
 }
 
 #[cfg(test)]
@@ -520,12 +569,10 @@ mod tests {
             t.push(&mut out, &run(0, k as u32), ("A", "B"), &[], &row(k)).unwrap();
         }
         assert!(t.values.iter().all(|c| c.spill.as_ref().is_some_and(|s| s.len == 3 * SPILL_AT)));
-        let spill_path = t.values[0].spill.as_ref().unwrap().path.clone();
-        assert!(spill_path.exists());
         for k in 0..3 {
             t.push(&mut out, &run(1, k), ("A", "C"), &[], &row(k as usize)).unwrap();
         }
-        assert!(!spill_path.exists(), "the spill file is removed once the cell is written");
+        assert!(t.values.iter().all(|c| c.spill.is_none()), "the spill file is closed once the cell is written");
         t.flush(&mut out).unwrap();
         let text = String::from_utf8(out.into_inner().unwrap()).unwrap();
         let lines: Vec<&str> = text.lines().collect();

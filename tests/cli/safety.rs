@@ -186,8 +186,14 @@ fn a_full_disk_is_a_clear_error() {
         return;
     }
     let _guard = Mount(mnt.clone());
-    // The trace of 196 matches × 50 rounds is well over 256 KiB.
-    let out = d.cmd().args(["run", "-q", "--trace", "-o", "tiny/out"]).arg(&sc).assert().code(1);
+    // The trace of 196 matches × 50 rounds is well over 256 KiB: refused up front with the
+    // estimate (issue 9, item 6) ...
+    let out = d.cmd().args(["run", "-q", "--trace", "-o", "tiny/out"]).arg(&sc).assert().code(2);
+    let err = stderr(out.get_output());
+    assert!(err.contains("this run would write") && err.contains("--yes") && err.contains("drop --trace"), "{err}");
+    assert!(!d.join("tiny/out/matches.csv.partial").exists());
+    // ... and with --yes it starts and fails cleanly when the disk fills.
+    let out = d.cmd().args(["run", "-q", "--yes", "--trace", "-o", "tiny/out"]).arg(&sc).assert().code(1);
     let err = stderr(out.get_output());
     no_panic(&err);
     assert!(err.starts_with("error: cannot write "), "{err}");

@@ -22,7 +22,7 @@ fn merge_refuses_missing_shards() {
     let sc = d.write("small.toml", SMALL);
     d.cmd().args(["run", "-q", "--shard", "0/3", "-o", "parts"]).arg(&sc).assert().success();
     d.cmd().args(["run", "-q", "--shard", "2/3", "-o", "parts"]).arg(&sc).assert().success();
-    let out = d.cmd().args(["merge", "parts"]).assert().code(1);
+    let out = d.cmd().args(["merge", "parts"]).assert().code(2);
     let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
     assert!(err.contains("1/3"), "{err}");
     assert!(!d.join("parts/matches.csv").exists());
@@ -34,9 +34,9 @@ fn merge_refuses_parts_of_different_runs() {
     let sc = d.write("small.toml", SMALL);
     d.cmd().args(["run", "-q", "--shard", "0/2", "-o", "parts"]).arg(&sc).assert().success();
     d.cmd().args(["run", "-q", "--seed", "99", "--shard", "1/2", "-o", "parts"]).arg(&sc).assert().success();
-    let out = d.cmd().args(["merge", "parts"]).assert().code(1);
+    let out = d.cmd().args(["merge", "parts"]).assert().code(2);
     let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
-    assert!(err.contains("seed"), "{err}");
+    assert!(err.contains("seed") && err.contains("manifest.part-1-of-2.json"), "{err}");
 }
 
 #[test]
@@ -66,13 +66,15 @@ fn resume_finishes_an_interrupted_run_identically() {
         std::fs::remove_file(d.join(&format!("cut/{f}"))).unwrap();
     }
     d.write("cut/matches.csv.partial", format!("{kept}garbage,half,a,row"));
-    d.write(
-        "cut/checkpoint.json",
-        format!(
-            "{{\"scenario_hash\":\"{hash}\",\"seed\":11,\"shard\":null,\"runs_done\":90,\"matches_bytes\":{},\"rounds_bytes\":0}}",
-            kept.len()
-        ),
-    );
+    let outputs = ["matches.csv", "summary.csv", "strategies.csv", "manifest.json"].map(String::from).to_vec();
+    let ck = detente::output::checkpoint::Checkpoint {
+        identity: detente::output::checkpoint::Identity::new(&hash, 11, false, None, outputs),
+        runs_done: 90,
+        matches: detente::output::checksum::Sum::default().update(kept.as_bytes()),
+        rounds_rows: 0,
+        rounds: None,
+    };
+    d.write("cut/checkpoint.json", serde_json::to_string(&ck).unwrap());
     d.cmd().args(["run", "-q", "--resume", "-o", "cut"]).arg(&sc).assert().success();
     for f in ["matches.csv", "summary.csv", "strategies.csv", "manifest.json"] {
         assert_eq!(d.bytes(&format!("full/{f}")), d.bytes(&format!("cut/{f}")), "{f} differs");

@@ -1,0 +1,150 @@
+//! The one commit protocol for every file detente writes.
+//!
+//! A result file must never be seen half written under its final name, and once a command says
+//! it is done the file must survive a power cut. Every file is therefore committed the same way:
+//!
+//! 1. write the bytes to `<name>.partial` in the same directory;
+//! 2. `fsync` that file (its data reaches the disk);
+//! 3. `rename` it to `<name>` (atomic on POSIX file systems);
+//! 4. `fsync` the directory (the rename itself reaches the disk).
+//!
+//! A crash before step 3 leaves at most a `.partial` file, which no reader takes for a result; a
+//! crash after it leaves the complete file. Nothing else in the crate renames result files.
+//!
+//! Two entry points cover every writer:
+//!
+//! - [`write_file`]: the bytes are in memory (a manifest, a report, a table);
+//! - [`Pending`]: the bytes are streamed (a CSV of any size): create it, write through
+//!   [`Pending::writer`], then [`Pending::commit`].
+//!
+//! ```no_run
+//! use std::io::Write;
+//! use detente::output::commit;
+//! # fn main() -> Result<(), detente::output::OutputError> {
+//! let dir = std::path::Path::new("results/x");
+//! commit::write_file(dir, "report.md", b"# Report\n")?;
+//! let mut p = commit::Pending::create(dir, "big.csv")?;
+//! p.writer().write_all(b"a,b\n1,2\n").map_err(|e| detente::output::OutputError::io(p.path(), e))?;
+//! p.commit()?;
+//! # Ok(()) }
+//! ```
+
+use std::fs::{self, File};
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use super::OutputError;
+
+/// The suffix of a file being written: `<name>.partial`.
+pub const PARTIAL_SUFFIX: &str = ".partial";
+
+/// The path `<dir>/<name>.partial`.
+pub fn partial_path(dir: &Path, name: &str) -> PathBuf {
+    dir.join(format!("{name}{PARTIAL_SUFFIX}"))
+}
+
+/// Writes `bytes` as `<dir>/<name>` with the full protocol (partial, fsync, rename, fsync of
+/// the directory), replacing any older file of that name.
+pub fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), OutputError> {
+    let mut p = Pending::create(dir, name)?;
+    p.writer().write_all(bytes).map_err(|e| OutputError::io(p.path(), e))?;
+    p.commit()
+}
+
+/// Renames `<dir>/<name>.partial`, already written and synced (see [`sync_file`]), to
+/// `<dir>/<name>` and syncs the directory: steps 3 and 4 of the protocol, for files that are
+/// written over several sessions (a resumable run's `matches.csv`).
+pub fn rename_partial(dir: &Path, name: &str) -> Result<(), OutputError> {
+    let to = dir.join(name);
+    fs::rename(partial_path(dir, name), &to).map_err(|e| OutputError::io(&to, e))?;
+    sync_dir(dir)
+}
+
+/// Flushes a buffered file and syncs its data to disk (step 2).
+pub fn sync_file(w: &mut BufWriter<File>, path: &Path) -> Result<(), OutputError> {
+    w.flush().map_err(|e| OutputError::io(path, e))?;
+    w.get_ref().sync_all().map_err(|e| OutputError::io(path, e))
+}
+
+/// Syncs a directory, so that renames and removals in it are on disk. A no-op where directories
+/// cannot be opened (Windows).
+pub fn sync_dir(dir: &Path) -> Result<(), OutputError> {
+    #[cfg(unix)]
+    {
+        let d = File::open(dir).map_err(|e| OutputError::io(dir, e))?;
+        d.sync_all().map_err(|e| OutputError::io(dir, e))?;
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}
+
+/// Removes `<dir>/<name>` if it exists and syncs the directory.
+pub fn remove(dir: &Path, name: &str) -> Result<(), OutputError> {
+    let p = dir.join(name);
+    match fs::remove_file(&p) {
+        Ok(()) => sync_dir(dir),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(OutputError::io(&p, e)),
+    }
+}
+
+/// A file being streamed to `<name>.partial`, committed to `<name>` by [`Pending::commit`].
+/// Dropped without a commit, it leaves the `.partial` file (which the next run replaces).
+pub struct Pending {
+    dir: PathBuf,
+    name: String,
+    path: PathBuf,
+    w: BufWriter<File>,
+}
+
+impl Pending {
+    /// Creates (truncating) `<dir>/<name>.partial`.
+    pub fn create(dir: &Path, name: &str) -> Result<Pending, OutputError> {
+        let path = partial_path(dir, name);
+        let f = File::create(&path).map_err(|e| OutputError::io(&path, e))?;
+        Ok(Pending { dir: dir.to_path_buf(), name: name.to_string(), path, w: BufWriter::with_capacity(1 << 16, f) })
+    }
+
+    /// Where the bytes go.
+    pub fn writer(&mut self) -> &mut BufWriter<File> {
+        &mut self.w
+    }
+
+    /// The `.partial` path, for error messages.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Flushes, syncs, renames to the final name and syncs the directory.
+    pub fn commit(mut self) -> Result<(), OutputError> {
+        sync_file(&mut self.w, &self.path)?;
+        drop(self.w);
+        rename_partial(&self.dir, &self.name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn write_file_replaces_and_leaves_no_partial() {
+        let d = tempfile::tempdir().unwrap();
+        write_file(d.path(), "a.txt", b"one").unwrap();
+        write_file(d.path(), "a.txt", b"two").unwrap();
+        assert_eq!(fs::read(d.path().join("a.txt")).unwrap(), b"two");
+        assert!(!partial_path(d.path(), "a.txt").exists());
+    }
+
+    #[test]
+    fn an_uncommitted_pending_file_never_takes_the_final_name() {
+        let d = tempfile::tempdir().unwrap();
+        {
+            let mut p = Pending::create(d.path(), "b.csv").unwrap();
+            p.writer().write_all(b"x").unwrap();
+        }
+        assert!(!d.path().join("b.csv").exists());
+        assert!(partial_path(d.path(), "b.csv").exists());
+    }
+}

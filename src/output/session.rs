@@ -1,0 +1,400 @@
+//! One run's files in its output directory, from a fresh start or a resume to the manifest.
+//!
+//! The row files (`matches`, `rounds`) grow as `<name>.partial` through every chunk; after each
+//! chunk they are synced and the checkpoint records their row count, length and checksum. At the
+//! end they are renamed into place, the tables are committed, the manifest is committed last and
+//! the checkpoint removed. A resume re-reads and verifies what it keeps, from whichever point of
+//! that sequence the previous process reached, and never rewrites a finished result.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{BufWriter, Seek, SeekFrom, Write};
+use std::path::PathBuf;
+
+use super::checkpoint::{Checkpoint, Identity};
+use super::checksum::{Sum, SumWriter};
+use super::commit;
+use super::manifest::FileEntry;
+use super::{OutputDir, OutputError};
+use crate::plan::Shard;
+
+/// Names of the files one process writes.
+pub struct FileNames {
+    /// matches file.
+    pub matches: String,
+    /// rounds file.
+    pub rounds: String,
+    /// checkpoint file.
+    pub checkpoint: String,
+    /// manifest file.
+    pub manifest: String,
+}
+
+impl FileNames {
+    /// The names for a whole run or a shard.
+    pub fn new(shard: Option<Shard>) -> FileNames {
+        match shard {
+            None => FileNames {
+                matches: "matches.csv".into(),
+                rounds: "rounds.csv".into(),
+                checkpoint: "checkpoint.json".into(),
+                manifest: "manifest.json".into(),
+            },
+            Some(s) => {
+                let t = s.tag();
+                FileNames {
+                    matches: format!("matches.{t}.csv"),
+                    rounds: format!("rounds.{t}.csv"),
+                    checkpoint: format!("checkpoint.{t}.json"),
+                    manifest: format!("manifest.{t}.json"),
+                }
+            }
+        }
+    }
+
+    /// Every final name a run with these names may own: the row files, the tables of a whole run,
+    /// the manifest and the checkpoint. A fresh run refuses to start over any of them without
+    /// `--force`, and with `--force` removes them all (a stale `rounds.csv` too).
+    pub fn owned(&self, whole: bool) -> Vec<String> {
+        let mut v = vec![self.matches.clone(), self.rounds.clone(), self.manifest.clone(), self.checkpoint.clone()];
+        if whole {
+            v.extend(["summary.csv", "strategies.csv"].map(String::from));
+        }
+        v
+    }
+}
+
+/// What a run session needs to know.
+pub struct SessionSpec<'a> {
+    /// The file names.
+    pub names: FileNames,
+    /// What decides the bytes.
+    pub identity: Identity,
+    /// Whether the tables are written (a whole run, not a shard).
+    pub whole: bool,
+    /// Runs in this process's slice.
+    pub total_runs: u64,
+    /// `--resume`.
+    pub resume: bool,
+    /// `--force`.
+    pub force: bool,
+    /// The header of `matches`, as bytes.
+    pub matches_header: &'a [u8],
+    /// The header of `rounds`, as bytes.
+    pub rounds_header: &'a [u8],
+}
+
+/// The result of opening a session.
+pub enum Opened {
+    /// `--resume` found the finished results of this very run: nothing to do.
+    Finished,
+    /// Work to do.
+    Session(Box<Session>),
+}
+
+type RowFile = SumWriter<BufWriter<File>>;
+
+/// A row file of the session: where it is and its writer while it is still `.partial`.
+struct Rows {
+    name: String,
+    writer: Option<RowFile>,
+    at_final: bool,
+}
+
+/// An open run session.
+pub struct Session {
+    dir: OutputDir,
+    names: FileNames,
+    ck: Checkpoint,
+    total: u64,
+    matches: Rows,
+    rounds: Option<Rows>,
+}
+
+fn refused(msg: String) -> OutputError {
+    OutputError::Refused(msg)
+}
+
+fn corrupt(msg: String) -> OutputError {
+    OutputError::Corrupt(msg)
+}
+
+impl Session {
+    /// Opens a session in a locked directory: resumes from a verified checkpoint, reports a
+    /// finished run, or starts afresh.
+    pub fn open(dir: OutputDir, spec: SessionSpec) -> Result<Opened, OutputError> {
+        let ck_path = dir.file(&spec.names.checkpoint);
+        if spec.resume {
+            match fs::read_to_string(&ck_path) {
+                Ok(text) => return Session::resume(dir, spec, &text),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(OutputError::io(&ck_path, e)),
+            }
+            if let Some(done) = finished(&dir, &spec)? {
+                return Ok(done);
+            }
+            let owned = spec.names.owned(spec.whole);
+            if let Some(f) = owned.iter().find(|f| dir.file(f).exists()) {
+                return Err(refused(format!(
+                    "--resume: {} has no checkpoint to resume, but holds {f}; pass --force to replace it, or choose another directory with -o",
+                    dir.path().display()
+                )));
+            }
+        } else if spec.force {
+            for n in spec.names.owned(spec.whole) {
+                dir.remove(&n)?;
+            }
+        }
+        Session::fresh(dir, spec)
+    }
+
+    fn fresh(dir: OutputDir, spec: SessionSpec) -> Result<Opened, OutputError> {
+        let names = spec.names;
+        // Partial files are never results: whatever an earlier process left of them goes.
+        for n in [&names.matches, &names.rounds, &names.checkpoint, &names.manifest] {
+            let _ = fs::remove_file(dir.partial(n));
+        }
+        let create = |name: &str, header: &[u8]| -> Result<Rows, OutputError> {
+            let path = dir.partial(name);
+            let f = File::create(&path).map_err(|e| OutputError::io(&path, e))?;
+            let mut w = SumWriter::new(BufWriter::with_capacity(1 << 16, f), Sum::default());
+            w.write_all(header).map_err(|e| OutputError::io(&path, e))?;
+            Ok(Rows { name: name.to_string(), writer: Some(w), at_final: false })
+        };
+        let matches = create(&names.matches, spec.matches_header)?;
+        let rounds = if spec.identity.trace { Some(create(&names.rounds, spec.rounds_header)?) } else { None };
+        let ck = Checkpoint {
+            identity: spec.identity,
+            runs_done: 0,
+            matches: Sum::default(),
+            rounds_rows: 0,
+            rounds: rounds.as_ref().map(|_| Sum::default()),
+        };
+        Ok(Opened::Session(Box::new(Session { dir, names, ck, total: spec.total_runs, matches, rounds })))
+    }
+
+    fn resume(dir: OutputDir, spec: SessionSpec, text: &str) -> Result<Opened, OutputError> {
+        let ck_path = dir.file(&spec.names.checkpoint);
+        let ck: Checkpoint = serde_json::from_str(text).map_err(|e| {
+            refused(format!(
+                "{}: not a checkpoint of this detente version ({e}); start over with --force",
+                ck_path.display()
+            ))
+        })?;
+        if let Some(d) = ck.identity.difference(&spec.identity) {
+            return Err(refused(format!(
+                "cannot resume: {} belongs to another run: {d}; rerun exactly the interrupted command with --resume, or start over with --force (which discards it)",
+                ck_path.display()
+            )));
+        }
+        if ck.runs_done > spec.total_runs {
+            return Err(corrupt(format!(
+                "{}: records {} runs done of {}; start over with --force",
+                ck_path.display(),
+                ck.runs_done,
+                spec.total_runs
+            )));
+        }
+        let complete = ck.runs_done == spec.total_runs;
+        if complete && dir.file(&spec.names.manifest).exists() {
+            // The previous process committed everything and stopped before removing the checkpoint.
+            dir.remove(&spec.names.checkpoint)?;
+            return Ok(Opened::Finished);
+        }
+        let matches = reopen(&dir, &spec.names.matches, ck.matches, complete, &ck_path)?;
+        let rounds = match ck.rounds {
+            Some(sum) => Some(reopen(&dir, &spec.names.rounds, sum, complete, &ck_path)?),
+            None => None,
+        };
+        if rounds.is_none() {
+            // A traced start's leftovers cannot be resumed without a trace (refused above); an
+            // untraced run owns no rounds partial.
+            let _ = fs::remove_file(dir.partial(&spec.names.rounds));
+        }
+        Ok(Opened::Session(Box::new(Session { dir, names: spec.names, ck, total: spec.total_runs, matches, rounds })))
+    }
+
+    /// Runs already done (and verified) when the session opened, from the start of the slice.
+    pub fn runs_done(&self) -> u64 {
+        self.ck.runs_done
+    }
+
+    /// Where the kept `matches` rows are: the partial file, or the final one when the previous
+    /// process renamed it already. Its rows are those of the first [`Session::runs_done`] runs.
+    pub fn matches_path(&self) -> PathBuf {
+        if self.matches.at_final { self.dir.file(&self.matches.name) } else { self.dir.partial(&self.matches.name) }
+    }
+
+    /// The directory.
+    pub fn dir(&self) -> &OutputDir {
+        &self.dir
+    }
+
+    /// Appends one match's rows (`rounds_rows` is ignored without a trace).
+    pub fn append(&mut self, matches_row: &[u8], rounds_rows: &[u8]) -> Result<(), OutputError> {
+        write_rows(&self.dir, &mut self.matches, matches_row)?;
+        if let Some(r) = self.rounds.as_mut() {
+            write_rows(&self.dir, r, rounds_rows)?;
+        }
+        Ok(())
+    }
+
+    /// Syncs the row files and commits a checkpoint: `runs_done` runs of the slice are on disk,
+    /// and `rounds_added` more `rounds` rows since the last checkpoint.
+    pub fn checkpoint(&mut self, runs_done: u64, rounds_added: u64) -> Result<(), OutputError> {
+        self.ck.runs_done = runs_done;
+        self.ck.rounds_rows += rounds_added;
+        if let Some(s) = sync_rows(&self.dir, &mut self.matches)? {
+            self.ck.matches = s;
+        }
+        if let Some(r) = self.rounds.as_mut() {
+            if let Some(s) = sync_rows(&self.dir, r)? {
+                self.ck.rounds = Some(s);
+            }
+        }
+        let text = serde_json::to_string_pretty(&self.ck).unwrap_or_default();
+        self.dir.write_atomic(&self.names.checkpoint, text.as_bytes())
+    }
+
+    /// After the last run: renames the row files into place and returns their manifest entries.
+    pub fn commit_rows(&mut self) -> Result<Vec<FileEntry>, OutputError> {
+        if self.matches.writer.is_some() {
+            self.checkpoint(self.ck.runs_done, 0)?;
+        }
+        let mut entries = vec![FileEntry { name: self.matches.name.clone(), rows: self.total, sum: self.ck.matches }];
+        finalize(&self.dir, &mut self.matches)?;
+        if let (Some(r), Some(sum)) = (self.rounds.as_mut(), self.ck.rounds) {
+            finalize(&self.dir, r)?;
+            entries.push(FileEntry { name: r.name.clone(), rows: self.ck.rounds_rows, sum });
+        }
+        Ok(entries)
+    }
+
+    /// Commits the manifest (the mark of a finished result) and removes the checkpoint.
+    pub fn finish(self, manifest: &str) -> Result<(), OutputError> {
+        self.dir.write_atomic(&self.names.manifest, manifest.as_bytes())?;
+        self.dir.remove(&self.names.checkpoint)
+    }
+}
+
+fn write_rows(dir: &OutputDir, rows: &mut Rows, bytes: &[u8]) -> Result<(), OutputError> {
+    match rows.writer.as_mut() {
+        Some(w) => w.write_all(bytes).map_err(|e| OutputError::io(dir.partial(&rows.name), e)),
+        None if bytes.is_empty() => Ok(()),
+        None => Err(corrupt(format!("{} is complete; no row can be added to it", dir.file(&rows.name).display()))),
+    }
+}
+
+fn sync_rows(dir: &OutputDir, rows: &mut Rows) -> Result<Option<Sum>, OutputError> {
+    let Some(w) = rows.writer.as_mut() else { return Ok(None) };
+    commit::sync_file(w.get_mut(), &dir.partial(&rows.name))?;
+    Ok(Some(w.sum()))
+}
+
+fn finalize(dir: &OutputDir, rows: &mut Rows) -> Result<(), OutputError> {
+    if let Some(mut w) = rows.writer.take() {
+        commit::sync_file(w.get_mut(), &dir.partial(&rows.name))?;
+        drop(w);
+        dir.commit(&rows.name)?;
+        rows.at_final = true;
+    }
+    Ok(())
+}
+
+/// Reopens a row file for appending after checking that its first `sum.bytes` bytes are those the
+/// checkpoint recorded; bytes past them (written after the last checkpoint) are cut. When the
+/// run was complete the file may already carry its final name; it must then be exactly as
+/// recorded.
+fn reopen(
+    dir: &OutputDir,
+    name: &str,
+    sum: Sum,
+    complete: bool,
+    ck_path: &std::path::Path,
+) -> Result<Rows, OutputError> {
+    let partial = dir.partial(name);
+    let fin = dir.file(name);
+    let how = "the kept work cannot be trusted; start over with --force";
+    if partial.exists() {
+        let len = fs::metadata(&partial).map_err(|e| OutputError::io(&partial, e))?.len();
+        if len < sum.bytes {
+            return Err(corrupt(format!(
+                "{} has {len} bytes, but {} records {} of it: {how}",
+                partial.display(),
+                ck_path.display(),
+                sum.bytes
+            )));
+        }
+        let f = File::open(&partial).map_err(|e| OutputError::io(&partial, e))?;
+        if Sum::of_prefix(f, sum.bytes).map_err(|e| OutputError::io(&partial, e))? != Some(sum) {
+            return Err(corrupt(format!(
+                "{} does not match the checksum {} records for its first {} bytes: {how}",
+                partial.display(),
+                ck_path.display(),
+                sum.bytes
+            )));
+        }
+        let mut f = OpenOptions::new().write(true).open(&partial).map_err(|e| OutputError::io(&partial, e))?;
+        // Only ever shortens: the length was checked above.
+        f.set_len(sum.bytes).map_err(|e| OutputError::io(&partial, e))?;
+        f.sync_all().map_err(|e| OutputError::io(&partial, e))?;
+        f.seek(SeekFrom::End(0)).map_err(|e| OutputError::io(&partial, e))?;
+        let w = SumWriter::new(BufWriter::with_capacity(1 << 16, f), sum);
+        return Ok(Rows { name: name.to_string(), writer: Some(w), at_final: false });
+    }
+    if complete && fin.exists() {
+        let f = File::open(&fin).map_err(|e| OutputError::io(&fin, e))?;
+        let len = f.metadata().map_err(|e| OutputError::io(&fin, e))?.len();
+        if len != sum.bytes || Sum::of_prefix(f, sum.bytes).map_err(|e| OutputError::io(&fin, e))? != Some(sum) {
+            return Err(corrupt(format!(
+                "{} does not match what {} records ({} bytes, checksum {}): {how}",
+                fin.display(),
+                ck_path.display(),
+                sum.bytes,
+                sum.hex()
+            )));
+        }
+        return Ok(Rows { name: name.to_string(), writer: None, at_final: true });
+    }
+    Err(corrupt(format!(
+        "{} is missing, but {} records {} bytes of it: {how}",
+        partial.display(),
+        ck_path.display(),
+        sum.bytes
+    )))
+}
+
+/// `--resume` without a checkpoint: the finished results of this run (nothing to do), of another
+/// run (refused), or no results at all (`None`).
+fn finished(dir: &OutputDir, spec: &SessionSpec) -> Result<Option<Opened>, OutputError> {
+    let path = dir.file(&spec.names.manifest);
+    let text = match fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(OutputError::io(&path, e)),
+    };
+    let m: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+        refused(format!("{}: not a detente manifest ({e}); pass --force to replace it", path.display()))
+    })?;
+    let id = &spec.identity;
+    let shard =
+        m.get("shard").map(|s| (s.get("index").and_then(|v| v.as_u64()), s.get("count").and_then(|v| v.as_u64())));
+    let recorded = Identity {
+        format: id.format,
+        detente_version: m.get("detente_version").and_then(|v| v.as_str()).unwrap_or("?").to_string(),
+        scenario_hash: m.get("scenario_hash").and_then(|v| v.as_str()).unwrap_or("?").to_string(),
+        seed: m.get("seed").and_then(|v| v.as_u64()).unwrap_or(u64::MAX),
+        trace: m.get("trace").and_then(|v| v.as_bool()).unwrap_or(false),
+        shard: match shard {
+            Some((Some(index), Some(count))) => Some(Shard { index, count }),
+            _ => None,
+        },
+        outputs: id.outputs.clone(),
+    };
+    match recorded.difference(id) {
+        None => Ok(Some(Opened::Finished)),
+        Some(d) => Err(refused(format!(
+            "--resume: {} holds the finished results of another run: {d}; they are kept — choose another directory with -o, or pass --force to replace them",
+            dir.path().display()
+        ))),
+    }
+}
