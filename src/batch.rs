@@ -25,8 +25,12 @@ use crate::plan::{Plan, Run, match_seeds, pairings};
 use crate::scenario::Study;
 use crate::strategy::BuildCtx;
 
-/// Identity columns of `matches.csv` between the sweep columns and the metrics.
-pub const MATCH_ID_COLUMNS: &[&str] = &["strategy_a", "strategy_b", "rep", "seed", "params_a", "params_b", "truncated"];
+/// Identity columns of `matches.csv` between the sweep columns and the metrics. (The strategy
+/// parameters are in `roster.csv`.)
+pub const MATCH_ID_COLUMNS: &[&str] = &["strategy_a", "strategy_b", "rep", "seed", "truncated"];
+
+/// The first column of every per-point table: the sweep point's index, from 0.
+pub const POINT_COLUMN: &str = "point";
 
 /// Columns of `rounds.csv` after the sweep columns.
 pub const ROUND_COLUMNS: &[&str] = &[
@@ -168,8 +172,6 @@ pub struct PreparedPoint {
     pub build: [BuildCtx; 2],
     /// Resolved parameters per roster entry and side.
     pub params: Vec<[Vec<f64>; 2]>,
-    /// The same as JSON objects, per roster entry and side.
-    pub params_json: Vec<[String; 2]>,
     /// The sweep values as written in the CSVs.
     pub values: Vec<String>,
 }
@@ -211,12 +213,6 @@ impl<'a> Prepared<'a> {
                     .iter()
                     .map(|e| [e.info.resolve(&e.overrides, &build[0]), e.info.resolve(&e.overrides, &build[1])])
                     .collect();
-                let params_json = sc
-                    .roster
-                    .iter()
-                    .zip(&params)
-                    .map(|(e, pv)| [params_json(e.info, &pv[0]), params_json(e.info, &pv[1])])
-                    .collect();
                 let mut metrics = MetricsCtx::new(sc.game, sc.incentives);
                 metrics.types = sc.types;
                 metrics.spiral_min_len = sc.metrics.spiral_min_len;
@@ -227,7 +223,6 @@ impl<'a> Prepared<'a> {
                     metrics,
                     build,
                     params,
-                    params_json,
                     values: p.values.iter().map(|(_, v)| crate::output::format::float(*v)).collect(),
                 }
             })
@@ -245,7 +240,8 @@ impl<'a> Prepared<'a> {
 
     /// The header of `matches.csv`.
     pub fn matches_header(&self) -> Vec<String> {
-        let mut h = self.sweep_columns.clone();
+        let mut h = vec![POINT_COLUMN.to_string()];
+        h.extend(self.sweep_columns.iter().cloned());
         h.extend(MATCH_ID_COLUMNS.iter().map(|s| s.to_string()));
         h.extend(MatchStats::COLUMNS.iter().map(|s| s.to_string()));
         h
@@ -253,7 +249,8 @@ impl<'a> Prepared<'a> {
 
     /// The header of `rounds.csv`.
     pub fn rounds_header(&self) -> Vec<String> {
-        let mut h = self.sweep_columns.clone();
+        let mut h = vec![POINT_COLUMN.to_string()];
+        h.extend(self.sweep_columns.iter().cloned());
         h.extend(ROUND_COLUMNS.iter().map(|s| s.to_string()));
         h
     }
@@ -276,19 +273,6 @@ impl<'a> Prepared<'a> {
         };
         MatchOutcome { seed: match_seed, truncated: end.truncated, values: metrics.finish().values(), rounds }
     }
-}
-
-fn params_json(info: &crate::strategy::StrategyInfo, values: &[f64]) -> String {
-    let mut m = serde_json::Map::new();
-    for (spec, v) in info.params.iter().zip(values) {
-        let j = match spec.kind {
-            crate::strategy::ParamKind::Bool => serde_json::Value::Bool(*v != 0.0),
-            crate::strategy::ParamKind::Integer => serde_json::Value::from(*v as i64),
-            _ => serde_json::Number::from_f64(*v).map_or(serde_json::Value::Null, serde_json::Value::Number),
-        };
-        m.insert(spec.name.to_string(), j);
-    }
-    serde_json::Value::Object(m).to_string()
 }
 
 /// The result of one match.
@@ -360,6 +344,7 @@ pub fn write_match_row<W: Write>(
     buf: &mut String,
 ) -> csv::Result<()> {
     let pp = &prep.points[run.point];
+    out.write_field(run.point.to_string())?;
     for v in &pp.values {
         out.write_field(v)?;
     }
@@ -367,8 +352,6 @@ pub fn write_match_row<W: Write>(
     out.write_field(safe_text(&prep.labels[run.b]).as_bytes())?;
     out.write_field(run.rep.to_string())?;
     out.write_field(m.seed.to_string())?;
-    out.write_field(&pp.params_json[run.a][0])?;
-    out.write_field(&pp.params_json[run.b][1])?;
     out.write_field(if m.truncated { "1" } else { "0" })?;
     for &x in &m.values {
         buf.clear();
@@ -390,8 +373,10 @@ pub fn write_round_rows<W: Write>(
     let a = safe_text(&prep.labels[run.a]);
     let b = safe_text(&prep.labels[run.b]);
     let rep = run.rep.to_string();
+    let point = run.point.to_string();
     let flag = |x: bool| if x { "1" } else { "0" };
     for r in rounds {
+        out.write_field(&point)?;
         for v in &pp.values {
             out.write_field(v)?;
         }
@@ -556,7 +541,7 @@ pub fn execute(study: &Study, seed: u64, opts: &RunOptions, cancel: &AtomicBool)
             // A checkpoint is unfinished work: a plain rerun must not silently discard it.
             let mut own = vec![names.matches.clone(), names.manifest.clone(), names.checkpoint.clone()];
             if opts.shard.is_none() {
-                own.extend(["summary.csv", "strategies.csv"].map(String::from));
+                own.extend(crate::output::tables_of_a_whole_run().map(String::from));
             }
             if opts.trace {
                 own.push(names.rounds.clone());
@@ -720,7 +705,7 @@ fn run_to_dir(
             let _ = fs::remove_file(dir.partial(n));
         }
         if opts.shard.is_none() {
-            for n in ["summary.csv", "strategies.csv"] {
+            for n in crate::output::tables_of_a_whole_run() {
                 dir.remove(n)?;
             }
         }
@@ -788,11 +773,12 @@ fn run_to_dir(
     Ok((played.0, played.1, false))
 }
 
-/// The two aggregate tables of a whole run, fed match by match.
+/// The aggregate tables of a whole run, fed match by match.
 pub struct Tables {
     summary: SummaryTable,
     summary_rows: csv::Writer<Vec<u8>>,
     strategies: StrategyTable,
+    pairs: crate::output::pairs::PairsTable,
 }
 
 impl Tables {
@@ -802,6 +788,7 @@ impl Tables {
             summary: SummaryTable::new(),
             summary_rows: csv::Writer::from_writer(Vec::new()),
             strategies: StrategyTable::new(prep.plan.points, prep.labels.len()),
+            pairs: crate::output::pairs::PairsTable::new(prep.plan.points, prep.labels.len()),
         }
     }
 
@@ -817,6 +804,7 @@ impl Tables {
             )
             .map_err(csv_err(PathBuf::from("summary.csv")))?;
         self.strategies.push(run, row);
+        self.pairs.push(run, row);
         Ok(())
     }
 
@@ -838,10 +826,12 @@ impl Tables {
         self.strategies.write(&mut w, &prep.labels, &prep.names, &pv).map_err(err("strategies.csv"))?;
         let st = w.into_inner().map_err(|e| OutputError::io(dir.file("strategies.csv"), e.into_error()))?;
         dir.write_atomic("strategies.csv", &st)?;
-        Ok(vec![
+        let mut counts = vec![
             ("summary.csv".into(), prep.plan.points as u64 * prep.plan.pairs.len() as u64),
             ("strategies.csv".into(), prep.plan.points as u64 * prep.labels.len() as u64),
-        ])
+        ];
+        counts.extend(crate::output::pivot::publish_tables(prep, dir.path(), &self.pairs)?);
+        Ok(counts)
     }
 }
 
@@ -860,7 +850,7 @@ pub fn replay(prep: &Prepared, path: &PathBuf, runs: std::ops::Range<u64>, f: &m
     if header.iter().ne(expected.iter().map(String::as_str)) {
         return Err(RunError::Mismatch(format!("{}: its columns are not those of this run", path.display())));
     }
-    let offset = prep.sweep_columns.len() + MATCH_ID_COLUMNS.len();
+    let offset = 1 + prep.sweep_columns.len() + MATCH_ID_COLUMNS.len();
     let mut values = Vec::with_capacity(MatchStats::COLUMNS.len());
     let mut record = csv::StringRecord::new();
     let mut i = runs.start;

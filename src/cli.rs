@@ -41,6 +41,18 @@ pub enum Command {
     Exact(ExactArgs),
     /// Run the built-in validation suite (exact oracle, simulation, traces, trust, metrics).
     Validate(ValidateArgs),
+    /// Write DIR/report.html and DIR/figures/*.svg from a finished run's results.
+    Report(ReportArgs),
+}
+
+/// Arguments of `detente report`.
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// The results directory of a finished run (or a merged sharded run).
+    pub dir: PathBuf,
+    /// Also write DIR/results.xlsx.
+    #[arg(long)]
+    pub xlsx: bool,
 }
 
 /// Arguments of `detente merge`.
@@ -88,6 +100,12 @@ pub struct RunArgs {
     /// Also write exact.csv: exact expected payoffs of the pairings the oracle can solve.
     #[arg(long)]
     pub exact: bool,
+    /// Also write the HTML report (report.html, figures/*.svg) when the run is complete.
+    #[arg(long)]
+    pub report: bool,
+    /// Also write the Excel workbook results.xlsx when the run is complete.
+    #[arg(long)]
+    pub xlsx: bool,
 }
 
 /// Arguments of `detente check`.
@@ -158,6 +176,7 @@ pub fn main_with(cli: Cli) -> i32 {
         Command::Analyze(a) => cmd_analyze(a),
         Command::Exact(a) => cmd_exact(a),
         Command::Validate(a) => cmd_validate(a),
+        Command::Report(a) => cmd_report(a),
     };
     match result {
         Ok(()) => 0,
@@ -286,17 +305,44 @@ fn cmd_run(a: RunArgs) -> Result<(), Failure> {
     if a.exact {
         write_run_exact(&study, &opts.destination, a.quiet)?;
     }
+    let finished_dir = match &opts.destination {
+        Destination::Dir(d) if a.shard.is_none() => Some(d.clone()),
+        _ => None,
+    };
+    if let Some(dir) = finished_dir.as_ref().filter(|_| a.report || a.xlsx) {
+        let what = crate::report::Products { html: a.report, xlsx: a.xlsx };
+        crate::report::write(dir, what).map_err(Failure::run)?;
+    }
     if !a.quiet && !report.pipe_closed {
         let mut err = std::io::stderr();
+        use crate::report::human::{seconds, si, thousands};
         let _ = writeln!(
             err,
-            "detente: {} matches, {} rounds in {:.2} s ({} rounds/s) -> {}",
-            report.matches,
-            report.rounds,
-            report.elapsed.as_secs_f64(),
-            human(report.rounds_per_second()),
+            "detente: {} matches, {} rounds in {} ({} rounds/s) -> {}",
+            thousands(report.matches),
+            thousands(report.rounds),
+            seconds(report.elapsed.as_secs_f64()),
+            si(report.rounds_per_second()),
             report.output
         );
+        if let Some(dir) = &finished_dir {
+            // The summary reads the tables back; a run that wrote none has none to show.
+            if let Ok(d) = crate::report::digest::Digest::load(dir) {
+                let _ = write!(err, "{}", crate::report::summary::text(&d));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn cmd_report(a: ReportArgs) -> Result<(), Failure> {
+    let what = crate::report::Products { html: true, xlsx: a.xlsx };
+    let written = crate::report::write(&a.dir, what).map_err(|e| match e {
+        crate::report::ReportError::Digest(_) => Failure::input(e),
+        _ => Failure::run(e),
+    })?;
+    for p in written {
+        println!("{}", p.display());
     }
     Ok(())
 }
