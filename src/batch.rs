@@ -108,6 +108,10 @@ pub struct RunOptions {
     pub force: bool,
     /// Show a progress bar on standard error.
     pub progress: bool,
+    /// The tables to keep (`--outputs`).
+    pub outputs: crate::output::selection::Outputs,
+    /// Write matches.csv and rounds.csv gzip-compressed, as `.csv.gz` (`--compress`).
+    pub compress: bool,
 }
 
 /// What a finished (or stopped) run did.
@@ -457,6 +461,15 @@ pub struct FileNames {
 }
 
 impl FileNames {
+    /// The same names with `.gz` on the per-match and per-round tables when `gz` is set.
+    pub fn compressed(mut self, gz: bool) -> FileNames {
+        if gz {
+            self.matches.push_str(".gz");
+            self.rounds.push_str(".gz");
+        }
+        self
+    }
+
     /// The names for a whole run or a shard.
     pub fn new(shard: Option<Shard>) -> FileNames {
         match shard {
@@ -537,7 +550,7 @@ pub fn execute(study: &Study, seed: u64, opts: &RunOptions, cancel: &AtomicBool)
             }
         }
         Destination::Dir(path) => {
-            let names = FileNames::new(opts.shard);
+            let names = FileNames::new(opts.shard).compressed(opts.compress);
             // A checkpoint is unfinished work: a plain rerun must not silently discard it.
             let mut own = vec![names.matches.clone(), names.manifest.clone(), names.checkpoint.clone()];
             if opts.shard.is_none() {
@@ -705,7 +718,13 @@ fn run_to_dir(
             let _ = fs::remove_file(dir.partial(n));
         }
         if opts.shard.is_none() {
-            for n in crate::output::tables_of_a_whole_run() {
+            // Also the other compression variant, so no stale table sits beside the new one.
+            for n in crate::output::tables_of_a_whole_run().into_iter().chain([
+                "matches.csv",
+                "matches.csv.gz",
+                "rounds.csv",
+                "rounds.csv.gz",
+            ]) {
                 dir.remove(n)?;
             }
         }
@@ -715,10 +734,21 @@ fn run_to_dir(
     let mut rounds = if opts.trace { Some(open_append(&rounds_path, ck.rounds_bytes)?) } else { None };
     let whole = opts.shard.is_none();
     let mut tables = Tables::new(prep);
+    // With --compress every block written is a whole gzip member (see output::selection).
+    let gz = |bytes: Vec<u8>, path: &PathBuf| -> Result<Vec<u8>, OutputError> {
+        if opts.compress {
+            crate::output::selection::gzip_member(&bytes).map_err(|e| OutputError::io(path, e))
+        } else {
+            Ok(bytes)
+        }
+    };
     if ck.runs_done == 0 {
-        matches.write_all(&record_bytes(&prep.matches_header())).map_err(|e| OutputError::io(&matches_path, e))?;
+        matches
+            .write_all(&gz(record_bytes(&prep.matches_header()), &matches_path)?)
+            .map_err(|e| OutputError::io(&matches_path, e))?;
         if let Some(r) = rounds.as_mut() {
-            r.write_all(&record_bytes(&prep.rounds_header())).map_err(|e| OutputError::io(&rounds_path, e))?;
+            r.write_all(&gz(record_bytes(&prep.rounds_header()), &rounds_path)?)
+                .map_err(|e| OutputError::io(&rounds_path, e))?;
         }
     } else if whole {
         // Rebuild the streaming tables from the rows already on disk.
@@ -731,10 +761,20 @@ fn run_to_dir(
     let mut played = (0u64, 0u64);
     let start = range.start + ck.runs_done;
     let cancelled = pipeline(pool, prep, start..range.end, chunk, opts.trace, cancel, &mut |r, outs| {
-        for (i, p) in r.clone().zip(&outs) {
-            matches.write_all(&p.matches_row).map_err(|e| OutputError::io(&matches_path, e))?;
+        if opts.compress {
+            let block = outs.iter().flat_map(|p| p.matches_row.iter().copied()).collect();
+            matches.write_all(&gz(block, &matches_path)?).map_err(|e| OutputError::io(&matches_path, e))?;
             if let Some(w) = rounds.as_mut() {
-                w.write_all(&p.rounds_rows).map_err(|e| OutputError::io(&rounds_path, e))?;
+                let block = outs.iter().flat_map(|p| p.rounds_rows.iter().copied()).collect();
+                w.write_all(&gz(block, &rounds_path)?).map_err(|e| OutputError::io(&rounds_path, e))?;
+            }
+        }
+        for (i, p) in r.clone().zip(&outs) {
+            if !opts.compress {
+                matches.write_all(&p.matches_row).map_err(|e| OutputError::io(&matches_path, e))?;
+                if let Some(w) = rounds.as_mut() {
+                    w.write_all(&p.rounds_rows).map_err(|e| OutputError::io(&rounds_path, e))?;
+                }
             }
             if whole {
                 tables.push(prep, &prep.plan.run(i), &p.values)?;
@@ -766,6 +806,7 @@ fn run_to_dir(
     let mut counts = vec![(names.matches.clone(), range.end - range.start)];
     if whole {
         counts.extend(tables.finish(prep, dir)?);
+        opts.outputs.prune(dir.path(), &mut counts).map_err(|e| OutputError::io(dir.path(), e))?;
     }
     let manifest = crate::manifest::build(prep, &hash, opts.shard, opts.trace, &counts);
     dir.write_atomic(&names.manifest, manifest.as_bytes())?;
@@ -840,11 +881,11 @@ pub type RowSink<'a> = dyn FnMut(&Run, &[f64]) -> Result<(), RunError> + 'a;
 
 /// Reads the rows of a `matches` file in order and hands each run and its metric values to `f`.
 /// The file's rows must be the runs of `runs`, in order.
+#[allow(clippy::ptr_arg)] // The signature callers (merge) already use.
 pub fn replay(prep: &Prepared, path: &PathBuf, runs: std::ops::Range<u64>, f: &mut RowSink) -> Result<(), RunError> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_path(path)
+    let file = crate::output::selection::open_path(path)
         .map_err(|e| RunError::Mismatch(format!("cannot read {}: {e}", path.display())))?;
+    let mut rdr = csv::ReaderBuilder::new().has_headers(true).from_reader(file);
     let header = rdr.headers().map_err(|e| RunError::Mismatch(format!("cannot read {}: {e}", path.display())))?.clone();
     let expected = prep.matches_header();
     if header.iter().ne(expected.iter().map(String::as_str)) {

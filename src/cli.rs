@@ -106,6 +106,13 @@ pub struct RunArgs {
     /// Also write the Excel workbook results.xlsx when the run is complete.
     #[arg(long)]
     pub xlsx: bool,
+    /// The tables to write, e.g. `summary,strategies,pairs` (default: all of matches, summary,
+    /// strategies, pairs, matrix, roster; rounds.csv is --trace).
+    #[arg(long, value_name = "LIST", value_parser = crate::output::selection::Outputs::parse)]
+    pub outputs: Option<crate::output::selection::Outputs>,
+    /// Write matches.csv and rounds.csv gzip-compressed (matches.csv.gz, rounds.csv.gz).
+    #[arg(long)]
+    pub compress: bool,
 }
 
 /// Arguments of `detente check`.
@@ -252,6 +259,17 @@ fn cmd_run(a: RunArgs) -> Result<(), Failure> {
         ));
     }
     check_run_exact(&a, &destination)?;
+    let outputs = a.outputs.clone().unwrap_or_default();
+    if a.shard.is_some() && (a.compress || !outputs.keeps("matches")) {
+        return Err(Failure::input(
+            "a shard writes a plain matches part file for `detente merge`; choose --outputs and --compress on the merged run instead (gzip matches.csv after merging)",
+        ));
+    }
+    if destination == Destination::Stdout && (a.compress || a.outputs.is_some() || a.report || a.xlsx) {
+        return Err(Failure::input(
+            "-o - streams matches.csv only; --compress, --outputs, --report and --xlsx need an output directory",
+        ));
+    }
     if a.trace {
         let (_, rounds) = plan_figures(&study);
         let bytes = rounds * TRACE_BYTES_PER_ROUND;
@@ -284,6 +302,8 @@ fn cmd_run(a: RunArgs) -> Result<(), Failure> {
         resume: a.resume,
         force: a.force,
         progress: show_bar,
+        outputs,
+        compress: a.compress,
     };
     let report = batch::execute(&study, seed, &opts, &cancel).map_err(|e| match &e {
         batch::RunError::Output(crate::output::OutputError::Exists { .. })

@@ -83,7 +83,17 @@ pub fn summarize(values: &mut [f64]) -> Summary {
         // A constant sample: its mean is that value and its spread exactly 0, not the rounding
         // residue (6e-17) that summing and dividing would leave.
         let (x, zero) = (xs[0], if n >= 2 { 0.0 } else { f64::NAN });
-        return Summary { n, mean: x, sd: zero, se: zero, ci95_lo: x + zero, ci95_hi: x + zero, median: x, p05: x, p95: x };
+        return Summary {
+            n,
+            mean: x,
+            sd: zero,
+            se: zero,
+            ci95_lo: x + zero,
+            ci95_hi: x + zero,
+            median: x,
+            p05: x,
+            p95: x,
+        };
     }
     let mean0 = xs.iter().sum::<f64>() / nf;
     // Two-pass mean and variance with the compensating term (Chan, Golub & LeVeque 1983).

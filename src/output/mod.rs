@@ -8,6 +8,7 @@ pub mod pairs;
 pub mod pivot;
 pub mod publish;
 pub mod roster;
+pub mod selection;
 pub mod tables;
 
 use std::fs;

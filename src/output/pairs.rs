@@ -117,7 +117,11 @@ pub struct PairsTable {
 impl PairsTable {
     /// A builder for `points` sweep points and a roster of `roster` strategies.
     pub fn new(points: usize, roster: usize) -> PairsTable {
-        PairsTable { idx: Index::new(), roster, cells: vec![vec![(0, [Running::new(); N_ACC]); roster * roster]; points] }
+        PairsTable {
+            idx: Index::new(),
+            roster,
+            cells: vec![vec![(0, [Running::new(); N_ACC]); roster * roster]; points],
+        }
     }
 
     /// The header of `pairs.csv`.
@@ -221,10 +225,10 @@ impl PairsTable {
         point_values: &[Vec<String>],
     ) -> csv::Result<()> {
         let mut buf = String::new();
-        for p in 0..self.cells.len() {
+        for (p, values) in point_values.iter().enumerate().take(self.cells.len()) {
             for (f, label) in labels.iter().enumerate() {
                 out.write_field(p.to_string())?;
-                for v in &point_values[p] {
+                for v in values {
                     out.write_field(v)?;
                 }
                 out.write_field(safe_text(label).as_bytes())?;

@@ -164,9 +164,13 @@ impl Digest {
     pub fn load(dir: &Path) -> Result<Digest, DigestError> {
         let manifest: serde_json::Value = serde_json::from_str(&read(dir, "manifest.json")?)
             .map_err(|e| malformed(dir, "manifest.json", format!("not JSON ({e})")))?;
-        let source = manifest["source"]
-            .as_str()
-            .ok_or_else(|| malformed(dir, "manifest.json", "no scenario text (`source`); is this a sharded run? run `detente merge` first"))?;
+        let source = manifest["source"].as_str().ok_or_else(|| {
+            malformed(
+                dir,
+                "manifest.json",
+                "no scenario text (`source`); is this a sharded run? run `detente merge` first",
+            )
+        })?;
         let study = scenario::parse(source, &format!("{} (scenario)", dir.join("manifest.json").display()))
             .map_err(|e| malformed(dir, "manifest.json", format!("its scenario no longer reads: {e}")))?;
         let seed = manifest["seed"].as_u64().unwrap_or(study.scenario.seed);
@@ -202,7 +206,11 @@ impl Digest {
         for r in &rows {
             let p: usize = r.get(pt).and_then(|x| x.parse().ok()).unwrap_or(usize::MAX);
             let Some(point) = points.get_mut(p) else {
-                return Err(malformed(dir, "strategies.csv", format!("a row names point `{}`", r.get(pt).unwrap_or(""))));
+                return Err(malformed(
+                    dir,
+                    "strategies.csv",
+                    format!("a row names point `{}`", r.get(pt).unwrap_or("")),
+                ));
             };
             let f = |i: usize| number(r.get(i).unwrap_or(""));
             let matches = r.get(ma).and_then(|x| x.parse().ok()).unwrap_or(0);

@@ -193,7 +193,13 @@ pub fn heat_map(
             lo = lo.min(*v);
             hi = hi.max(*v);
         }
-        if !lo.is_finite() { (0.0, 1.0) } else if hi - lo < 1e-12 { (lo - 0.5, hi + 0.5) } else { (lo, hi) }
+        if !lo.is_finite() {
+            (0.0, 1.0)
+        } else if hi - lo < 1e-12 {
+            (lo - 0.5, hi + 0.5)
+        } else {
+            (lo, hi)
+        }
     };
     let lw = label_px(rows);
     let col_px = label_px(cols).min(160);
@@ -280,13 +286,7 @@ pub struct Stack {
 }
 
 /// Horizontal stacked bars, one row per category, with a legend of the parts.
-pub fn stacked_bars(
-    title: &str,
-    x_desc: &str,
-    parts: &[&str],
-    stacks: &[Stack],
-    caption: &str,
-) -> DrawResult<String> {
+pub fn stacked_bars(title: &str, x_desc: &str, parts: &[&str], stacks: &[Stack], caption: &str) -> DrawResult<String> {
     let n = stacks.len().max(1);
     let labels: Vec<String> = stacks.iter().map(|s| s.label.clone()).collect();
     let lw = label_px(&labels);
@@ -354,11 +354,7 @@ pub fn lines(title: &str, x_desc: &str, y_desc: &str, series: &[Line], caption: 
     let (x0, x1) = span(series.iter().flat_map(|s| s.points.iter().map(|p| p.0)), false);
     let (y0, y1) = span(
         series.iter().flat_map(|s| {
-            s.points
-                .iter()
-                .map(|p| p.1)
-                .chain(s.band.iter().flatten().flat_map(|b| [b.0, b.1]))
-                .collect::<Vec<_>>()
+            s.points.iter().map(|p| p.1).chain(s.band.iter().flatten().flat_map(|b| [b.0, b.1])).collect::<Vec<_>>()
         }),
         false,
     );
@@ -384,9 +380,7 @@ pub fn lines(title: &str, x_desc: &str, y_desc: &str, series: &[Line], caption: 
             if let Some(b) = &s.band {
                 let mut poly: Vec<(f64, f64)> =
                     s.points.iter().zip(b).filter(|(_, b)| b.0.is_finite()).map(|(p, b)| (p.0, b.0)).collect();
-                poly.extend(
-                    s.points.iter().zip(b).rev().filter(|(_, b)| b.1.is_finite()).map(|(p, b)| (p.0, b.1)),
-                );
+                poly.extend(s.points.iter().zip(b).rev().filter(|(_, b)| b.1.is_finite()).map(|(p, b)| (p.0, b.1)));
                 if poly.len() >= 3 {
                     chart.draw_series([Polygon::new(poly, c.mix(0.18).filled())]).map_err(err)?;
                 }

@@ -35,11 +35,8 @@ pub fn all(d: &Digest, dir: &Path) -> Result<Vec<Figure>, String> {
     let payoff = "payoff per round (scenario payoff units)";
 
     // 1. The ranking with its intervals.
-    let rows: Vec<Interval> = p
-        .ranking
-        .iter()
-        .map(|r| Interval { label: r.label.clone(), mean: r.mean, lo: r.ci_lo, hi: r.ci_hi })
-        .collect();
+    let rows: Vec<Interval> =
+        p.ranking.iter().map(|r| Interval { label: r.label.clone(), mean: r.mean, lo: r.ci_lo, hi: r.ci_hi }).collect();
     let title = "Ranking: mean payoff per round".to_string();
     let caption = format!(
         "Each strategy's mean payoff per round over its matches against the other strategies (self-play left out), best first; whiskers are 95% Student-t confidence intervals over matches.{here}"
@@ -259,8 +256,8 @@ fn pos(v: &[String], s: &str) -> Option<usize> {
 /// Box-plot rows per strategy from `matches.csv` (point 0, matches against other strategies),
 /// in ranking order; `None` when matches.csv is not there.
 fn distributions(d: &Digest, dir: &Path) -> Option<Vec<BoxRow>> {
-    let file = std::fs::File::open(dir.join("matches.csv")).ok()?;
-    let mut r = csv::ReaderBuilder::new().has_headers(true).from_reader(std::io::BufReader::new(file));
+    let file = crate::output::selection::open_table(dir, "matches.csv")?;
+    let mut r = csv::ReaderBuilder::new().has_headers(true).from_reader(file);
     let h = r.headers().ok()?.clone();
     let ix = |c: &str| h.iter().position(|x| x == c);
     let (pt, sa, sb, xa, xb) =

@@ -59,7 +59,8 @@ pub fn write(dir: &Path, what: Products) -> Result<Vec<PathBuf>, ReportError> {
     let d = digest::Digest::load(dir)?;
     let mut written = Vec::new();
     if what.html {
-        let figs = figures::all(&d, dir).map_err(|message| ReportError::Draw { figure: "the report".into(), message })?;
+        let figs =
+            figures::all(&d, dir).map_err(|message| ReportError::Draw { figure: "the report".into(), message })?;
         for f in &figs {
             let name = format!("figures/{}", f.file);
             publish(dir, &name, f.svg.as_bytes())?;

@@ -25,6 +25,15 @@ pub fn text(d: &Digest) -> String {
     out
 }
 
+/// `[lo, hi]`, or why there is no interval.
+pub fn interval(lo: f64, hi: f64, n: u64) -> String {
+    if lo.is_finite() && hi.is_finite() {
+        format!("[{}, {}]", fixed(lo, 3), fixed(hi, 3))
+    } else {
+        format!("(no CI: {n} match{})", if n == 1 { "" } else { "es" })
+    }
+}
+
 fn width(labels: impl Iterator<Item = usize>) -> usize {
     labels.max().unwrap_or(8).clamp(8, 28)
 }
@@ -35,12 +44,11 @@ fn point_detail(out: &mut String, d: &Digest, p: &PointDigest) {
     for (i, r) in p.ranking.iter().enumerate() {
         let _ = writeln!(
             out,
-            "  {:>2}. {:<w$}  {:>7}  [{}, {}]  C {:>4}  trust {}",
+            "  {:>2}. {:<w$}  {:>7}  {:<18}  C {:>4}  trust {}",
             i + 1,
             r.label,
             fixed(r.mean, 3),
-            fixed(r.ci_lo, 3),
-            fixed(r.ci_hi, 3),
+            interval(r.ci_lo, r.ci_hi, r.matches),
             fixed(r.coop_rate, 2),
             fixed(r.trust_final, 2),
         );
@@ -103,7 +111,7 @@ fn sweep_lines(out: &mut String, d: &Digest) {
         let all = |_: &super::digest::PairRow| true;
         let winner = p.ranking.first().map_or_else(
             || "–".to_string(),
-            |r| format!("{} {} [{}, {}]", r.label, fixed(r.mean, 3), fixed(r.ci_lo, 3), fixed(r.ci_hi, 3)),
+            |r| format!("{} {} {}", r.label, fixed(r.mean, 3), interval(r.ci_lo, r.ci_hi, r.matches)),
         );
         let _ = writeln!(
             out,

@@ -11,6 +11,9 @@ use super::draw::Line;
 use crate::batch::Prepared;
 use crate::output::format::safe_text;
 
+/// (round, trust) of side A and of side B.
+type Trajectory = [Vec<(f64, f64)>; 2];
+
 /// The sampled pairings as roster index pairs `(a, b)` of the plan, and their plan position.
 fn sample(d: &Digest, prep: &Prepared) -> Vec<(usize, usize, usize)> {
     let p = &d.points[0];
@@ -51,7 +54,7 @@ pub fn lines(d: &Digest, dir: &Path) -> Option<Vec<Line>> {
         return None;
     }
     let traced = if d.traced { from_rounds_csv(d, dir, &picks) } else { None };
-    let series: Vec<[Vec<(f64, f64)>; 2]> = match traced {
+    let series: Vec<Trajectory> = match traced {
         Some(s) => s,
         None => picks
             .iter()
@@ -74,23 +77,18 @@ pub fn lines(d: &Digest, dir: &Path) -> Option<Vec<Line>> {
 }
 
 /// The same trajectories read from `rounds.csv` (point 0, repetition 0).
-fn from_rounds_csv(d: &Digest, dir: &Path, picks: &[(usize, usize, usize)]) -> Option<Vec<[Vec<(f64, f64)>; 2]>> {
-    let file = std::fs::File::open(dir.join("rounds.csv")).ok()?;
-    let mut r = csv::ReaderBuilder::new().has_headers(true).from_reader(std::io::BufReader::new(file));
+fn from_rounds_csv(d: &Digest, dir: &Path, picks: &[(usize, usize, usize)]) -> Option<Vec<Trajectory>> {
+    let file = crate::output::selection::open_table(dir, "rounds.csv")?;
+    let mut r = csv::ReaderBuilder::new().has_headers(true).from_reader(file);
     let h = r.headers().ok()?.clone();
     let ix = |c: &str| h.iter().position(|x| x == c);
-    let (pt, sa, sb, rep, round, ta, tb) = (
-        ix("point")?,
-        ix("strategy_a")?,
-        ix("strategy_b")?,
-        ix("rep")?,
-        ix("round")?,
-        ix("trust_a")?,
-        ix("trust_b")?,
-    );
-    let keys: Vec<(String, String)> =
-        picks.iter().map(|&(a, b, _)| (safe_text(&d.labels[a]).into_owned(), safe_text(&d.labels[b]).into_owned())).collect();
-    let mut out: Vec<[Vec<(f64, f64)>; 2]> = vec![[Vec::new(), Vec::new()]; picks.len()];
+    let (pt, sa, sb, rep, round, ta, tb) =
+        (ix("point")?, ix("strategy_a")?, ix("strategy_b")?, ix("rep")?, ix("round")?, ix("trust_a")?, ix("trust_b")?);
+    let keys: Vec<(String, String)> = picks
+        .iter()
+        .map(|&(a, b, _)| (safe_text(&d.labels[a]).into_owned(), safe_text(&d.labels[b]).into_owned()))
+        .collect();
+    let mut out: Vec<Trajectory> = vec![[Vec::new(), Vec::new()]; picks.len()];
     let mut rec = csv::StringRecord::new();
     while r.read_record(&mut rec).ok()? {
         if rec.get(pt) != Some("0") {

@@ -280,7 +280,9 @@ impl Reader<'_> {
         let n = steps as usize;
         Some(
             (0..n)
-                .map(|i| if i + 1 == n { to } else { typed_decimal(from + (to - from) * (i as f64) / ((n - 1) as f64)) })
+                .map(
+                    |i| if i + 1 == n { to } else { typed_decimal(from + (to - from) * (i as f64) / ((n - 1) as f64)) },
+                )
                 .collect(),
         )
     }
