@@ -140,6 +140,8 @@ fn tournament<M: Measurement>(c: &mut Criterion<M>) {
         resume: false,
         force: true,
         progress: false,
+        outputs: Default::default(),
+        compress: false,
     };
     let mut g = c.benchmark_group("tournament");
     g.sample_size(10);

@@ -28,14 +28,19 @@ use crate::output::tables::{StrategyTable, StrategyText, SummaryTable};
 use crate::output::{OutputDir, OutputError};
 
 pub use crate::output::checkpoint::Checkpoint;
+use crate::output::pairs::{PairsOut, PairsTable};
 pub use crate::output::session::FileNames;
 pub use crate::plan::Shard;
 use crate::plan::{Plan, Run, match_seeds, pairings};
 use crate::scenario::Study;
 use crate::strategy::BuildCtx;
 
-/// Identity columns of `matches.csv` between the sweep columns and the metrics.
-pub const MATCH_ID_COLUMNS: &[&str] = &["strategy_a", "strategy_b", "rep", "seed", "params_a", "params_b", "truncated"];
+/// Identity columns of `matches.csv` between the sweep columns and the metrics. (The strategy
+/// parameters are in `roster.csv`.)
+pub const MATCH_ID_COLUMNS: &[&str] = &["strategy_a", "strategy_b", "rep", "seed", "truncated"];
+
+/// The first column of every per-point table: the sweep point's index, from 0.
+pub const POINT_COLUMN: &str = "point";
 
 /// Columns of `rounds.csv` after the sweep columns.
 pub const ROUND_COLUMNS: &[&str] = &[
@@ -97,6 +102,10 @@ pub struct RunOptions {
     pub force: bool,
     /// Show a progress bar on standard error.
     pub progress: bool,
+    /// The tables to keep (`--outputs`).
+    pub outputs: crate::output::selection::Outputs,
+    /// Write matches.csv and rounds.csv gzip-compressed, as `.csv.gz` (`--compress`).
+    pub compress: bool,
 }
 
 /// What a finished (or stopped) run did.
@@ -161,8 +170,6 @@ pub struct PreparedPoint {
     pub build: [BuildCtx; 2],
     /// Resolved parameters per roster entry and side.
     pub params: Vec<[Vec<f64>; 2]>,
-    /// The same as JSON objects, per roster entry and side.
-    pub params_json: Vec<[String; 2]>,
     /// The sweep values as written in the CSVs.
     pub values: Vec<String>,
 }
@@ -204,12 +211,6 @@ impl<'a> Prepared<'a> {
                     .iter()
                     .map(|e| [e.info.resolve(&e.overrides, &build[0]), e.info.resolve(&e.overrides, &build[1])])
                     .collect();
-                let params_json = sc
-                    .roster
-                    .iter()
-                    .zip(&params)
-                    .map(|(e, pv)| [0, 1].map(|s| composed_params_json(e, &pv[s], &build[s])))
-                    .collect();
                 let mut metrics = MetricsCtx::new(sc.game, sc.incentives);
                 metrics.types = sc.types;
                 metrics.spiral_min_len = sc.metrics.spiral_min_len;
@@ -220,7 +221,6 @@ impl<'a> Prepared<'a> {
                     metrics,
                     build,
                     params,
-                    params_json,
                     values: p.values.iter().map(|(_, v)| crate::output::format::float(*v)).collect(),
                 }
             })
@@ -238,7 +238,8 @@ impl<'a> Prepared<'a> {
 
     /// The header of `matches.csv`.
     pub fn matches_header(&self) -> Vec<String> {
-        let mut h = self.sweep_columns.clone();
+        let mut h = vec![POINT_COLUMN.to_string()];
+        h.extend(self.sweep_columns.iter().cloned());
         h.extend(MATCH_ID_COLUMNS.iter().map(|s| s.to_string()));
         h.extend(MatchStats::COLUMNS.iter().map(|s| s.to_string()));
         h
@@ -246,7 +247,8 @@ impl<'a> Prepared<'a> {
 
     /// The header of `rounds.csv`.
     pub fn rounds_header(&self) -> Vec<String> {
-        let mut h = self.sweep_columns.clone();
+        let mut h = vec![POINT_COLUMN.to_string()];
+        h.extend(self.sweep_columns.iter().cloned());
         h.extend(ROUND_COLUMNS.iter().map(|s| s.to_string()));
         h
     }
@@ -276,31 +278,6 @@ impl<'a> Prepared<'a> {
         };
         MatchOutcome { seed: match_seed, truncated: end.truncated, values: metrics.finish().values(), rounds }
     }
-}
-
-/// The parameters column of a roster entry: the rule's parameters, plus `base` with the base's
-/// name and parameters when the entry is composed (plain entries are written as before).
-fn composed_params_json(e: &crate::scenario::RosterEntry, values: &[f64], ctx: &crate::strategy::BuildCtx) -> String {
-    let mut m = params_map(e.info, values);
-    if let Some(b) = &e.base {
-        let mut inner = params_map(b.info, &b.info.resolve(&b.overrides, ctx));
-        inner.insert("name".into(), serde_json::Value::String(b.info.name.to_string()));
-        m.insert("base".into(), serde_json::Value::Object(inner));
-    }
-    serde_json::Value::Object(m).to_string()
-}
-
-fn params_map(info: &crate::strategy::StrategyInfo, values: &[f64]) -> serde_json::Map<String, serde_json::Value> {
-    let mut m = serde_json::Map::new();
-    for (spec, v) in info.params.iter().zip(values) {
-        let j = match spec.kind {
-            crate::strategy::ParamKind::Bool => serde_json::Value::Bool(*v != 0.0),
-            crate::strategy::ParamKind::Integer => serde_json::Value::from(*v as i64),
-            _ => serde_json::Number::from_f64(*v).map_or(serde_json::Value::Null, serde_json::Value::Number),
-        };
-        m.insert(spec.name.to_string(), j);
-    }
-    m
 }
 
 /// The result of one match.
@@ -372,6 +349,7 @@ pub fn write_match_row<W: Write>(
     buf: &mut String,
 ) -> csv::Result<()> {
     let pp = &prep.points[run.point];
+    out.write_field(run.point.to_string())?;
     for v in &pp.values {
         out.write_field(v)?;
     }
@@ -379,8 +357,6 @@ pub fn write_match_row<W: Write>(
     out.write_field(safe_text(&prep.labels[run.b]).as_bytes())?;
     out.write_field(run.rep.to_string())?;
     out.write_field(m.seed.to_string())?;
-    out.write_field(&pp.params_json[run.a][0])?;
-    out.write_field(&pp.params_json[run.b][1])?;
     out.write_field(if m.truncated { "1" } else { "0" })?;
     for &x in &m.values {
         buf.clear();
@@ -402,8 +378,10 @@ pub fn write_round_rows<W: Write>(
     let a = safe_text(&prep.labels[run.a]);
     let b = safe_text(&prep.labels[run.b]);
     let rep = run.rep.to_string();
+    let point = run.point.to_string();
     let flag = |x: bool| if x { "1" } else { "0" };
     for r in rounds {
+        out.write_field(&point)?;
         for v in &pp.values {
             out.write_field(v)?;
         }
@@ -512,7 +490,7 @@ pub fn execute(study: &Study, seed: u64, opts: &RunOptions, cancel: &AtomicBool)
             }
         }
         Destination::Dir(path) => {
-            let names = FileNames::new(opts.shard);
+            let names = FileNames::new(opts.shard).compressed(opts.compress);
             let whole = opts.shard.is_none();
             // A checkpoint is unfinished work: a plain rerun must not silently discard it.
             let own = names.owned(whole);
@@ -609,13 +587,15 @@ fn csv_err(path: PathBuf) -> impl FnOnce(csv::Error) -> RunError {
 }
 
 /// The names of the files a run writes, in commit order: the row files, the tables, the manifest.
-fn outputs(names: &FileNames, whole: bool, trace: bool) -> Vec<String> {
+fn outputs(names: &FileNames, whole: bool, trace: bool, chosen: &crate::output::selection::Outputs) -> Vec<String> {
     let mut v = vec![names.matches.clone()];
     if trace {
         v.push(names.rounds.clone());
     }
     if whole {
-        v.extend(["summary.csv", "strategies.csv"].map(String::from));
+        v.extend(crate::output::tables_of_a_whole_run().map(String::from));
+        // --outputs decides which of these survive the run, so it is part of the identity.
+        v.retain(|n| n.starts_with("rounds") || chosen.keeps(n));
     }
     v.push(names.manifest.clone());
     v
@@ -635,7 +615,8 @@ fn run_to_dir(
 ) -> Result<(u64, u64, bool), RunError> {
     let hash = scenario_hash(prep.study);
     let whole = opts.shard.is_none();
-    let identity = Identity::new(&hash, prep.seed, opts.trace, opts.shard, outputs(&names, whole, opts.trace));
+    let identity =
+        Identity::new(&hash, prep.seed, opts.trace, opts.shard, outputs(&names, whole, opts.trace, &opts.outputs));
     let (mh, rh) = (record_bytes(&prep.matches_header()), record_bytes(&prep.rounds_header()));
     let spec = SessionSpec {
         names,
@@ -670,10 +651,25 @@ fn run_to_dir(
     let mut played = (0u64, 0u64);
     let start = range.start + done;
     let trace = opts.trace;
+    // With --compress each chunk is appended as whole gzip members (see output::selection), so
+    // the checkpoint's byte counts and checksums stay those of complete members.
+    let compress = opts.compress;
     let cancelled = pipeline(pool, prep, start..range.end, chunk, trace, cancel, &mut |r, outs| {
         let mut rounds_rows = 0;
+        if compress {
+            let gz = |block: Vec<u8>| {
+                crate::output::selection::gzip_member(&block)
+                    .map_err(|e| RunError::Output(OutputError::io(session.dir().path(), e)))
+            };
+            let m = gz(outs.iter().flat_map(|p| p.matches_row.iter().copied()).collect())?;
+            let rr =
+                if trace { gz(outs.iter().flat_map(|p| p.rounds_rows.iter().copied()).collect())? } else { Vec::new() };
+            session.append(&m, &rr)?;
+        }
         for (i, p) in r.clone().zip(&outs) {
-            session.append(&p.matches_row, &p.rounds_rows)?;
+            if !compress {
+                session.append(&p.matches_row, &p.rounds_rows)?;
+            }
             if let Some(t) = tables.as_mut() {
                 t.push(prep, &prep.plan.run(i), &p.values)?;
             }
@@ -696,6 +692,9 @@ fn run_to_dir(
     if let Some(t) = tables {
         files.extend(t.finish(prep, session.dir())?);
     }
+    if whole {
+        opts.outputs.prune(session.dir().path(), &mut files).map_err(|e| OutputError::io(session.dir().path(), e))?;
+    }
     let manifest = build_manifest(&ManifestInput {
         study: prep.study,
         plan: &prep.plan,
@@ -709,7 +708,7 @@ fn run_to_dir(
     Ok((played.0, played.1, false))
 }
 
-/// The two aggregate tables of a whole run, fed match by match. Their rows are streamed to
+/// The aggregate tables of a whole run, fed match by match. Their rows are streamed to
 /// anonymous temporary files in the output directory as cells and points complete, so memory
 /// stays flat however many sweep points and repetitions there are.
 pub struct Tables {
@@ -717,6 +716,9 @@ pub struct Tables {
     summary_rows: csv::Writer<BufWriter<File>>,
     strategies: StrategyTable,
     strategies_rows: csv::Writer<BufWriter<File>>,
+    pairs: PairsTable,
+    pairs_rows: csv::Writer<BufWriter<File>>,
+    matrix_rows: csv::Writer<BufWriter<File>>,
 }
 
 fn spill_writer(dir: &Path) -> Result<csv::Writer<BufWriter<File>>, RunError> {
@@ -732,6 +734,9 @@ impl Tables {
             summary_rows: spill_writer(dir)?,
             strategies: StrategyTable::new(prep.plan.points, prep.labels.len()),
             strategies_rows: spill_writer(dir)?,
+            pairs: PairsTable::new(prep.plan.points, prep.labels.len()),
+            pairs_rows: spill_writer(dir)?,
+            matrix_rows: spill_writer(dir)?,
         })
     }
 
@@ -754,10 +759,18 @@ impl Tables {
         self.strategies
             .push(&mut self.strategies_rows, run, row, &Tables::text(prep, &values))
             .map_err(csv_err(PathBuf::from("strategies.csv")))?;
+        let mut out = PairsOut {
+            pairs: &mut self.pairs_rows,
+            matrix: &mut self.matrix_rows,
+            labels: &prep.labels,
+            point_values: &values,
+        };
+        self.pairs.push(&mut out, run, row).map_err(csv_err(PathBuf::from("pairs.csv")))?;
         Ok(())
     }
 
-    /// Commits `summary.csv` and `strategies.csv`; returns their manifest entries.
+    /// Commits `summary.csv`, `strategies.csv`, `pairs.csv`, `matrix.csv` and `roster.csv`;
+    /// returns their manifest entries.
     pub fn finish(mut self, prep: &Prepared, dir: &OutputDir) -> Result<Vec<FileEntry>, RunError> {
         let err = |name: &str| csv_err(dir.file(name));
         self.summary.flush(&mut self.summary_rows).map_err(err("summary.csv"))?;
@@ -768,7 +781,7 @@ impl Tables {
         let summary = commit_table(dir, "summary.csv", &SummaryTable::header(&prep.sweep_columns), self.summary_rows)?;
         let strategies =
             commit_table(dir, "strategies.csv", &StrategyTable::header(&prep.sweep_columns), self.strategies_rows)?;
-        Ok(vec![
+        let mut files = vec![
             FileEntry {
                 name: "summary.csv".into(),
                 rows: prep.plan.points as u64 * prep.plan.pairs.len() as u64,
@@ -779,7 +792,30 @@ impl Tables {
                 rows: prep.plan.points as u64 * prep.labels.len() as u64,
                 sum: strategies,
             },
-        ])
+        ];
+        let mut out = PairsOut {
+            pairs: &mut self.pairs_rows,
+            matrix: &mut self.matrix_rows,
+            labels: &prep.labels,
+            point_values: &values,
+        };
+        self.pairs.finish(&mut out).map_err(err("pairs.csv"))?;
+        let pairs_rows = self.pairs.pairs_rows();
+        let pairs = commit_table(dir, "pairs.csv", &PairsTable::header(&prep.sweep_columns), self.pairs_rows)?;
+        files.push(FileEntry { name: "pairs.csv".into(), rows: pairs_rows, sum: pairs });
+        let matrix = commit_table(
+            dir,
+            "matrix.csv",
+            &PairsTable::matrix_header(&prep.sweep_columns, &prep.labels),
+            self.matrix_rows,
+        )?;
+        files.push(FileEntry {
+            name: "matrix.csv".into(),
+            rows: prep.plan.points as u64 * prep.labels.len() as u64,
+            sum: matrix,
+        });
+        files.push(crate::output::pivot::commit_roster(prep, dir.path())?);
+        Ok(files)
     }
 }
 
@@ -809,17 +845,17 @@ pub type RowSink<'a> = dyn FnMut(&Run, &[f64]) -> Result<(), RunError> + 'a;
 
 /// Reads the rows of a `matches` file in order and hands each run and its metric values to `f`.
 /// The file's rows must be the runs of `runs`, in order.
+#[allow(clippy::ptr_arg)] // The signature callers (merge) already use.
 pub fn replay(prep: &Prepared, path: &PathBuf, runs: std::ops::Range<u64>, f: &mut RowSink) -> Result<(), RunError> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_path(path)
+    let file = crate::output::selection::open_path(path)
         .map_err(|e| RunError::Mismatch(format!("cannot read {}: {e}", path.display())))?;
+    let mut rdr = csv::ReaderBuilder::new().has_headers(true).from_reader(file);
     let header = rdr.headers().map_err(|e| RunError::Mismatch(format!("cannot read {}: {e}", path.display())))?.clone();
     let expected = prep.matches_header();
     if header.iter().ne(expected.iter().map(String::as_str)) {
         return Err(RunError::Mismatch(format!("{}: its columns are not those of this run", path.display())));
     }
-    let offset = prep.sweep_columns.len() + MATCH_ID_COLUMNS.len();
+    let offset = 1 + prep.sweep_columns.len() + MATCH_ID_COLUMNS.len();
     let mut values = Vec::with_capacity(MatchStats::COLUMNS.len());
     let mut record = csv::StringRecord::new();
     let mut i = runs.start;

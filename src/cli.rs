@@ -42,6 +42,18 @@ pub enum Command {
     Exact(ExactArgs),
     /// Run the built-in validation suite (exact oracle, simulation, traces, trust, metrics).
     Validate(ValidateArgs),
+    /// Write DIR/report.html and DIR/figures/*.svg from a finished run's results.
+    Report(ReportArgs),
+}
+
+/// Arguments of `detente report`.
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// The results directory of a finished run (or a merged sharded run).
+    pub dir: PathBuf,
+    /// Also write DIR/results.xlsx.
+    #[arg(long)]
+    pub xlsx: bool,
 }
 
 /// Arguments of `detente merge`.
@@ -92,6 +104,19 @@ pub struct RunArgs {
     /// Start even when the estimated output does not fit the free disk space.
     #[arg(long)]
     pub yes: bool,
+    /// Also write the HTML report (report.html, figures/*.svg) when the run is complete.
+    #[arg(long)]
+    pub report: bool,
+    /// Also write the Excel workbook results.xlsx when the run is complete.
+    #[arg(long)]
+    pub xlsx: bool,
+    /// The tables to write, e.g. `summary,strategies,pairs` (default: all of matches, summary,
+    /// strategies, pairs, matrix, roster; rounds.csv is --trace).
+    #[arg(long, value_name = "LIST", value_parser = crate::output::selection::Outputs::parse)]
+    pub outputs: Option<crate::output::selection::Outputs>,
+    /// Write matches.csv and rounds.csv gzip-compressed (matches.csv.gz, rounds.csv.gz).
+    #[arg(long)]
+    pub compress: bool,
 }
 
 /// Arguments of `detente check`.
@@ -176,6 +201,7 @@ pub fn main_with(cli: Cli) -> i32 {
         Command::Analyze(a) => cmd_analyze(a),
         Command::Exact(a) => cmd_exact(a),
         Command::Validate(a) => cmd_validate(a),
+        Command::Report(a) => cmd_report(a),
     };
     match result {
         Ok(()) => 0,
@@ -312,6 +338,17 @@ fn cmd_run(a: RunArgs) -> Result<(), Failure> {
             }
         }
     }
+    let outputs = a.outputs.clone().unwrap_or_default();
+    if a.shard.is_some() && (a.compress || !outputs.keeps("matches")) {
+        return Err(Failure::input(
+            "a shard writes a plain matches part file for `detente merge`; choose --outputs and --compress on the merged run instead (gzip matches.csv after merging)",
+        ));
+    }
+    if destination == Destination::Stdout && (a.compress || a.outputs.is_some() || a.report || a.xlsx) {
+        return Err(Failure::input(
+            "-o - streams matches.csv only; --compress, --outputs, --report and --xlsx need an output directory",
+        ));
+    }
     if a.trace {
         let (_, rounds) = plan_figures(&study);
         let bytes = rounds * TRACE_BYTES_PER_ROUND;
@@ -346,6 +383,8 @@ fn cmd_run(a: RunArgs) -> Result<(), Failure> {
         resume: a.resume,
         force: a.force,
         progress: show_bar,
+        outputs,
+        compress: a.compress,
     };
     let report = batch::execute(&study, seed, &opts, &cancel).map_err(|e| match &e {
         batch::RunError::Output(o) if is_usage(o) => Failure::input(e),
@@ -366,17 +405,44 @@ fn cmd_run(a: RunArgs) -> Result<(), Failure> {
     if a.exact {
         write_run_exact(&study, &opts.destination, a.quiet)?;
     }
+    let finished_dir = match &opts.destination {
+        Destination::Dir(d) if a.shard.is_none() => Some(d.clone()),
+        _ => None,
+    };
+    if let Some(dir) = finished_dir.as_ref().filter(|_| a.report || a.xlsx) {
+        let what = crate::report::Products { html: a.report, xlsx: a.xlsx };
+        crate::report::write(dir, what).map_err(Failure::run)?;
+    }
     if !a.quiet && !report.pipe_closed {
         let mut err = std::io::stderr();
+        use crate::report::human::{seconds, si, thousands};
         let _ = writeln!(
             err,
-            "detente: {} matches, {} rounds in {:.2} s ({} rounds/s) -> {}",
-            report.matches,
-            report.rounds,
-            report.elapsed.as_secs_f64(),
-            human(report.rounds_per_second()),
+            "detente: {} matches, {} rounds in {} ({} rounds/s) -> {}",
+            thousands(report.matches),
+            thousands(report.rounds),
+            seconds(report.elapsed.as_secs_f64()),
+            si(report.rounds_per_second()),
             report.output
         );
+        if let Some(dir) = &finished_dir {
+            // The summary reads the tables back; a run that wrote none has none to show.
+            if let Ok(d) = crate::report::digest::Digest::load(dir) {
+                let _ = write!(err, "{}", crate::report::summary::text(&d));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn cmd_report(a: ReportArgs) -> Result<(), Failure> {
+    let what = crate::report::Products { html: true, xlsx: a.xlsx };
+    let written = crate::report::write(&a.dir, what).map_err(|e| match e {
+        crate::report::ReportError::Digest(_) => Failure::input(e),
+        _ => Failure::run(e),
+    })?;
+    for p in written {
+        println!("{}", p.display());
     }
     Ok(())
 }

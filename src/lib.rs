@@ -25,6 +25,7 @@ pub mod oracle;
 pub mod output;
 pub mod plan;
 pub mod preflight;
+pub mod report;
 pub mod scenario;
 pub mod stats;
 pub mod stop;

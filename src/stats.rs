@@ -79,6 +79,22 @@ pub fn summarize(values: &mut [f64]) -> Summary {
     xs.sort_unstable_by(f64::total_cmp);
 
     let nf = n as f64;
+    if xs[0] == xs[n - 1] {
+        // A constant sample: its mean is that value and its spread exactly 0, not the rounding
+        // residue (6e-17) that summing and dividing would leave.
+        let (x, zero) = (xs[0], if n >= 2 { 0.0 } else { f64::NAN });
+        return Summary {
+            n,
+            mean: x,
+            sd: zero,
+            se: zero,
+            ci95_lo: x + zero,
+            ci95_hi: x + zero,
+            median: x,
+            p05: x,
+            p95: x,
+        };
+    }
     let mean0 = xs.iter().sum::<f64>() / nf;
     // Two-pass mean and variance with the compensating term (Chan, Golub & LeVeque 1983).
     let (ss, s) = xs.iter().fold((0.0, 0.0), |(ss, s), &x| {
@@ -434,5 +450,18 @@ mod tests {
         // Values 1e9 and 1e9+1 alternating: variance = 0.25·1000/999.
         close(r.variance(), 0.25 * 1000.0 / 999.0, 1e-9);
         close(r.mean(), 1e9 + 0.5, 1e-6);
+    }
+
+    /// A constant sample (here a value whose sum does not divide back exactly) has sd, se and
+    /// CI half-width exactly 0 and a mean equal to the value.
+    #[test]
+    fn constant_sample_has_zero_spread() {
+        let mut xs = vec![0.1; 7];
+        let s = summarize(&mut xs);
+        assert_eq!((s.mean, s.sd, s.se, s.ci95_lo, s.ci95_hi, s.median), (0.1, 0.0, 0.0, 0.1, 0.1, 0.1));
+        let mut one = vec![2.5];
+        let s = summarize(&mut one);
+        assert_eq!(s.mean, 2.5);
+        assert!(s.sd.is_nan() && s.ci95_lo.is_nan());
     }
 }

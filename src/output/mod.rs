@@ -10,6 +10,11 @@ pub mod commit;
 pub mod format;
 pub mod lock;
 pub mod manifest;
+pub mod pairs;
+pub mod pivot;
+pub mod publish;
+pub mod roster;
+pub mod selection;
 pub mod session;
 pub mod tables;
 
@@ -18,7 +23,21 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 /// The files a finished single-process run (or a merge) writes.
-pub const RESULT_FILES: &[&str] = &["matches.csv", "summary.csv", "strategies.csv", "rounds.csv", "manifest.json"];
+pub const RESULT_FILES: &[&str] = &[
+    "matches.csv",
+    "summary.csv",
+    "strategies.csv",
+    "pairs.csv",
+    "matrix.csv",
+    "roster.csv",
+    "rounds.csv",
+    "manifest.json",
+];
+
+/// The aggregate tables a whole (unsharded) run or a merge writes beside `matches.csv`.
+pub fn tables_of_a_whole_run() -> [&'static str; 5] {
+    ["summary.csv", "strategies.csv", "pairs.csv", "matrix.csv", "roster.csv"]
+}
 
 /// An output error that names the path involved.
 #[derive(Debug, thiserror::Error)]

@@ -30,6 +30,15 @@ pub struct FileNames {
 }
 
 impl FileNames {
+    /// The same names with `.gz` on the per-match and per-round tables when `gz` is set.
+    pub fn compressed(mut self, gz: bool) -> FileNames {
+        if gz {
+            self.matches.push_str(".gz");
+            self.rounds.push_str(".gz");
+        }
+        self
+    }
+
     /// The names for a whole run or a shard.
     pub fn new(shard: Option<Shard>) -> FileNames {
         match shard {
@@ -57,7 +66,14 @@ impl FileNames {
     pub fn owned(&self, whole: bool) -> Vec<String> {
         let mut v = vec![self.matches.clone(), self.rounds.clone(), self.manifest.clone(), self.checkpoint.clone()];
         if whole {
-            v.extend(["summary.csv", "strategies.csv"].map(String::from));
+            v.extend(crate::output::tables_of_a_whole_run().map(String::from));
+            // The other compression variant of the row files too, so no stale table stays beside
+            // the new one.
+            for n in ["matches.csv", "matches.csv.gz", "rounds.csv", "rounds.csv.gz"] {
+                if !v.iter().any(|x| x == n) {
+                    v.push(n.to_string());
+                }
+            }
         }
         v
     }

@@ -212,6 +212,8 @@ impl Column {
 pub struct SummaryTable {
     idx: ColumnIndex,
     cell: Option<(usize, usize)>,
+    /// The cell being written by `flush`.
+    written_cell: Option<(usize, usize)>,
     labels: (String, String),
     point_values: Vec<String>,
     values: Vec<Column>,
@@ -236,6 +238,7 @@ impl SummaryTable {
             spill_dir: None,
             idx: ColumnIndex::new(),
             cell: None,
+            written_cell: None,
             labels: (String::new(), String::new()),
             point_values: Vec::new(),
             values: (0..SUMMARY_METRICS.len()).map(|_| Column::default()).collect(),
@@ -246,10 +249,11 @@ impl SummaryTable {
         }
     }
 
-    /// The header: sweep columns, `strategy_a`, `strategy_b`, `n`, the pooled per-round scores, then
-    /// `<metric>_<stat>` for every summarised metric.
+    /// The header: `point`, sweep columns, `strategy_a`, `strategy_b`, `n`, the pooled per-round
+    /// scores, then `<metric>_<stat>` for every summarised metric.
     pub fn header(sweep_columns: &[String]) -> Vec<String> {
-        let mut h: Vec<String> = sweep_columns.to_vec();
+        let mut h = vec!["point".to_string()];
+        h.extend(sweep_columns.iter().cloned());
         h.extend(
             ["strategy_a", "strategy_b", "n", "pooled_score_per_round_a", "pooled_score_per_round_b"].map(String::from),
         );
@@ -294,10 +298,14 @@ impl SummaryTable {
 
     /// Writes the pending cell, if any.
     pub fn flush<W: Write>(&mut self, out: &mut csv::Writer<W>) -> csv::Result<()> {
-        if self.cell.take().is_none() {
+        self.written_cell = self.cell.take();
+        if self.written_cell.is_none() {
             return Ok(());
         }
         let mut buf = String::new();
+        if let Some((point, _)) = self.written_cell {
+            out.write_field(point.to_string())?;
+        }
         for v in &self.point_values {
             out.write_field(v)?;
         }
@@ -387,7 +395,8 @@ impl StrategyTable {
 
     /// The header.
     pub fn header(sweep_columns: &[String]) -> Vec<String> {
-        let mut h: Vec<String> = sweep_columns.to_vec();
+        let mut h = vec!["point".to_string()];
+        h.extend(sweep_columns.iter().cloned());
         h.extend(
             [
                 "rank",
@@ -401,7 +410,7 @@ impl StrategyTable {
                 "losses",
                 "coop_rate",
                 "mean_trust_final",
-                "mean_incentive_cost",
+                "incentive_cost_per_round",
                 "self_play_score_per_round",
                 "mean_sanction_rounds",
                 "mean_max_sanction",
@@ -436,7 +445,10 @@ impl StrategyTable {
             acc.score_per_round.push(row[self.idx.score_per_round[i]]);
             acc.coop.push(row[self.idx.coop[i]]);
             acc.trust_final.push(row[self.idx.trust_final[i]]);
-            acc.spent.push(row[self.idx.spent[i][0]] + row[self.idx.spent[i][1]]);
+            // Per round, like every other column of this table.
+            let rounds = row[self.idx.rounds];
+            let spent = row[self.idx.spent[i][0]] + row[self.idx.spent[i][1]];
+            acc.spent.push(if rounds > 0.0 { spent / rounds } else { f64::NAN });
             acc.sanction_rounds.push(row[self.idx.sanction_rounds[i]]);
             acc.max_sanction.push(row[self.idx.max_sanction[i]]);
             acc.escalations.push(row[self.idx.escalations[i]]);
@@ -497,6 +509,7 @@ impl StrategyTable {
         let values = (text.point_values)(p);
         for (rank, &i) in order.iter().enumerate() {
             let acc = &accs[i];
+            out.write_field(p.to_string())?;
             for v in values {
                 out.write_field(v)?;
             }
@@ -580,7 +593,7 @@ mod tests {
 
         let expected = |n: usize, label: &str| -> String {
             let rows: Vec<Vec<f64>> = (0..n).map(row).collect();
-            let mut fields = vec!["A".to_string(), label.to_string(), n.to_string()];
+            let mut fields = vec!["0".to_string(), "A".to_string(), label.to_string(), n.to_string()];
             let rounds: f64 = rows.iter().map(|r| r[idx.rounds]).sum();
             for side in 0..2 {
                 let total: f64 = rows.iter().map(|r| r[idx.score[side]]).sum();
@@ -605,7 +618,7 @@ mod tests {
         // Every statistic of every metric is there.
         assert_eq!(
             lines[0].split(',').count(),
-            5 + SUMMARY_METRICS.len() * (Summary::COLUMNS.len() - 1) + CENSORING_COLUMNS.len()
+            6 + SUMMARY_METRICS.len() * (Summary::COLUMNS.len() - 1) + CENSORING_COLUMNS.len()
         );
     }
 }

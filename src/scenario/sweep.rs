@@ -278,7 +278,13 @@ impl Reader<'_> {
             return None;
         }
         let n = steps as usize;
-        Some((0..n).map(|i| if i + 1 == n { to } else { from + (to - from) * (i as f64) / ((n - 1) as f64) }).collect())
+        Some(
+            (0..n)
+                .map(
+                    |i| if i + 1 == n { to } else { typed_decimal(from + (to - from) * (i as f64) / ((n - 1) as f64)) },
+                )
+                .collect(),
+        )
     }
 
     /// Checks that an axis path names a numeric key (or a roster parameter).
@@ -369,6 +375,16 @@ impl Reader<'_> {
 }
 
 /// `1 value`, `2 values`.
+/// A computed grid value as the decimal a person would type: rounded to 12 significant digits,
+/// so `0.1 + 0.2` becomes `0.3` (not `0.30000000000000004`) and a CSV filter on `0.3` finds it.
+/// The rounded value is the one simulated, so what is printed is what was run.
+pub(crate) fn typed_decimal(x: f64) -> f64 {
+    if !x.is_finite() || x == 0.0 {
+        return x;
+    }
+    format!("{x:.11e}").parse().unwrap_or(x)
+}
+
 fn plural(n: usize, word: &str) -> String {
     if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
 }

@@ -723,6 +723,17 @@ fn sweep_grid_nested_and_quoted_keys() {
     assert_eq!(st.scenario.trust[0].initial, 0.5);
 }
 
+/// Range values are the decimals a person expects: 0.1 + 0.4·2/4 is 0.30000000000000004 in
+/// floating point, and the grid holds 0.3.
+#[test]
+fn sweep_range_values_are_typed_decimals() {
+    let st = ok(&format!("{GAME}{TOUR}[sweep]\n\"trust.initial\" = {{ from = 0.1, to = 0.5, steps = 5 }}\n"));
+    let sw = st.sweep.as_ref().expect("a sweep");
+    assert_eq!(0.1 + (0.5 - 0.1) * 2.0 / 4.0, 0.30000000000000004);
+    assert_eq!(sw.axes[0].values, vec![0.1, 0.2, 0.3, 0.4, 0.5]);
+    assert_eq!(st.points[2].scenario.trust[0].initial, 0.3);
+}
+
 #[test]
 fn sweep_zip_sub_tables_sides_and_strategy_params() {
     let src = format!(

@@ -386,6 +386,8 @@ fn run_into(st: &Study, dir: &std::path::Path, threads: usize) {
         resume: false,
         force: false,
         progress: false,
+        outputs: Default::default(),
+        compress: false,
     };
     let r = batch::execute(st, st.scenario.seed, &opts, &AtomicBool::new(false)).expect("run");
     assert!(!r.cancelled);
