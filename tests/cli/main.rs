@@ -5,6 +5,7 @@ mod analysis;
 mod docs;
 mod errors;
 mod memory;
+mod model_fixes;
 mod properties;
 mod run;
 mod safety;
