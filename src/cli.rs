@@ -328,6 +328,7 @@ fn cmd_check(a: CheckArgs) -> Result<(), Failure> {
             "sweep": study.sweep,
             "strategies": s.roster.iter().map(|e| &e.label).collect::<Vec<_>>(),
             "pairings": pairs.len(),
+            "both_seats": s.matchups.is_none() && study.both_seats(),
             "repetitions": s.repetitions,
             "matches": matches,
             "expected_rounds": rounds,
@@ -345,14 +346,19 @@ fn cmd_check(a: CheckArgs) -> Result<(), Failure> {
             println!("            {} ({})", e.label, e.info.name);
         }
         println!(
-            "pairings    {}{}",
+            "pairings    {}{}{}",
             pairs.len(),
             if s.matchups.is_some() {
                 " (explicit matchups)"
             } else if s.self_play {
-                " (round robin with self-play)"
+                " (round robin with self-play"
             } else {
-                " (round robin)"
+                " (round robin"
+            },
+            match (s.matchups.is_some(), study.both_seats()) {
+                (true, _) => "",
+                (false, true) => ", both seats)",
+                (false, false) => ")",
             }
         );
         println!("points      {}", study.points.len());
