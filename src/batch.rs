@@ -31,7 +31,7 @@ pub use crate::output::checkpoint::Checkpoint;
 use crate::output::pairs::{PairsOut, PairsTable};
 pub use crate::output::session::FileNames;
 pub use crate::plan::Shard;
-use crate::plan::{Plan, Run, match_seeds, pairings};
+use crate::plan::{Plan, Run, match_seeds};
 use crate::scenario::Study;
 use crate::strategy::BuildCtx;
 
@@ -196,7 +196,7 @@ impl<'a> Prepared<'a> {
     /// Prepares a study with a master seed (the scenario's or an override).
     pub fn new(study: &'a Study, seed: u64) -> Prepared<'a> {
         let base = &study.scenario;
-        let pairs = pairings(base.roster.len(), base.self_play, base.matchups.as_deref());
+        let pairs = study.pairings();
         let plan = Plan { points: study.points.len(), pairs, reps: base.repetitions };
         let sweep_columns: Vec<String> =
             study.points.first().map(|p| p.values.iter().map(|(k, _)| k.clone()).collect()).unwrap_or_default();

@@ -264,7 +264,7 @@ const TRACE_BYTES_PER_ROUND: f64 = 160.0;
 
 fn plan_figures(study: &Study) -> (u64, f64) {
     let s = &study.scenario;
-    let pairs = crate::plan::pairings(s.roster.len(), s.self_play, s.matchups.as_deref()).len() as u64;
+    let pairs = study.pairings().len() as u64;
     let matches = study.points.len() as u64 * pairs * s.repetitions as u64;
     let rounds: f64 = study.points.iter().map(|p| p.scenario.horizon.expected_rounds()).sum::<f64>()
         * pairs as f64
@@ -464,7 +464,7 @@ fn sanitize(name: &str) -> String {
 fn cmd_check(a: CheckArgs) -> Result<(), Failure> {
     let study = load(a.scenario.as_ref())?;
     let s = &study.scenario;
-    let pairs = crate::plan::pairings(s.roster.len(), s.self_play, s.matchups.as_deref());
+    let pairs = study.pairings();
     let (matches, rounds) = plan_figures(&study);
     let size = check_size(&study).and_then(|()| crate::preflight::payoff_bounds(&study).map_err(Failure::input));
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -478,6 +478,7 @@ fn cmd_check(a: CheckArgs) -> Result<(), Failure> {
             "sweep": study.sweep,
             "strategies": s.roster.iter().map(|e| &e.label).collect::<Vec<_>>(),
             "pairings": pairs.len(),
+            "both_seats": s.matchups.is_none() && study.both_seats(),
             "repetitions": s.repetitions,
             "matches": matches,
             "expected_rounds": rounds,
@@ -499,14 +500,19 @@ fn cmd_check(a: CheckArgs) -> Result<(), Failure> {
         }
         let _ = writeln!(
             out,
-            "pairings    {}{}",
+            "pairings    {}{}{}",
             pairs.len(),
             if s.matchups.is_some() {
                 " (explicit matchups)"
             } else if s.self_play {
-                " (round robin with self-play)"
+                " (round robin with self-play"
             } else {
-                " (round robin)"
+                " (round robin"
+            },
+            match (s.matchups.is_some(), study.both_seats()) {
+                (true, _) => "",
+                (false, true) => ", both seats)",
+                (false, false) => ")",
             }
         );
         let _ = writeln!(out, "points      {}", study.points.len());

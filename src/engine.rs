@@ -405,9 +405,14 @@ where
     // does not change within a match (see `Strategy::trust`), and it saves six virtual calls a
     // round for the rest.
     let internals = [has_internals(&*a), has_internals(&*b)];
-    if is_plain(cfg, internals) {
-        rounds::<true, A, B, K>(cfg, seeds, end.rounds, internals, a, b, sink);
-    } else if let Some(t) = rounds::<false, A, B, K>(cfg, seeds, end.rounds, internals, a, b, sink) {
+    // The default trust settings (U2 without decay on both sides) get their own loop, so the
+    // rule is not chosen again every round (issue 12).
+    let u2 = cfg.trust.iter().all(|&t| TrustState::new(t).plain_asymmetric().is_some());
+    if is_plain(cfg, internals) && u2 {
+        rounds::<true, true, A, B, K>(cfg, seeds, end.rounds, internals, a, b, sink);
+    } else if is_plain(cfg, internals) {
+        rounds::<true, false, A, B, K>(cfg, seeds, end.rounds, internals, a, b, sink);
+    } else if let Some(t) = rounds::<false, false, A, B, K>(cfg, seeds, end.rounds, internals, a, b, sink) {
         end.rounds = t;
         end.catastrophe = true;
     }
@@ -416,9 +421,11 @@ where
 
 /// The round loop. `PLAIN` (see [`is_plain`]) drops the work that provably has no effect on
 /// such a match; every other match takes the general protocol. Both produce the same records
-/// for a plain match (tested below). Returns the round of a catastrophe, if one ended the match.
+/// for a plain match (tested below). `U2` (only with `PLAIN`, and only when both sides' trust
+/// follows U2 without decay) updates trust through [`TrustState::update_asymmetric_plain`] with
+/// the rates read once. Returns the round of a catastrophe, if one ended the match.
 #[inline(always)]
-fn rounds<const PLAIN: bool, A, B, K>(
+fn rounds<const PLAIN: bool, const U2: bool, A, B, K>(
     cfg: &MatchConfig,
     seeds: &MatchSeeds,
     length: u32,
@@ -459,6 +466,7 @@ where
     // Trust moves with the value of what is received (MODEL.md §2.4.4, issue 8 item 4): the
     // sender's effect per unit comes from its channel.
     let mut trust = [0, 1].map(|i| TrustState::new(cfg.trust[i].receiving(&cfg.incentives[1 - i])));
+    let u2_rates = trust.map(|t| t.plain_asymmetric().unwrap_or((0.0, 0.0)));
     let mut budget = [0, 1].map(|i| cfg.incentives[i].budget.unwrap_or(f64::INFINITY));
     let mut prev_exec = [Action::C; 2];
     // Base payoffs by outcome index `2·own_D + other_D`: [R, S, T, P].
@@ -598,7 +606,9 @@ where
 
         // G. The analyst trust index.
         for i in 0..2 {
-            if PLAIN {
+            if PLAIN && U2 {
+                trust[i].update_asymmetric_plain(perceived[i], u2_rates[i].0, u2_rates[i].1);
+            } else if PLAIN {
                 trust[i].update_plain(perceived[i], executed[i], prev_exec[i]);
             } else {
                 trust[i].update(&TrustEvidence {
@@ -722,6 +732,7 @@ mod tests {
             Noise { execution: 0.1, perception: 0.0, hostile_bias: 0.0 },
         ];
         let mut compared = 0;
+        let mut compared_u2 = 0u64;
         for (k, rule) in rules.into_iter().enumerate() {
             cfg.trust[0].rule = rule;
             cfg.trust[1].decay = 0.05 * k as f64;
@@ -753,25 +764,40 @@ mod tests {
                         perception: [12, 13],
                         strategy: [14 + compared, 15],
                     };
-                    let mut out = [String::new(), String::new()];
+                    // The U2 loop applies when both sides follow U2 without decay (k = 0).
+                    let u2 = cfg.trust.iter().all(|&t| TrustState::new(t).plain_asymmetric().is_some());
+                    assert_eq!(u2, k == 0);
+                    let mut out = [String::new(), String::new(), String::new()];
                     for (n, o) in out.iter_mut().enumerate() {
                         let (mut a, mut b) = make();
                         let mut rec = Recorder::default();
-                        if n == 0 {
-                            rounds::<true, _, _, _>(&cfg, &seeds, 300, [false; 2], &mut a, &mut b, &mut rec);
-                        } else {
-                            rounds::<false, _, _, _>(&cfg, &seeds, 300, [false; 2], &mut a, &mut b, &mut rec);
-                        }
+                        match n {
+                            0 => {
+                                rounds::<true, false, _, _, _>(&cfg, &seeds, 300, [false; 2], &mut a, &mut b, &mut rec)
+                            }
+                            1 => {
+                                rounds::<false, false, _, _, _>(&cfg, &seeds, 300, [false; 2], &mut a, &mut b, &mut rec)
+                            }
+                            _ if u2 => {
+                                rounds::<true, true, _, _, _>(&cfg, &seeds, 300, [false; 2], &mut a, &mut b, &mut rec)
+                            }
+                            _ => {
+                                rounds::<false, false, _, _, _>(&cfg, &seeds, 300, [false; 2], &mut a, &mut b, &mut rec)
+                            }
+                        };
                         // Debug output tells −0 from +0, so this compares the values bit for bit
                         // (NaN aside, which never occurs here).
                         *o = format!("{:?}", rec.rounds);
                     }
                     assert_eq!(out[0], out[1], "{} vs {} under {}", ia.name, ib.name, rule.name());
+                    assert_eq!(out[2], out[1], "U2 loop: {} vs {}", ia.name, ib.name);
                     compared += 1;
+                    compared_u2 += u2 as u64;
                 }
             }
         }
         assert!(compared > 300, "only {compared} pairs compared");
+        assert!(compared_u2 > 70, "only {compared_u2} pairs compared with the U2 loop");
     }
 
     #[test]

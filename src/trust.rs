@@ -246,6 +246,27 @@ impl TrustState {
         });
     }
 
+    /// `Some((λ⁺, λ⁻))` when this state follows U2 without decay (the default): then
+    /// [`update_asymmetric_plain`](TrustState::update_asymmetric_plain) may replace
+    /// [`update_plain`](TrustState::update_plain). The rule and the decay are fixed for a match,
+    /// so the engine asks once, not every round.
+    pub fn plain_asymmetric(&self) -> Option<(f64, f64)> {
+        match self.cfg.rule {
+            TrustRule::Asymmetric { lambda_up, lambda_down } if self.cfg.decay == 0.0 => Some((lambda_up, lambda_down)),
+            _ => None,
+        }
+    }
+
+    /// [`update_plain`](TrustState::update_plain) for a state whose
+    /// [`plain_asymmetric`](TrustState::plain_asymmetric) is `Some((up, down))`: the same
+    /// operations in the same order (the U2 step, no decay, the clamp), without the per-round
+    /// choice of rule and decay test, so bit for bit the same result.
+    #[inline(always)]
+    pub fn update_asymmetric_plain(&mut self, perceived: Action, up: f64, down: f64) {
+        let t = if perceived.is_c() { self.tau + up * (1.0 - self.tau) } else { self.tau - down * self.tau };
+        self.tau = clamp01(t);
+    }
+
     /// The update; `INCENTIVES = false` skips the incentive effect, which is exact when the
     /// amounts received are not positive (the effect is then the bare clamp).
     #[inline(always)]

@@ -6,6 +6,7 @@ mod docs;
 mod errors;
 mod learning;
 mod memory;
+mod model_fixes;
 mod properties;
 mod run;
 mod safety;
