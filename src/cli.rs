@@ -494,7 +494,8 @@ pub struct ValidateArgs {
 /// The base game is [`Scenario::base_game`](crate::scenario::Scenario::base_game), the game as
 /// written. The effective game is that game after the scenario's `[modifiers]` (joint gain on CC,
 /// insurance on CD, taken as the difference `game − base_game`) and the `[analysis]` commitments
-/// (threat, promise, credibility, joint) over the scenario's incentive channels. δ for μ*(δ) is
+/// (threat, promise, credibility, joint) over the scenario's incentive channels, and the
+/// brinkmanship risk as its expected value per DD round, q_cat·K_cat added to P. δ for μ*(δ) is
 /// the horizon's continuation probability (none for a fixed horizon).
 pub fn analysis_report(sc: &crate::scenario::Scenario) -> crate::analysis::Report {
     let (b, g, an) = (&sc.base_game, &sc.game, &sc.analysis);
@@ -505,6 +506,11 @@ pub fn analysis_report(sc: &crate::scenario::Scenario) -> crate::analysis::Repor
         mutual: an.joint,
         joint_gain_cc: g.a.R - b.a.R,
         insurance_cd: g.a.S - b.a.S,
+        catastrophe_dd: if sc.catastrophe.probability > 0.0 {
+            sc.catastrophe.probability * sc.catastrophe.payoff
+        } else {
+            0.0
+        },
     };
     crate::analysis::Report::new(b, &c, &sc.incentives, sc.horizon.continuation())
 }

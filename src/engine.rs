@@ -456,7 +456,9 @@ where
     let mut next_inj = 0usize;
     let mut next_inj_round = injections.first().map_or(u32::MAX, |i| i.round);
 
-    let mut trust = [TrustState::new(cfg.trust[0]), TrustState::new(cfg.trust[1])];
+    // Trust moves with the value of what is received (MODEL.md §2.4.4, issue 8 item 4): the
+    // sender's effect per unit comes from its channel.
+    let mut trust = [0, 1].map(|i| TrustState::new(cfg.trust[i].receiving(&cfg.incentives[1 - i])));
     let mut budget = [0, 1].map(|i| cfg.incentives[i].budget.unwrap_or(f64::INFINITY));
     let mut prev_exec = [Action::C; 2];
     // Base payoffs by outcome index `2·own_D + other_D`: [R, S, T, P].

@@ -34,6 +34,17 @@
 //!   rewarded the other while perceiving it as C, perceives the other as C again, and sends no
 //!   reward — the broken expectation Baldwin (1971) says reads as a punishment. Rounds where the
 //!   reward was cut by an exhausted budget count too: the receiver cannot tell the difference.
+//! - **Escalation** (sanctions only), per sending side: `sanction_rounds` counts the rounds with a
+//!   positive sanction sent (the same rounds as `n_sanction_events`), `max_sanction` is the
+//!   largest sanction sent in one round, and `escalations` counts the rounds in which the side
+//!   sanctions more than it did the round before, or sanctions after being sanctioned the round
+//!   before (answers a sanction with a sanction); a round meeting both counts once. Per match,
+//!   `feud_length` is the length of the longest feud: a run of consecutive rounds in which
+//!   both sides sanction, counting as "both" a round in which one side answers the other's
+//!   sanction of the round before (so an alternating exchange A, B, A, … is a feud, not
+//!   only simultaneous sanctions), together with the round of the sanction that opened it.
+//!   A sanction nobody answers is no feud (0); two sides sanctioning each other in a single
+//!   round make a feud of 1.
 //! - **Scores**: `score` is the sum of the total payoffs u_i (step E, including incentives and
 //!   any hedging cost); `base` is the sum of π_i; `incentive_net` is
 //!   `−c_R·Σr_i − c_S·Σs_i + m_R·Σr_j − m_S·Σs_j` with each channel's parameters taken from its
@@ -202,6 +213,15 @@ pub struct MatchMetrics {
     n_withheld: [u32; 2],
     rewarded_pc: [bool; 2],
 
+    // Escalation.
+    /// The sanctions sent in the previous round (+0 before round 1).
+    prev_sanction: [f64; 2],
+    /// Whether either entry of `prev_sanction` is positive (keeps the fast path one test).
+    sanctioned_last: bool,
+    max_sanction: [f64; 2],
+    escalations: [u32; 2],
+    feud_run: u32,
+    max_feud: u32,
     // Announced policies.
     policy: policy::PolicyTally,
 }
@@ -269,6 +289,12 @@ impl MatchMetrics {
             n_mistaken: [0; 2],
             n_withheld: [0; 2],
             rewarded_pc: [false; 2],
+            prev_sanction: [0.0; 2],
+            sanctioned_last: false,
+            max_sanction: [0.0; 2],
+            escalations: [0; 2],
+            feud_run: 0,
+            max_feud: 0,
             policy: policy::PolicyTally::new(ctx.announce),
         }
     }
@@ -463,6 +489,12 @@ impl MatchMetrics {
             efficiency,
             payoff_diff: self.score[0] - self.score[1],
             catastrophe: self.catastrophe,
+            escalation: EscalationStats {
+                sanction_rounds: self.n_sanction_ev,
+                max_sanction: self.max_sanction,
+                escalations: self.escalations,
+                feud_length: self.max_feud,
+            },
             policy: self.policy.stats(),
         }
     }
@@ -631,14 +663,40 @@ impl RoundSink for MatchMetrics {
         self.catastrophe |= r.catastrophe;
 
         // Incentives. Fast path: nothing sent (all four amounts ±0: the bits past the sign are
-        // all zero) and no reward expectation pending.
+        // all zero), no reward expectation pending and no sanction in the previous round (so
+        // the escalation state is already at rest).
         let bits = r.sent[0].reward.to_bits()
             | r.sent[0].sanction.to_bits()
             | r.sent[1].reward.to_bits()
             | r.sent[1].sanction.to_bits();
-        if bits << 1 == 0 && !(self.rewarded_pc[0] | self.rewarded_pc[1]) {
+        if bits << 1 == 0 && !(self.rewarded_pc[0] | self.rewarded_pc[1] | self.sanctioned_last) {
             return;
         }
+        let s = [r.sent[0].sanction, r.sent[1].sanction];
+        let sanctioning = [s[0] > 0.0, s[1] > 0.0];
+        for i in 0..2 {
+            if sanctioning[i] {
+                if s[i] > self.max_sanction[i] {
+                    self.max_sanction[i] = s[i];
+                }
+                // More than the round before, or an answer to the other's sanction of the round
+                // before (one count per round).
+                self.escalations[i] += (s[i] > self.prev_sanction[i] || self.prev_sanction[1 - i] > 0.0) as u32;
+            }
+        }
+        // A round of exchange: a side sanctions while it is sanctioned this round or was the
+        // round before. A run of them, with the sanction that opened it, is a feud.
+        let exchange = (sanctioning[0] && (sanctioning[1] || self.prev_sanction[1] > 0.0))
+            || (sanctioning[1] && (sanctioning[0] || self.prev_sanction[0] > 0.0));
+        if exchange {
+            // At the start of a run, a sanction of the round before is the one answered.
+            self.feud_run += if self.feud_run == 0 && self.sanctioned_last { 2 } else { 1 };
+            self.max_feud = self.max_feud.max(self.feud_run);
+        } else {
+            self.feud_run = 0;
+        }
+        self.prev_sanction = s;
+        self.sanctioned_last = sanctioning[0] | sanctioning[1];
         for i in 0..2 {
             let j = 1 - i;
             let s = r.sent[i];
@@ -755,6 +813,21 @@ pub struct IncentiveStats {
     pub n_withheld_rewards: u32,
 }
 
+/// Escalation of sanctions in one match (see the module docs).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct EscalationStats {
+    /// Rounds in which side i sent a positive sanction.
+    pub sanction_rounds: [u32; 2],
+    /// The largest sanction side i sent in one round (0 when none).
+    pub max_sanction: [f64; 2],
+    /// Rounds in which side i sanctioned more than the round before, or answered a sanction
+    /// received the round before with one of its own.
+    pub escalations: [u32; 2],
+    /// The longest feud: consecutive rounds of mutual sanctioning, simultaneous or answering
+    /// the other's sanction of the round before, plus the opening sanction (see the module docs).
+    pub feud_length: u32,
+}
+
 /// Joint efficiency of one match.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Efficiency {
@@ -821,6 +894,8 @@ pub struct MatchStats {
     pub payoff_diff: f64,
     /// Whether the match ended in catastrophe (a DD round under `horizon.catastrophe`).
     pub catastrophe: bool,
+    /// Escalation of sanctions.
+    pub escalation: EscalationStats,
     /// Announced promises and threats kept or broken, per announcing side.
     pub policy: [PolicyStats; 2],
 }
@@ -931,6 +1006,13 @@ impl MatchStats {
         "n_cd",
         "n_dc",
         "catastrophe",
+        "sanction_rounds_a",
+        "sanction_rounds_b",
+        "max_sanction_a",
+        "max_sanction_b",
+        "escalations_a",
+        "escalations_b",
+        "feud_length",
         "promises_due_a",
         "promises_due_b",
         "promises_honoured_a",
@@ -1031,6 +1113,11 @@ impl MatchStats {
             self.outcome_counts[2] as f64,
             self.catastrophe as u8 as f64,
         ]);
+        let es = &self.escalation;
+        pair_u(out, es.sanction_rounds);
+        pair(out, es.max_sanction);
+        pair_u(out, es.escalations);
+        out.push(es.feud_length as f64);
 
         let po = &self.policy;
         pair_u(out, po.map(|x| x.promises_due));
@@ -1473,6 +1560,82 @@ mod tests {
         assert!(s.efficiency.eff_vs_cc.is_nan());
         assert_eq!(s.trust[0].trust_final, 0.5);
         assert_eq!(s.values().len(), MatchStats::COLUMNS.len());
+    }
+
+    /// The feud of issue 8: stick+counter against itself, a perception error in round 3, 12
+    /// rounds (sanction cost 0.5, effect 1). A misreads B's C and sanctions 1; from then on each
+    /// side answers the other's sanction (counter-sanction = received + 1, capped at 4) and
+    /// defects: 34 units, 51 of deadweight, and not one DD round, so `n_spirals` is 0. The
+    /// escalation columns see it: a feud of 10 rounds (3 to 12), every sanction an escalation.
+    #[test]
+    fn escalation_of_the_alternating_feud() {
+        let inc = [IncentiveConfig {
+            reward: Channel { cost: 1.0, effect: 1.5, max: 2.0 },
+            sanction: Channel { cost: 0.5, effect: 1.0, max: 4.0 },
+            budget: None,
+        }; 2];
+        let game = pd();
+        let mut recs = rounds("CC CC CC DC CD DC CD DC CD DC CD DC", &game);
+        perc_error(&mut recs, 2, 0);
+        // (round, side, units), straight from `detente run --trace`.
+        let sanctions = [(3, 0, 1.0), (4, 1, 2.0), (5, 0, 3.0), (6, 1, 4.0), (7, 0, 4.0), (8, 1, 4.0)];
+        let tail = [(9, 0, 4.0), (10, 1, 4.0), (11, 0, 4.0), (12, 1, 4.0)];
+        for &(t, i, s) in sanctions.iter().chain(&tail) {
+            recs[t - 1].sent[i] = Incentive::sanction(s);
+        }
+        for r in &mut recs {
+            apply_incentives(r, &inc);
+        }
+        let s = run(MetricsCtx::new(game, inc), &recs, [0.5; 2]);
+        close(s.efficiency.deadweight_sanctions, 51.0);
+        assert_eq!(s.spirals.n_spirals, 0);
+        let e = s.escalation;
+        assert_eq!(e.sanction_rounds, [5, 5]);
+        assert_eq!(e.max_sanction, [4.0, 4.0]);
+        // A: 1 > 0 in round 3, then every sanction answers B's of the round before; likewise B.
+        assert_eq!(e.escalations, [5, 5]);
+        assert_eq!(e.feud_length, 10);
+        assert_eq!(s.get("feud_length"), Some(10.0));
+        assert_eq!(s.get("escalations_b"), Some(5.0));
+        // The same sanctions cut short in round 8: the feud is rounds 3 to 7.
+        let mut cut = recs.clone();
+        for r in &mut cut[7..] {
+            r.sent = [Incentive::NONE; 2];
+        }
+        assert_eq!(run(MetricsCtx::new(game, inc), &cut, [0.5; 2]).escalation.feud_length, 5);
+    }
+
+    /// One-sided and simultaneous sanctions, worked by hand.
+    #[test]
+    fn escalation_counts_rises_answers_and_mutual_runs() {
+        let inc = [IncentiveConfig { sanction: Channel { cost: 0.5, effect: 1.0, max: 5.0 }, ..Default::default() }; 2];
+        let game = pd();
+        // A sanctions 1, 2, 2, 1, 3 and B nothing: escalations in rounds 1 (1 > 0), 2 (2 > 1)
+        // and 5 (3 > 1); nobody answers, so no feud.
+        let mut recs = rounds("CD CD CD CD CD", &game);
+        for (r, s) in recs.iter_mut().zip([1.0, 2.0, 2.0, 1.0, 3.0]) {
+            r.sent[0] = Incentive::sanction(s);
+        }
+        let e = run(MetricsCtx::new(game, inc), &recs, [0.5; 2]).escalation;
+        assert_eq!((e.sanction_rounds, e.max_sanction, e.escalations, e.feud_length), ([5, 0], [3.0, 0.0], [3, 0], 0));
+        // A sanctions 1 in rounds 1–6; B sanctions 2 in round 4 only. Feud: round 3 (the
+        // sanction B answers), 4 (both), 5 (A answers B): 3 rounds. A escalates in rounds 1
+        // (1 > 0) and 5 (an answer); B in round 4 (2 > 0, and an answer).
+        let mut recs = rounds("CD CD CD DD CD CD", &game);
+        for r in &mut recs {
+            r.sent[0] = Incentive::sanction(1.0);
+        }
+        recs[3].sent[1] = Incentive::sanction(2.0);
+        let e = run(MetricsCtx::new(game, inc), &recs, [0.5; 2]).escalation;
+        assert_eq!((e.sanction_rounds, e.max_sanction, e.escalations, e.feud_length), ([6, 1], [1.0, 2.0], [2, 1], 3));
+        // Both sanction in round 2 only: a feud of one round, each an escalation.
+        let mut recs = rounds("DD DD DD", &game);
+        recs[1].sent = [Incentive::sanction(1.0); 2];
+        let e = run(MetricsCtx::new(game, inc), &recs, [0.5; 2]).escalation;
+        assert_eq!((e.escalations, e.feud_length), ([1, 1], 1));
+        // No sanctions at all: zeros.
+        let e = run(MetricsCtx::new(game, inc), &rounds("DD CC", &game), [0.5; 2]).escalation;
+        assert_eq!((e.sanction_rounds, e.max_sanction, e.escalations, e.feud_length), ([0, 0], [0.0, 0.0], [0, 0], 0));
     }
 
     #[test]

@@ -109,6 +109,19 @@ pub struct TrustConfig {
     pub deserved_weight: f64,
     /// The perception error rate the observer knows it has (used by the Bayesian rule).
     pub perception_error: f64,
+    /// m_R of the sender: what one reward unit received is worth to this side. Trust moves with
+    /// the value delivered, `units × m_R`, compared with r_ref (§2.4.4). Not a scenario key:
+    /// [`TrustConfig::receiving`] sets it from the other side's channels; 1 by default.
+    #[serde(skip, default = "one")]
+    pub reward_value: f64,
+    /// m_S of the sender: the damage one sanction unit received does to this side, compared as
+    /// `units × m_S` with s_ref (§2.4.4). Set by [`TrustConfig::receiving`]; 1 by default.
+    #[serde(skip, default = "one")]
+    pub sanction_damage: f64,
+}
+
+fn one() -> f64 {
+    1.0
 }
 
 impl TrustConfig {
@@ -127,7 +140,19 @@ impl TrustConfig {
             sanction_ref: r,
             deserved_weight: 0.5,
             perception_error: 0.0,
+            reward_value: 1.0,
+            sanction_damage: 1.0,
         }
+    }
+
+    /// These settings for a side that receives on the `other` side's channels: a reward unit
+    /// is worth its m_R, a sanction unit does its m_S of damage (non-finite or negative
+    /// effects count as 0, so they move no trust).
+    pub fn receiving(mut self, other: &crate::incentive::IncentiveConfig) -> TrustConfig {
+        let per_unit = |m: f64| if m.is_finite() && m > 0.0 { m } else { 0.0 };
+        self.reward_value = per_unit(other.reward.effect);
+        self.sanction_damage = per_unit(other.sanction.effect);
+        self
     }
 }
 
@@ -140,9 +165,9 @@ pub struct TrustEvidence {
     pub own: Action,
     /// This side's own executed action in the previous round (C in round 1).
     pub own_prev: Action,
-    /// Reward units received this round.
+    /// Reward units received this round (their value is `units × reward_value`).
     pub reward_received: f64,
-    /// Sanction units received this round.
+    /// Sanction units received this round (their damage is `units × sanction_damage`).
     pub sanction_received: f64,
 }
 
@@ -293,8 +318,10 @@ impl TrustState {
             self.mu = num / den;
         }
         self.mu = (1.0 - hazard) * self.mu + hazard * self.cfg.initial;
-        if ev.reward_received > 0.0 && sigma_g > 0.0 && sigma_ss > 0.0 {
-            let lr = (ev.reward_received * (1.0 / sigma_g - 1.0 / sigma_ss)).exp();
+        // The costly signal's size x is the value the reward delivers (units × m_R).
+        let x = ev.reward_received * self.cfg.reward_value;
+        if x > 0.0 && sigma_g > 0.0 && sigma_ss > 0.0 {
+            let lr = (x * (1.0 / sigma_g - 1.0 / sigma_ss)).exp();
             let odds = self.mu / (1.0 - self.mu).max(f64::MIN_POSITIVE) * lr;
             self.mu = if odds.is_finite() { odds / (1.0 + odds) } else { 1.0 };
         }
@@ -332,13 +359,15 @@ impl TrustState {
     #[inline]
     fn sanction_scale(&self, ev: &TrustEvidence) -> f64 {
         let w = if ev.own.is_c() { 1.0 } else { self.cfg.deserved_weight };
-        (ev.sanction_received / self.cfg.sanction_ref).min(1.0) * w
+        (ev.sanction_received * self.cfg.sanction_damage / self.cfg.sanction_ref).min(1.0) * w
     }
 
     #[inline(always)]
     fn incentive_effect(&self, mut t: f64, ev: &TrustEvidence) -> f64 {
         if ev.reward_received > 0.0 {
-            t += self.cfg.kappa_reward * (1.0 - t) * (ev.reward_received / self.cfg.reward_ref).min(1.0);
+            t += self.cfg.kappa_reward
+                * (1.0 - t)
+                * (ev.reward_received * self.cfg.reward_value / self.cfg.reward_ref).min(1.0);
         }
         if ev.sanction_received > 0.0 {
             t -= self.cfg.kappa_sanction * t * self.sanction_scale(ev);
@@ -484,5 +513,45 @@ mod tests {
         s.update(&TrustEvidence { sanction_received: 1.0, own: D, ..ev(C) });
         // deserved: weight ν = 0.5 → 0.55 − 0.2·0.55·0.5·0.5 = 0.5225.
         assert!((s.value() - 0.5225).abs() < 1e-12);
+    }
+
+    /// §2.4.4 with the value delivered (issue 8 item 4): a reward of 1 unit worth m_R = 1.5 with
+    /// r_ref = 2 counts 0.75 of full size; a sanction of 1 unit doing m_S = 3 damage counts
+    /// min(1, 3/2) = 1, one doing m_S = 0 nothing at all.
+    #[test]
+    fn trust_moves_with_the_value_delivered() {
+        use crate::incentive::{Channel, IncentiveConfig};
+        let other = |m_r: f64, m_s: f64| IncentiveConfig {
+            reward: Channel { cost: 1.0, effect: m_r, max: 5.0 },
+            sanction: Channel { cost: 0.5, effect: m_s, max: 5.0 },
+            budget: None,
+        };
+        let cfg = TrustConfig::defaults(2.0).receiving(&other(1.5, 3.0));
+        assert_eq!((cfg.reward_value, cfg.sanction_damage), (1.5, 3.0));
+        let mut s = TrustState::new(cfg);
+        s.update(&TrustEvidence { reward_received: 1.0, ..ev(C) });
+        // 0.55 + 0.1·0.45·0.75 = 0.58375.
+        assert!((s.value() - 0.58375).abs() < 1e-12);
+        let mut s = TrustState::new(cfg);
+        s.update(&TrustEvidence { sanction_received: 1.0, ..ev(C) });
+        // 0.55 − 0.2·0.55·1·1 = 0.44.
+        assert!((s.value() - 0.44).abs() < 1e-12);
+        let harmless = TrustConfig::defaults(2.0).receiving(&other(1.0, 0.0));
+        let mut s = TrustState::new(harmless);
+        s.update(&TrustEvidence { sanction_received: 4.0, ..ev(C) });
+        assert_eq!(s.value(), 0.55);
+        // Effects that are not finite and positive move no trust.
+        let odd = TrustConfig::defaults(2.0).receiving(&other(f64::NAN, f64::INFINITY));
+        assert_eq!((odd.reward_value, odd.sanction_damage), (0.0, 0.0));
+        // The Bayesian costly signal's size is the value too: LR = exp(x(1/σ_G − 1/σ_SS)).
+        let bay = TrustConfig { rule: TrustRule::DEFAULT_BAYESIAN, ..cfg };
+        let (mut one, mut half) = (TrustState::new(bay), TrustState::new(bay.receiving(&other(0.5, 1.0))));
+        one.update(&TrustEvidence { reward_received: 1.0, ..ev(C) });
+        half.update(&TrustEvidence { reward_received: 2.0, ..ev(C) });
+        // One unit worth 1.5 is the same signal as 1.5 units worth 1.
+        let mut plain = TrustState::new(bay.receiving(&other(1.0, 1.0)));
+        plain.update(&TrustEvidence { reward_received: 1.5, ..ev(C) });
+        assert_eq!(one.belief(), plain.belief());
+        assert!(half.belief().unwrap() < one.belief().unwrap(), "1 unit worth 1.5 signals more than 2 worth 0.5");
     }
 }

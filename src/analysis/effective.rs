@@ -49,6 +49,11 @@ pub struct Commitments {
     pub credibility: f64,
     /// `true` when each side also pays its own sending costs (both made the commitment).
     pub mutual: bool,
+    /// Δ added to P (mutual assertion) for both sides: the brinkmanship risk's expected lump sum
+    /// q_cat·K_cat per DD round (MODEL.md §2.5). A structural change like the joint gain (not
+    /// scaled by κ). NaN or infinite counts as 0.
+    #[serde(default)]
+    pub catastrophe_dd: f64,
 }
 
 impl Commitments {
@@ -60,6 +65,7 @@ impl Commitments {
         insurance_cd: 0.0,
         credibility: 1.0,
         mutual: false,
+        catastrophe_dd: 0.0,
     };
 
     /// A mutual threat of `s` on each D, fully credible.
@@ -80,6 +86,23 @@ impl Commitments {
     /// An insurance Δ on being exploited.
     pub fn insurance(delta: f64) -> Commitments {
         Commitments { insurance_cd: delta, ..Commitments::NONE }
+    }
+
+    /// The brinkmanship risk: a DD round ends the match with probability `q`, adding `k` to each
+    /// side's payoff, so DD is worth `P + q·k` in expectation.
+    pub fn brinkmanship(q: f64, k: f64) -> Commitments {
+        Commitments { catastrophe_dd: q * k, ..Commitments::NONE }
+    }
+
+    /// Only the structural changes (joint gain, insurance, brinkmanship risk), without threats
+    /// or promises: the game the scenario plays before anyone commits to incentives.
+    pub fn structural(&self) -> Commitments {
+        Commitments {
+            joint_gain_cc: self.joint_gain_cc,
+            insurance_cd: self.insurance_cd,
+            catastrophe_dd: self.catastrophe_dd,
+            ..Commitments::NONE
+        }
     }
 
     /// κ clamped to [0, 1], NaN as 0.
@@ -119,6 +142,7 @@ pub fn effective_game(base: &Game, c: &Commitments, inc: &[IncentiveConfig; 2]) 
     let k = c.kappa();
     let jg = finite_or_zero(c.joint_gain_cc);
     let ins = finite_or_zero(c.insurance_cd);
+    let cat = finite_or_zero(c.catastrophe_dd);
     let one = |p: &Payoffs, i: usize| {
         let j = 1 - i;
         // Received from j.
@@ -134,7 +158,7 @@ pub fn effective_game(base: &Game, c: &Commitments, inc: &[IncentiveConfig; 2]) 
         } else {
             (0.0, 0.0)
         };
-        Payoffs::new(p.R + gift - cost_r + jg, p.S + gift - cost_s + ins, p.T - hit - cost_r, p.P - hit - cost_s)
+        Payoffs::new(p.R + gift - cost_r + jg, p.S + gift - cost_s + ins, p.T - hit - cost_r, p.P - hit - cost_s + cat)
     };
     Game { a: one(&base.a, 0), b: one(&base.b, 1) }
 }
@@ -204,6 +228,7 @@ pub(crate) fn cause_of_commitments(c: &Commitments) -> &'static str {
         (c.promise > 0.0 && (c.kappa() > 0.0 || c.mutual), "the promised rewards"),
         (finite_or_zero(c.joint_gain_cc) != 0.0, "the joint gain"),
         (finite_or_zero(c.insurance_cd) != 0.0, "the insurance"),
+        (finite_or_zero(c.catastrophe_dd) != 0.0, "the brinkmanship risk"),
     ];
     let mut used = kinds.iter().filter(|(on, _)| *on);
     match (used.next(), used.next()) {
@@ -414,6 +439,7 @@ mod tests {
             insurance_cd: f64::NAN,
             credibility: f64::NAN,
             mutual: true,
+            catastrophe_dd: f64::NEG_INFINITY,
         };
         assert_eq!(effective_game(&pd(), &bad, &v9_inc()), pd());
         assert_eq!(sanction_damage(&Commitments::threat(1.5), &v9_inc(), Side::A), 1.5);

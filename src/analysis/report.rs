@@ -20,7 +20,9 @@ pub struct SideThresholds {
     pub grim: Option<f64>,
     /// TFT δ* in the base game.
     pub tft: Option<f64>,
-    /// Grim δ* in the base game under a one-sided threat of `sanction_damage` (MODEL.md §5.2).
+    /// Grim δ* under a one-sided threat of `sanction_damage` (MODEL.md §5.2), in the game as
+    /// the scenario plays it: the base game with the structural changes (`[modifiers]` and the
+    /// brinkmanship risk), as the engine pays it.
     pub grim_sanctioned: Option<f64>,
     /// TFT δ* under the same threat.
     pub tft_sanctioned: Option<f64>,
@@ -54,6 +56,8 @@ impl Report {
     /// channels of A and B), computes δ* and, when `delta` is given, μ*(δ).
     pub fn new(base: &Game, c: &Commitments, inc: &[IncentiveConfig; 2], delta: Option<f64>) -> Report {
         let eff_game = effective_game(base, c, inc);
+        // The game the engine plays before any threat: joint gain, insurance, brinkmanship risk.
+        let played = effective_game(base, &c.structural(), inc);
         let base_an = analyze(base);
         let eff_an = analyze(&eff_game);
         let mut notes = Vec::new();
@@ -65,7 +69,7 @@ impl Report {
             }
         };
         let mut side = |s: Side| {
-            let p = base.side(s);
+            let p = played.side(s);
             let l = if s == Side::A { "A" } else { "B" };
             let dmg = sanction_damage(c, inc, s);
             let mut t = SideThresholds {
@@ -80,6 +84,7 @@ impl Report {
             t.grim_sanctioned =
                 keep(grim_delta_star_sanctioned(p, dmg), format!("side {l}: no grim δ* under the threat"));
             t.tft_sanctioned = keep(tft_delta_star_sanctioned(p, dmg), format!("side {l}: no TFT δ* under the threat"));
+            let p = base.side(s);
             if let Some(d) = delta {
                 t.mu_star = keep(mu_star(p, d), format!("side {l}: no μ*(δ={}) in the base game", human_number(d)));
                 t.mu_star_effective = keep(
@@ -189,10 +194,16 @@ pub fn render_table(r: &Report) -> String {
         human_number(c.kappa()),
         if c.mutual { "mutual (own costs counted)" } else { "one-sided (own costs not counted)" }
     ));
+    if c.catastrophe_dd != 0.0 {
+        out.push_str(&format!(
+            "brinkmanship risk: q_cat·K_cat = {} added to P (the expected catastrophe payoff of a DD round)\n",
+            human_number(c.catastrophe_dd)
+        ));
+    }
     for (i, l) in ["A", "B"].iter().enumerate() {
         let t = &r.thresholds[i];
         out.push_str(&format!(
-            "{l}: under a threat of damage {} per D, δ* grim = {}, TFT = {}\n",
+            "{l}: under a threat of damage {} per D (modifiers included), δ* grim = {}, TFT = {}\n",
             human_number(t.sanction_damage),
             opt_h(t.grim_sanctioned),
             opt_h(t.tft_sanctioned)
@@ -239,7 +250,7 @@ macro_rules! csv_columns {
                 concat!($g, "_2r_gt_t_s_b"), concat!($g, "_2r_gt_t_p_b"),
                 concat!($g, "_delta_grim_b"), concat!($g, "_delta_tft_b"),
             )*
-            "threat", "promise", "joint_gain_cc", "insurance_cd", "credibility", "mutual",
+            "threat", "promise", "joint_gain_cc", "insurance_cd", "credibility", "mutual", "catastrophe_dd",
             "sanction_damage_a", "delta_grim_sanctioned_a", "delta_tft_sanctioned_a",
             "sanction_damage_b", "delta_grim_sanctioned_b", "delta_tft_sanctioned_b",
             "delta", "mu_star_base_a", "mu_star_base_b", "mu_star_eff_a", "mu_star_eff_b",
@@ -248,7 +259,7 @@ macro_rules! csv_columns {
     };
 }
 
-/// The fixed CSV columns of [`csv_row`], 98 in all.
+/// The fixed CSV columns of [`csv_row`], 99 in all.
 ///
 /// For each game, prefix `base_` then `eff_` (40 columns each):
 /// - `name` (e.g. `PD`, `Asym(A=PD, B=StagHunt)`), `nash` (pure equilibria as `CC;DD`, outcomes
@@ -262,7 +273,8 @@ macro_rules! csv_columns {
 ///   when unattainable).
 ///
 /// Then the commitments `threat`, `promise`, `joint_gain_cc`, `insurance_cd`, `credibility` (κ
-/// as used, clamped), `mutual`; per side `sanction_damage`, `delta_grim_sanctioned`,
+/// as used, clamped), `mutual`, `catastrophe_dd` (the brinkmanship risk q_cat·K_cat added to P);
+/// per side `sanction_damage`, `delta_grim_sanctioned`,
 /// `delta_tft_sanctioned`; `delta` (`NA` if none), `mu_star_base_a`, `mu_star_base_b`,
 /// `mu_star_eff_a`, `mu_star_eff_b`; and `sentence`.
 ///
@@ -309,6 +321,7 @@ pub fn csv_row(r: &Report) -> Vec<String> {
         row.push(float(x));
     }
     row.push(c.mutual.to_string());
+    row.push(float(c.catastrophe_dd));
     for t in &r.thresholds {
         row.push(float(t.sanction_damage));
         row.push(opt_float(t.grim_sanctioned));
@@ -346,6 +359,38 @@ mod tests {
         Report::new(&Game::symmetric(Payoffs::STANDARD_PD), &Commitments::threat(1.5), &v9_inc(), Some(0.9))
     }
 
+    /// Issue 8 item 8: the "under the threat" δ* is computed on the game the engine plays, with
+    /// the joint gain of `[modifiers]` (PD + 1 on R: 4, 0, 5, 1) and the brinkmanship risk.
+    #[test]
+    fn threat_thresholds_use_the_modified_game() {
+        let c = Commitments { joint_gain_cc: 1.0, ..Commitments::threat(0.5) };
+        let r = Report::new(&Game::symmetric(Payoffs::STANDARD_PD), &c, &v9_inc(), None);
+        let t = &r.thresholds[0];
+        // Base-game δ* are unchanged: grim (5−3)/(5−1) = 1/2.
+        assert_eq!(t.grim, Some(0.5));
+        // With R = 4 and T, P lowered by 0.5: grim (4.5 − 4)/(4.5 − 0.5) = 1/8, and TFT
+        // max(1/8, 0.5/(4 − 0)) = 1/8 (the base game would give 3/8 and 1/2).
+        assert_eq!(t.grim_sanctioned, Some(0.125));
+        assert_eq!(t.tft_sanctioned, Some(0.125));
+    }
+
+    /// The brinkmanship risk enters the effective game as q_cat·K_cat on P: PD with q = 0.5 and
+    /// K = −4 has P' = 1 − 2 = −1, so T > R > S > P: Chicken.
+    #[test]
+    fn brinkmanship_risk_enters_the_effective_game() {
+        let c = Commitments::brinkmanship(0.5, -4.0);
+        let r = Report::new(&Game::symmetric(Payoffs::STANDARD_PD), &c, &v9_inc(), None);
+        assert_eq!(r.effective.a.payoffs, Payoffs::new(3.0, 0.0, 5.0, -1.0));
+        assert_eq!(r.effective.name, "Chicken");
+        assert_eq!(r.sentence, "PD → Chicken: the brinkmanship risk made this a game of brinkmanship");
+        assert_eq!(csv_row(&r)[col("catastrophe_dd")], "-2");
+        assert!(render_table(&r).contains("q_cat·K_cat = -2 added to P"));
+        // And under a threat of 1 on top: grim δ* (4 − 3)/(4 − (−2)) = 1/6.
+        let c = Commitments { catastrophe_dd: -2.0, ..Commitments::threat(1.0) };
+        let r = Report::new(&Game::symmetric(Payoffs::STANDARD_PD), &c, &v9_inc(), None);
+        assert!((r.thresholds[0].grim_sanctioned.unwrap() - 1.0 / 6.0).abs() < 1e-15);
+    }
+
     #[test]
     fn report_holds_v9_sanction_row_and_thresholds() {
         let r = sanction_report();
@@ -365,7 +410,7 @@ mod tests {
 
     #[test]
     fn csv_row_matches_columns() {
-        assert_eq!(CSV_COLUMNS.len(), 98);
+        assert_eq!(CSV_COLUMNS.len(), 99);
         let unique: std::collections::BTreeSet<_> = CSV_COLUMNS.iter().collect();
         assert_eq!(unique.len(), CSV_COLUMNS.len());
         let r = sanction_report();

@@ -37,6 +37,13 @@ pub const SUMMARY_METRICS: &[&str] = &[
     "eff_vs_cc",
     "surplus_ratio",
     "payoff_diff",
+    "sanction_rounds_a",
+    "sanction_rounds_b",
+    "max_sanction_a",
+    "max_sanction_b",
+    "escalations_a",
+    "escalations_b",
+    "feud_length",
     "promises_due_a",
     "promises_due_b",
     "promises_honoured_a",
@@ -46,6 +53,12 @@ pub const SUMMARY_METRICS: &[&str] = &[
     "threats_executed_a",
     "threats_executed_b",
 ];
+
+/// The counts `summary.csv` appends after the statistics: how many matches of the cell had a
+/// disruption still unrecovered at the end (`n_censored` = 1), and how many of those
+/// `mean_recovery`'s statistics leave out altogether because none of their disruptions
+/// recovered (their `mean_recovery` is NA).
+pub const CENSORING_COLUMNS: &[&str] = &["matches_censored", "mean_recovery_censored_out"];
 
 /// Where each needed metric sits in a match row.
 #[derive(Clone, Debug)]
@@ -57,6 +70,13 @@ pub struct ColumnIndex {
     coop: [usize; 2],
     trust_final: [usize; 2],
     spent: [[usize; 2]; 2],
+    n_disruptions: usize,
+    n_censored: usize,
+    mean_recovery: usize,
+    sanction_rounds: [usize; 2],
+    max_sanction: [usize; 2],
+    escalations: [usize; 2],
+    feud_length: usize,
 }
 
 fn col(name: &str) -> usize {
@@ -81,6 +101,13 @@ impl ColumnIndex {
             coop: [col("coop_rate_a"), col("coop_rate_b")],
             trust_final: [col("trust_final_a"), col("trust_final_b")],
             spent: [[col("reward_cost_a"), col("sanction_cost_a")], [col("reward_cost_b"), col("sanction_cost_b")]],
+            n_disruptions: col("n_disruptions"),
+            n_censored: col("n_censored"),
+            mean_recovery: col("mean_recovery"),
+            sanction_rounds: [col("sanction_rounds_a"), col("sanction_rounds_b")],
+            max_sanction: [col("max_sanction_a"), col("max_sanction_b")],
+            escalations: [col("escalations_a"), col("escalations_b")],
+            feud_length: col("feud_length"),
         }
     }
 }
@@ -200,6 +227,8 @@ pub struct SummaryTable {
     n: u64,
     sum_score: [f64; 2],
     sum_rounds: f64,
+    /// Counts of [`CENSORING_COLUMNS`].
+    censored: [u64; 2],
 }
 
 impl SummaryTable {
@@ -214,6 +243,7 @@ impl SummaryTable {
             n: 0,
             sum_score: [0.0; 2],
             sum_rounds: 0.0,
+            censored: [0; 2],
         }
     }
 
@@ -229,6 +259,7 @@ impl SummaryTable {
                 h.push(format!("{m}_{s}"));
             }
         }
+        h.extend(CENSORING_COLUMNS.iter().map(|c| c.to_string()));
         h
     }
 
@@ -255,6 +286,10 @@ impl SummaryTable {
         self.sum_score[0] += row[self.idx.score[0]];
         self.sum_score[1] += row[self.idx.score[1]];
         self.sum_rounds += row[self.idx.rounds];
+        let censored = row[self.idx.n_censored] > 0.0;
+        self.censored[0] += censored as u64;
+        self.censored[1] +=
+            (censored && row[self.idx.mean_recovery].is_nan() && row[self.idx.n_disruptions] > 0.0) as u64;
         Ok(())
     }
 
@@ -289,10 +324,14 @@ impl SummaryTable {
                 col.mem = vals;
             }
         }
+        for c in self.censored {
+            out.write_field(c.to_string())?;
+        }
         out.write_record(None::<&[u8]>)?;
         self.n = 0;
         self.sum_score = [0.0; 2];
         self.sum_rounds = 0.0;
+        self.censored = [0; 2];
         Ok(())
     }
 }
@@ -314,6 +353,10 @@ struct StrategyAcc {
     trust_final: Running,
     spent: Running,
     self_play_score: Running,
+    sanction_rounds: Running,
+    max_sanction: Running,
+    escalations: Running,
+    feud_length: Running,
 }
 
 /// Builder of `strategies.csv`: per strategy, its results against the other strategies
@@ -348,6 +391,10 @@ impl StrategyTable {
                 "mean_trust_final",
                 "mean_incentive_cost",
                 "self_play_score_per_round",
+                "mean_sanction_rounds",
+                "mean_max_sanction",
+                "mean_escalations",
+                "mean_feud_length",
             ]
             .map(String::from),
         );
@@ -371,6 +418,10 @@ impl StrategyTable {
             acc.coop.push(row[self.idx.coop[i]]);
             acc.trust_final.push(row[self.idx.trust_final[i]]);
             acc.spent.push(row[self.idx.spent[i][0]] + row[self.idx.spent[i][1]]);
+            acc.sanction_rounds.push(row[self.idx.sanction_rounds[i]]);
+            acc.max_sanction.push(row[self.idx.max_sanction[i]]);
+            acc.escalations.push(row[self.idx.escalations[i]]);
+            acc.feud_length.push(row[self.idx.feud_length]);
             let (mine, theirs) = if i == 0 { (sa, sb) } else { (sb, sa) };
             if mine > theirs {
                 acc.wins += 1;
@@ -422,6 +473,10 @@ impl StrategyTable {
                 num(out, acc.trust_final.mean())?;
                 num(out, acc.spent.mean())?;
                 num(out, acc.self_play_score.mean())?;
+                num(out, acc.sanction_rounds.mean())?;
+                num(out, acc.max_sanction.mean())?;
+                num(out, acc.escalations.mean())?;
+                num(out, acc.feud_length.mean())?;
                 out.write_record(None::<&[u8]>)?;
             }
         }
@@ -453,6 +508,10 @@ mod tests {
             }
             r[idx.summary[12]] = if k % 3 == 0 { f64::NAN } else { x };
             r[idx.rounds] = 200.0;
+            // Every match has a disruption; one in four ends with it censored, and of those the
+            // ones with a NaN mean_recovery (k divisible by 12) are left out of its statistics.
+            r[idx.n_disruptions] = 1.0;
+            r[idx.n_censored] = (k % 4 == 0) as u8 as f64;
             r
         };
         let mut t = SummaryTable::new();
@@ -490,11 +549,16 @@ mod tests {
                     fields.push(b);
                 }
             }
+            fields.push(n.div_ceil(4).to_string());
+            fields.push(n.div_ceil(12).to_string());
             fields.join(",")
         };
         assert_eq!(lines[0], expected(n_big, "B"));
         assert_eq!(lines[1], expected(3, "C"));
         // Every statistic of every metric is there.
-        assert_eq!(lines[0].split(',').count(), 5 + SUMMARY_METRICS.len() * (Summary::COLUMNS.len() - 1));
+        assert_eq!(
+            lines[0].split(',').count(),
+            5 + SUMMARY_METRICS.len() * (Summary::COLUMNS.len() - 1) + CENSORING_COLUMNS.len()
+        );
     }
 }

@@ -302,7 +302,7 @@ impl Scenario {
             other: if o == 0 { self.game.a } else { self.game.b },
             incentives: self.incentives[i],
             other_incentives: self.incentives[o],
-            trust: self.trust[i],
+            trust: self.trust[i].receiving(&self.incentives[o]),
             continuation: self.horizon.continuation(),
         }
     }

@@ -1436,7 +1436,10 @@ impl<'a> Resolver<'a> {
                 })
                 .unwrap_or(0..0)
         };
-        let d = [sc.base_game.a.stake(), sc.base_game.b.stake()];
+        // R < P reads as swapped labels only without both greed and fear (the Inverted family of
+        // MODEL.md §1.3): with both, P > R is Deadlock, a real game of conflict.
+        let looks_swapped = |p: &Payoffs| p.stake() < 0.0 && !(p.greed() > 0.0 && p.fear() > 0.0);
+        let d = [looks_swapped(&sc.base_game.a), looks_swapped(&sc.base_game.b)];
         let swapped = |p: &Payoffs| {
             format!(
                 "R − P = {} − {} = {} < 0: mutual C pays less than mutual D, so C and D look swapped",
@@ -1447,12 +1450,12 @@ impl<'a> Resolver<'a> {
         };
         let help =
             "C is restraint and D assertion; if the file has them the other way round, swap R with P and S with T";
-        if sc.base_game.is_symmetric() && d[0] < 0.0 {
+        if sc.base_game.is_symmetric() && d[0] {
             let w = self.warn(&game_span(""), "game", swapped(&sc.base_game.a));
             w.help = Some(help.into());
         } else {
             for (s, side) in ["a", "b"].iter().enumerate() {
-                if d[s] < 0.0 {
+                if d[s] {
                     let p = *sc.base_game.side(if s == 0 { Side::A } else { Side::B });
                     let w = self.warn(
                         &game_span(side),

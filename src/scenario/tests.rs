@@ -615,14 +615,18 @@ fn continuation_without_max_rounds() {
 
 #[test]
 fn swapped_labels_warn() {
-    let st = ok(&format!("[game]\nR = 1\nS = 0\nT = 5\nP = 3\n{TOUR}"));
+    // The standard PD with C and D swapped (R ↔ P, S ↔ T): Inverted, neither greed nor fear.
+    let st = ok(&format!("[game]\nR = 1\nS = 5\nT = 0\nP = 3\n{TOUR}"));
     assert_eq!(st.warnings.len(), 1);
     let w = &st.warnings[0];
     assert_eq!((w.severity, w.line, w.column, w.key.as_str()), (Severity::Warning, 1, 2, "game"));
     assert!(w.message.contains("R − P = 1 − 3 = -2 < 0"), "{w}");
     assert!(w.message.contains("look swapped"), "{w}");
     assert!(w.to_string().starts_with("warning: scenarios/t.toml:1:2: game: "));
-    let st = ok(&format!("[game]\nR = 3\nS = 0\nT = 5\nP = 1\n[game.b]\nR = 0\n{TOUR}"));
+    // Deadlock (T > P > R > S: greed 4, fear 3, P above R) is a real conflict, not a labelling
+    // slip: no warning.
+    assert!(ok(&format!("[game]\nR = 1\nS = 0\nT = 5\nP = 3\n{TOUR}")).warnings.is_empty());
+    let st = ok(&format!("[game]\nR = 3\nS = 0\nT = 5\nP = 1\n[game.b]\nR = 0\nS = 4\n{TOUR}"));
     assert_eq!(st.warnings.len(), 1);
     assert_eq!((st.warnings[0].line, st.warnings[0].key.as_str()), (6, "game.b"));
     assert!(st.warnings[0].message.starts_with("side B: "));

@@ -21,7 +21,7 @@ pub const INFOS: &[StrategyInfo] = &[StrategyInfo {
     name: "grit",
     aliases: &["GRIT", "Grit"],
     family: "grit",
-    description: "Osgood's GRIT: K verified unilateral C steps with graduated rewards, then reciprocate (TFT plus matched concessions) or cool off for L rounds; sanctions are matched 1:1.",
+    description: "Osgood's GRIT: K verified unilateral C steps with graduated rewards (and one more while the answer to step K comes in), then reciprocate (TFT plus matched concessions) if any of the last ⌈K/2⌉ steps was answered with C the round after, or cool off for L rounds; sanctions are matched 1:1.",
     params: &[
         ParamSpec {
             name: "k",
@@ -29,7 +29,7 @@ pub const INFOS: &[StrategyInfo] = &[StrategyInfo {
             min: 1.0,
             max: MAX_K as f64,
             default: ParamDefault::Value(5.0),
-            description: "K: the number of unconditional initiative steps, and the RECIP review window.",
+            description: "K: the number of judged initiative steps (INIT lasts K + 1 rounds, since step k is judged by the answer in round k + 1), and the RECIP review window.",
         },
         ParamSpec {
             name: "x0",
@@ -148,8 +148,15 @@ impl GritPhase {
 /// `GRIT(K, x0, g, x_max, L, verified)` exactly as MODEL.md §4.5:
 ///
 /// - **INIT** (step 1..K): C (verified when `verified`), reward x, sanction = the sanction
-///   received last round. After the round, a perceived C steps x up to min(g·x, x_max). After
-///   step K go to RECIP if the other was perceived C in any of the last ⌈K/2⌉ steps, else COOL.
+///   received last round. After the round, a perceived C steps x up to min(g·x, x_max).
+///   The initiative of round k is judged by the other's move in round k + 1: a reactive player
+///   answers a round later. So the programme runs one step more, step K + 1 (an initiative like
+///   the others: it waits for the answer to step K without breaking off the concessions), and
+///   after it GRIT goes to RECIP if the other was perceived C in any of the last ⌈K/2⌉ rounds
+///   (the answers to steps K + 1 − ⌈K/2⌉ … K), else COOL. (Judging right after step K would take
+///   the other's move in round k as its answer to step k, and against a player whose trust
+///   crosses its threshold at step K, GRIT would cool off with a D in the very round the other
+///   first reciprocates; issue 8 item 7.)
 /// - **RECIP**: TFT; reward min(g·r_recv_last, x_max) iff the other is perceived C this round and
 ///   rewarded last round; sanction matching. If the perceived cooperation rate over the last K
 ///   rounds falls below 0.4, go to COOL.
@@ -262,7 +269,8 @@ impl Strategy for Grit {
                 if c {
                     self.x = (self.p.g * self.x).min(self.p.x_max);
                 }
-                if self.step >= self.p.k {
+                // Step K + 1 is the last: the answers to steps K + 1 − ⌈K/2⌉ … K are in.
+                if self.step > self.p.k {
                     if self.recent_c(self.p.k.div_ceil(2)) > 0 {
                         self.phase = GritPhase::Recip;
                     } else {
@@ -378,17 +386,18 @@ mod tests {
         assert!((info.check.unwrap())(&[5.0, 2.5, 1.5, 2.0, 5.0, 1.0], &ctx()).is_err());
     }
 
-    /// MODEL.md §6.5: GRIT vs AllD, N = 16. INIT 1–5 (−0.5 / 5.5), COOL 6–10 (DD), INIT 11–15,
-    /// COOL from 16; totals 1.0 / 61.0.
+    /// MODEL.md §6.5: GRIT vs AllD, N = 16, with the initiative of round k judged by the move
+    /// of round k + 1: INIT 1–6 (−0.5 / 5.5; round 6 is step K + 1, which brings in the answer
+    /// to step 5), COOL 7–11 (DD), INIT 12–16; totals 11·(−0.5) + 5 = −0.5 and
+    /// 11·5.5 + 5 = 65.5 (MODEL.md's 1.0 / 61.0 judged step k by round k).
     #[test]
     fn grit_vs_alld_trace_and_totals() {
         let mut g = Grit::new(GritParams::default());
         let mut alld = Constant(D);
         let r = run(&mut g, &mut alld, 16);
-        let mut want_phases = vec!["INIT"; 5];
+        let mut want_phases = vec!["INIT"; 6];
         want_phases.extend(["COOL"; 5]);
         want_phases.extend(["INIT"; 5]);
-        want_phases.push("COOL");
         assert_eq!(phases(&r), want_phases);
         for rec in &r {
             let init = rec.phase[0] == "INIT";
@@ -404,14 +413,15 @@ mod tests {
             assert_eq!(rec.verified[0], init, "round {}", rec.round);
         }
         let total = |i: usize| r.iter().map(|x| x.payoff[i]).sum::<f64>();
-        assert_eq!(total(0), 1.0);
-        assert_eq!(total(1), 61.0);
+        assert_eq!(total(0), -0.5);
+        assert_eq!(total(1), 65.5);
     }
 
     /// MODEL.md §6.5, the mistrust trap. The threshold player (θ=0.5, τ0=0.2, U2 λ⁺=0.15,
     /// λ⁻=0.5, κ_R=0.1, r_ref=2) asserts in rounds 1–3 while GRIT's verified C and 0.5-unit
     /// concessions raise its trust: 0.337, 0.45053875, 0.54463399; it restrains from round 4 and
-    /// CC holds through round 50. GRIT moves to RECIP after its 5 INIT steps.
+    /// CC holds through round 50. GRIT moves to RECIP after its 5 INIT steps and the sixth that
+    /// brings in the answer to the fifth (a concession of 1.125 after the C of rounds 4 and 5).
     #[test]
     fn grit_escapes_the_mistrust_trap() {
         let threshold = [
@@ -441,14 +451,15 @@ mod tests {
             assert_eq!(rec.executed, [C, C], "round {}", rec.round);
             assert!(rec.internal_trust[1].unwrap() >= 0.5);
         }
-        let mut want_phases = vec!["INIT"; 5];
-        want_phases.extend(["RECIP"; 45]);
+        let mut want_phases = vec!["INIT"; 6];
+        want_phases.extend(["RECIP"; 44]);
         assert_eq!(phases(&r), want_phases);
-        let sent: Vec<f64> = r[..6].iter().map(|x| x.sent[0].reward).collect();
-        assert_eq!(sent, [0.5, 0.5, 0.5, 0.5, 0.75, 0.0]);
+        let sent: Vec<f64> = r[..7].iter().map(|x| x.sent[0].reward).collect();
+        assert_eq!(sent, [0.5, 0.5, 0.5, 0.5, 0.75, 1.125, 0.0]);
+        // Base: GRIT 3·0 + 47·3 = 141, threshold 3·5 + 47·3 = 156; concessions 3.875 in all.
         let total = |i: usize| r.iter().map(|x| x.payoff[i]).sum::<f64>();
-        assert!((total(0) - 138.25).abs() < 1e-9, "GRIT total {}", total(0));
-        assert!((total(1) - 158.75).abs() < 1e-9, "threshold total {}", total(1));
+        assert!((total(0) - 137.125).abs() < 1e-9, "GRIT total {}", total(0));
+        assert!((total(1) - 159.875).abs() < 1e-9, "threshold total {}", total(1));
 
         // TFT against the same player: CD in round 1, then DD for the whole match; trust
         // falls 0.32, 0.16, 0.08, … and never reaches θ.
@@ -476,26 +487,62 @@ mod tests {
         let sent: Vec<f64> = r.iter().map(|x| x.sent[0].reward).collect();
         assert_eq!(sent, [0.5, 0.75, 1.125, 1.6875, 2.0, 2.0, 2.0, 2.0]);
         assert!(r.iter().all(|x| x.executed == [C, C]));
-        assert_eq!(phases(&r)[4..6], ["INIT", "RECIP"]);
+        assert_eq!(phases(&r)[5..7], ["INIT", "RECIP"]);
     }
 
     /// RECIP reviews the last K=5 perceived moves after each round: 2/5 C is not below 0.4, 1/5 is.
-    /// Opponent D D D C C then D forever: RECIP 6–9, COOL 10–14, INIT again 15–19 with x = x0.
+    /// Opponent D D D C C then D forever: INIT 1–6 (rounds 4–6 answer steps 3–5 with C, C, D),
+    /// RECIP 7–9 (after round 8 the last five, rounds 4–8, are C C D D D: 2/5 stays; after
+    /// round 9, 1/5), COOL 10–14, INIT again from 15 with x = x0.
     #[test]
     fn recip_falls_back_to_cool_below_forty_percent() {
         let mut g = Grit::new(GritParams::default());
         let mut s = Script(&[D, D, D, C, C, D]);
         let r = run(&mut g, &mut s, 20);
-        let mut want = vec!["INIT"; 5];
-        want.extend(["RECIP"; 4]);
+        let mut want = vec!["INIT"; 6];
+        want.extend(["RECIP"; 3]);
         want.extend(["COOL"; 5]);
-        want.extend(["INIT"; 5]);
-        want.push("COOL");
+        want.extend(["INIT"; 6]);
         assert_eq!(phases(&r), want);
-        // RECIP is TFT: C after the perceived C of round 5, then D.
-        let own: Vec<Action> = r[5..9].iter().map(|x| x.executed[0]).collect();
-        assert_eq!(own, [C, D, D, D]);
+        // RECIP is TFT: D after the perceived D of round 6, and D on.
+        let own: Vec<Action> = r[6..9].iter().map(|x| x.executed[0]).collect();
+        assert_eq!(own, [D, D, D]);
         assert_eq!(r[14].sent[0], Incentive::reward(0.5));
+    }
+
+    /// Issue 8 item 7. A trust-threshold player (θ = 0.5, τ0 = 0.1, U2 λ⁺ = 0.1, λ⁻ = 0.5,
+    /// κ_R = 0.1, r_ref = 2) asserts while GRIT's 0.5-unit concessions raise its trust by
+    /// 1 − τ ← 0.9·0.975·(1 − τ) a round: 0.466 after round 4, 0.532 after round 5, so it first
+    /// restrains in round 6, one round after GRIT's fifth step. GRIT judges step 5 by that move
+    /// of round 6 (played as step 6, still C), goes to RECIP, and CC holds from round 6 to the
+    /// end. Judged one round early (rounds 3–5 all D), GRIT cooled off with a D in round 6, the
+    /// very round the other first restrained.
+    #[test]
+    fn grit_waits_for_the_answer_to_its_last_step() {
+        let threshold =
+            [("theta", 0.5), ("tau0", 0.1), ("lambda_up", 0.1), ("lambda_down", 0.5), ("kappa_r", 0.1), ("r_ref", 2.0)];
+        let mut g = Grit::new(GritParams::default());
+        let mut t = build("trust-threshold", &threshold);
+        let r = run(&mut g, t.as_mut(), 60);
+        let mut tau: f64 = 0.1;
+        for rec in &r[..5] {
+            tau += 0.1 * (1.0 - tau);
+            tau += 0.1 * (1.0 - tau) * 0.25;
+            assert!((rec.internal_trust[1].unwrap() - tau).abs() < 1e-12, "round {}", rec.round);
+            assert_eq!(rec.executed, [C, D], "round {}", rec.round);
+        }
+        assert!(r[3].internal_trust[1].unwrap() < 0.5 && r[4].internal_trust[1].unwrap() >= 0.5);
+        for rec in &r[5..] {
+            assert_eq!(rec.executed, [C, C], "round {}", rec.round);
+        }
+        let mut want = vec!["INIT"; 6];
+        want.extend(["RECIP"; 54]);
+        assert_eq!(phases(&r), want);
+        // The same with K = 8: trust crosses in the middle of the programme, as before.
+        let mut g = build("grit", &[("k", 8.0)]);
+        let mut t = build("trust-threshold", &threshold);
+        let r = run(g.as_mut(), t.as_mut(), 60);
+        assert!(r[5..].iter().all(|x| x.executed == [C, C]));
     }
 
     /// Sanctions are matched 1:1 the round after, in every phase, never escalated.
