@@ -21,7 +21,7 @@ use crate::metrics::{MatchMetrics, MatchStats, MetricsCtx};
 use crate::output::format::{push_float, safe_text};
 use crate::output::tables::{StrategyTable, SummaryTable};
 use crate::output::{OutputDir, OutputError};
-use crate::plan::{Plan, Run, match_seeds, pairings};
+use crate::plan::{Plan, Run, match_seeds};
 use crate::scenario::Study;
 use crate::strategy::BuildCtx;
 
@@ -196,7 +196,7 @@ impl<'a> Prepared<'a> {
     /// Prepares a study with a master seed (the scenario's or an override).
     pub fn new(study: &'a Study, seed: u64) -> Prepared<'a> {
         let base = &study.scenario;
-        let pairs = pairings(base.roster.len(), base.self_play, base.matchups.as_deref());
+        let pairs = study.pairings();
         let plan = Plan { points: study.points.len(), pairs, reps: base.repetitions };
         let sweep_columns: Vec<String> =
             study.points.first().map(|p| p.values.iter().map(|(k, _)| k.clone()).collect()).unwrap_or_default();

@@ -190,7 +190,7 @@ const TRACE_BYTES_PER_ROUND: f64 = 160.0;
 
 fn plan_figures(study: &Study) -> (u64, f64) {
     let s = &study.scenario;
-    let pairs = crate::plan::pairings(s.roster.len(), s.self_play, s.matchups.as_deref()).len() as u64;
+    let pairs = study.pairings().len() as u64;
     let matches = study.points.len() as u64 * pairs * s.repetitions as u64;
     let rounds: f64 = study.points.iter().map(|p| p.scenario.horizon.expected_rounds()).sum::<f64>()
         * pairs as f64
@@ -318,7 +318,7 @@ fn sanitize(name: &str) -> String {
 fn cmd_check(a: CheckArgs) -> Result<(), Failure> {
     let study = load(a.scenario.as_ref())?;
     let s = &study.scenario;
-    let pairs = crate::plan::pairings(s.roster.len(), s.self_play, s.matchups.as_deref());
+    let pairs = study.pairings();
     let (matches, rounds) = plan_figures(&study);
     let size = check_size(&study);
     if a.json {
@@ -328,6 +328,7 @@ fn cmd_check(a: CheckArgs) -> Result<(), Failure> {
             "sweep": study.sweep,
             "strategies": s.roster.iter().map(|e| &e.label).collect::<Vec<_>>(),
             "pairings": pairs.len(),
+            "both_seats": s.matchups.is_none() && study.both_seats(),
             "repetitions": s.repetitions,
             "matches": matches,
             "expected_rounds": rounds,
@@ -345,14 +346,19 @@ fn cmd_check(a: CheckArgs) -> Result<(), Failure> {
             println!("            {} ({})", e.label, e.info.name);
         }
         println!(
-            "pairings    {}{}",
+            "pairings    {}{}{}",
             pairs.len(),
             if s.matchups.is_some() {
                 " (explicit matchups)"
             } else if s.self_play {
-                " (round robin with self-play)"
+                " (round robin with self-play"
             } else {
-                " (round robin)"
+                " (round robin"
+            },
+            match (s.matchups.is_some(), study.both_seats()) {
+                (true, _) => "",
+                (false, true) => ", both seats)",
+                (false, false) => ")",
             }
         );
         println!("points      {}", study.points.len());

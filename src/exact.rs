@@ -276,7 +276,7 @@ fn capped(
 pub fn solve_study(study: &Study) -> ExactTable {
     let start = Instant::now();
     let base = &study.scenario;
-    let pairs = crate::plan::pairings(base.roster.len(), base.self_play, base.matchups.as_deref());
+    let pairs = study.pairings();
     let sweep_columns: Vec<String> =
         study.points.first().map(|p| p.values.iter().map(|(k, _)| k.clone()).collect()).unwrap_or_default();
     let mut rows = Vec::with_capacity(study.points.len() * pairs.len());

@@ -354,6 +354,12 @@ pub const KEYS: &[KeyDoc] = &[
     ),
     k("tournament.self_play", Ty::Bool, "true", "Round robin includes each strategy against itself."),
     k(
+        "tournament.seats",
+        Ty::Choice(super::seats::SEATS),
+        "\"both\" when the sides differ, else \"once\"",
+        "Round robin: play each pair of distinct strategies in both seats (A/B and B/A) or once.",
+    ),
+    k(
         "tournament.matchups",
         Ty::Pairs,
         "none (round robin)",

@@ -105,6 +105,7 @@ use crate::trust::TrustConfig;
 mod error;
 mod keys;
 mod resolve;
+mod seats;
 mod sweep;
 mod tree;
 
@@ -113,6 +114,7 @@ mod tests;
 
 pub use error::{Diagnostic, MAX_ERRORS, ScenarioError, Severity, Snippet};
 pub use keys::{KEYS, KeyDoc, Ty, sweep_paths};
+pub use seats::{SEATS, Seats};
 pub use sweep::{MAX_POINTS, Sweep, SweepAxis, SweepMode};
 
 /// The default fixed horizon when `[horizon]` sets nothing.
@@ -269,6 +271,10 @@ pub struct Scenario {
     pub repetitions: u32,
     /// Whether the round robin includes self-play.
     pub self_play: bool,
+    /// `tournament.seats` when given; `None`: both seats when the sides differ (see
+    /// [`Study::both_seats`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seats: Option<Seats>,
     /// Metric settings.
     pub metrics: MetricsSettings,
     /// Analysis settings.

@@ -119,6 +119,7 @@ struct Tournament {
     matchups: Option<Vec<(usize, usize)>>,
     repetitions: u32,
     self_play: bool,
+    seats: Option<super::Seats>,
 }
 
 /// A strategy entry on its way into the roster.
@@ -495,7 +496,7 @@ impl<'a> Resolver<'a> {
         let lm = self.sub(&root, "limits", false);
         let max_total_rounds = self.number(&lm, "max_total_rounds").unwrap_or(DEFAULT_MAX_TOTAL_ROUNDS);
 
-        let Tournament { roster, matchups, repetitions, self_play } = self.tournament(&root);
+        let Tournament { roster, matchups, repetitions, self_play, seats } = self.tournament(&root);
 
         let before_hooks = self.errors.len();
         let game = game?;
@@ -524,6 +525,7 @@ impl<'a> Resolver<'a> {
             matchups,
             repetitions,
             self_play,
+            seats,
             metrics,
             analysis,
             max_total_rounds,
@@ -951,6 +953,7 @@ impl<'a> Resolver<'a> {
         let t = self.sub(root, "tournament", false);
         let repetitions = self.count(&t, "repetitions").unwrap_or(1);
         let self_play = self.boolean(&t, "self_play");
+        let seats = self.choice(&t, "seats").and_then(|(s, _)| super::Seats::from_name(s));
         if !t.present {
             if root.entry("tournament").is_none() {
                 self.missing(
@@ -965,6 +968,7 @@ impl<'a> Resolver<'a> {
                 matchups: None,
                 repetitions,
                 self_play: self_play.unwrap_or(true),
+                seats,
             };
         }
         let mut roster: Vec<Pending> = Vec::new();
@@ -1030,7 +1034,7 @@ impl<'a> Resolver<'a> {
             );
             d.help = Some("add strategies, or set self_play = true".into());
         }
-        Tournament { roster, matchups, repetitions, self_play }
+        Tournament { roster, matchups, repetitions, self_play, seats }
     }
 
     fn roster_entry(&mut self, i: usize, item: &'a Node) -> Option<Pending> {

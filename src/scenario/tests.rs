@@ -1057,3 +1057,52 @@ fn continuation_of_one_without_cap_is_one_error() {
     at(&e, 7, 16, "horizon.continuation");
     assert!(e.more.is_empty(), "{e}");
 }
+
+// ---- tournament.seats (issue 8 item 5) -------------------------------------------------------
+
+#[test]
+fn seats_default_to_both_only_when_the_sides_differ() {
+    // Symmetric: each pair once, roster order.
+    let st = ok(&format!("{GAME}{TOUR}"));
+    assert!(!st.both_seats());
+    assert_eq!(st.pairings(), vec![(0, 0), (0, 1), (1, 1)]);
+    // Side B's noise differs: both seats, the reverse right after each pair.
+    let st = ok(&format!("{GAME}[noise.b]\nexecution = 0.1\n{TOUR}"));
+    assert!(st.both_seats());
+    assert_eq!(st.pairings(), vec![(0, 0), (0, 1), (1, 0), (1, 1)]);
+    // Asymmetric payoffs, and a side's trust, incentives or hedging cost.
+    for extra in [
+        "[game.b]\nT = 4\n",
+        "[trust.a]\ninitial = 0.2\n",
+        "[incentives.a]\nsanction = { cost = 1, effect = 1, max = 1 }\n",
+        "[trust.b]\nhedge_cost = 0.5\n",
+    ] {
+        assert!(ok(&with(extra)).both_seats(), "{extra}");
+    }
+    // A sweep that makes the sides differ at some point only.
+    let st = ok(&with("[sweep]\n\"noise.a.execution\" = [0.0, 0.1]\n"));
+    assert!(st.both_seats());
+    // The key overrides the default either way; explicit matchups are played as written.
+    let st = ok(&format!(
+        "{GAME}[noise.b]\nexecution = 0.1\n[tournament]\nstrategies = [\"tft\", \"alld\"]\nseats = \"once\"\n"
+    ));
+    assert_eq!(st.pairings(), vec![(0, 0), (0, 1), (1, 1)]);
+    let st = ok(&format!(
+        "{GAME}[tournament]\nstrategies = [\"tft\", \"alld\", \"grim\"]\nseats = \"both\"\nself_play = false\n"
+    ));
+    assert_eq!(st.pairings(), vec![(0, 1), (1, 0), (0, 2), (2, 0), (1, 2), (2, 1)]);
+    let st = ok(&format!(
+        "{GAME}[game.b]\nT = 4\n[tournament]\nstrategies = [\"tft\", \"alld\"]\nmatchups = [[\"alld\", \"tft\"]]\n"
+    ));
+    assert_eq!(st.pairings(), vec![(1, 0)]);
+}
+
+#[test]
+fn seats_value_is_validated_with_its_position() {
+    let e = err(&format!("{GAME}[tournament]\nstrategies = [\"tft\", \"alld\"]\nseats = \"bothh\"\n"));
+    at(&e, 8, 9, "tournament.seats");
+    assert_eq!(e.expected.as_deref(), Some("\"both\" or \"once\""));
+    assert_eq!(e.suggestion.as_deref(), Some("both"));
+    let e = err(&format!("{GAME}[tournament]\nstrategies = [\"tft\", \"alld\"]\nseats = 2\n"));
+    at(&e, 8, 9, "tournament.seats");
+}

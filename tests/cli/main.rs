@@ -7,6 +7,7 @@ mod errors;
 mod findings;
 mod learning;
 mod memory;
+mod model_fixes;
 mod properties;
 mod run;
 mod safety;
