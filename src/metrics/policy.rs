@@ -64,3 +64,58 @@ impl PolicyTally {
         self.stats
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::game::Action::{C, D};
+    use crate::incentive::Incentive;
+
+    /// A round in which side A perceives `seen_by_a` and sends `sent_a`; B perceives C, sends nothing.
+    fn round(seen_by_a: crate::game::Action, sent_a: Incentive) -> RoundRecord {
+        RoundRecord {
+            round: 1,
+            intended: [C; 2],
+            executed: [C; 2],
+            perceived: [seen_by_a, C],
+            exec_error: [false; 2],
+            perc_error: [false; 2],
+            verified: [false; 2],
+            sent: [sent_a, Incentive::NONE],
+            base: [3.0; 2],
+            payoff: [3.0; 2],
+            trust: [0.5; 2],
+            internal_trust: [None; 2],
+            belief: [None; 2],
+            phase: ["", ""],
+            catastrophe: false,
+        }
+    }
+
+    /// A announces both; B announces a promise it never keeps. Rounds (A perceives, A sends):
+    /// D + sanction, D + nothing, C + reward, C + nothing, D + reward.
+    /// A: threats due 3 (rounds 1, 2, 5), executed 1; promises due 2, honoured 1.
+    /// B perceives C every round: promises due 5, honoured 0; no threat announced, none due.
+    #[test]
+    fn due_and_kept_cases_are_counted_per_side() {
+        let both = Announcement { threat: true, promise: true };
+        let promise = Announcement { threat: false, promise: true };
+        let mut t = PolicyTally::new([both, promise]);
+        for (seen, sent) in [
+            (D, Incentive::sanction(1.0)),
+            (D, Incentive::NONE),
+            (C, Incentive::reward(0.5)),
+            (C, Incentive::NONE),
+            (D, Incentive::reward(1.0)),
+        ] {
+            t.round(&round(seen, sent));
+        }
+        let [a, b] = t.stats();
+        assert_eq!(a, PolicyStats { promises_due: 2, promises_honoured: 1, threats_due: 3, threats_executed: 1 });
+        assert_eq!(b, PolicyStats { promises_due: 5, promises_honoured: 0, threats_due: 0, threats_executed: 0 });
+        // Without announcements nothing is counted.
+        let mut none = PolicyTally::new([Announcement::NONE; 2]);
+        none.round(&round(D, Incentive::sanction(1.0)));
+        assert_eq!(none.stats(), [PolicyStats::default(); 2]);
+    }
+}

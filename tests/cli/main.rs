@@ -4,6 +4,7 @@
 mod analysis;
 mod docs;
 mod errors;
+mod findings;
 mod learning;
 mod memory;
 mod model_fixes;
