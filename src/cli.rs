@@ -13,6 +13,14 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::batch::{self, Destination, RunOptions, Shard};
 use crate::scenario::{self, Study};
 
+/// Writes a line to standard error; a failing stderr (closed, full disk) is ignored rather
+/// than a panic, so the exit code still tells what happened.
+macro_rules! note {
+    ($($t:tt)*) => {{
+        let _ = writeln!(std::io::stderr(), $($t)*);
+    }};
+}
+
 /// The scenario that `detente run` and `detente check` use when no file is given.
 pub const DEFAULT_SCENARIO: &str = include_str!("../scenarios/essay.toml");
 
@@ -161,9 +169,7 @@ pub fn main_with(cli: Cli) -> i32 {
             _ => true,
         };
         if writes_stdout {
-            eprintln!(
-                "error: standard output is closed, so nothing could be written; redirect it to a file or /dev/null"
-            );
+            note!("error: standard output is closed, so nothing could be written; redirect it to a file or /dev/null");
             return 1;
         }
         reserve_std_fds();
@@ -182,9 +188,9 @@ pub fn main_with(cli: Cli) -> i32 {
         Err(f) => {
             let msg = f.message.trim_end();
             if msg.starts_with("error") {
-                eprintln!("{msg}");
+                note!("{msg}");
             } else {
-                eprintln!("error: {msg}");
+                note!("error: {msg}");
             }
             f.code
         }
@@ -228,7 +234,7 @@ fn load(path: Option<&PathBuf>) -> Result<Study, Failure> {
     }
     .map_err(Failure::input)?;
     for w in &study.warnings {
-        eprintln!("{w}");
+        note!("{w}");
     }
     Ok(study)
 }
@@ -297,7 +303,7 @@ fn cmd_run(a: RunArgs) -> Result<(), Failure> {
     let cap = crate::preflight::max_threads();
     let threads = match a.threads.map(|t| t as usize) {
         Some(t) if t > cap => {
-            eprintln!("note: --threads {t} is more than 4 per core; using {cap}");
+            note!("note: --threads {t} is more than 4 per core; using {cap}");
             Some(cap)
         }
         t => t,
@@ -322,7 +328,7 @@ fn cmd_run(a: RunArgs) -> Result<(), Failure> {
                 human(rounds)
             )));
         } else if bytes > 100.0 * 1024.0 * 1024.0 {
-            eprintln!("warning: --trace will write about {} of rounds.csv", bytes_text(bytes));
+            note!("warning: --trace will write about {} of rounds.csv", bytes_text(bytes));
         }
     }
     let cancel = Arc::new(AtomicBool::new(false));
@@ -523,7 +529,7 @@ fn cmd_merge(a: MergeArgs) -> Result<(), Failure> {
         _ => Failure::run(e),
     })?;
     if !a.quiet {
-        eprintln!(
+        note!(
             "detente: merged {} shards, {} matches{} -> {}",
             r.shards,
             r.matches,
@@ -760,7 +766,7 @@ fn is_usage(e: &crate::output::OutputError) -> bool {
 fn exact_summary(t: &crate::exact::ExactTable, path: &std::path::Path) {
     let n = t.rows.len();
     let solved = t.solved();
-    eprintln!(
+    note!(
         "detente: exact values for {solved} of {n} pairings ({} not solvable) in {:.2} ms -> {}",
         n - solved,
         t.elapsed.as_secs_f64() * 1e3,

@@ -2,6 +2,7 @@
 //! and one module per area.
 
 mod analysis;
+mod crash;
 mod docs;
 mod errors;
 mod memory;
