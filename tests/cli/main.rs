@@ -5,6 +5,7 @@ mod analysis;
 mod crash;
 mod docs;
 mod errors;
+mod integrity;
 mod memory;
 mod properties;
 mod run;
