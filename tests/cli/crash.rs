@@ -241,3 +241,56 @@ fn every_commit_point_survives_a_crash_or_a_full_disk() {
     eprintln!("crash harness: {tried} injection points, every one recovered");
     assert!(tried > 40, "only {tried} injection points");
 }
+
+/// The commit protocol, observed: every rename of `X.partial` to `X` (run, traced run, shard,
+/// merge, exact) is preceded by an fsync of `X.partial` and followed by an fsync of the directory.
+#[test]
+fn every_rename_is_between_an_fsync_of_the_file_and_one_of_the_directory() {
+    if !strace_available() {
+        eprintln!("note: skipped: strace is not installed");
+        return;
+    }
+    let d = Dir::new();
+    d.write("study.toml", STUDY);
+    let commands: Vec<Vec<String>> = vec![
+        strings(&["run", "study.toml", "-q", "--trace", "--exact", "-o", "whole"]),
+        strings(&["run", "study.toml", "-q", "--trace", "--shard", "0/2", "-o", "parts"]),
+        strings(&["run", "study.toml", "-q", "--trace", "--shard", "1/2", "-o", "parts"]),
+        strings(&["merge", "-q", "parts"]),
+        strings(&["exact", "study.toml", "-q", "-o", "ex"]),
+    ];
+    let mut renames = 0;
+    for (i, args) in commands.iter().enumerate() {
+        let log = format!("fsync{i}.log");
+        let mut c = Command::new("strace");
+        c.current_dir(d.path()).args(["-f", "-qq", "-y", "-o", &log, "-e", "trace=fsync,rename", "--"]);
+        let out = c.arg(env!("CARGO_BIN_EXE_detente")).args(args).output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        let text = std::fs::read_to_string(d.join(&log)).unwrap();
+        // Per thread, in order: (syscall, argument text).
+        let mut by_pid: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for l in text.lines() {
+            let (pid, rest) = l.split_once(' ').unwrap();
+            by_pid.entry(pid).or_default().push(rest.trim());
+        }
+        for calls in by_pid.values() {
+            for (k, call) in calls.iter().enumerate() {
+                let Some(args) = call.strip_prefix("rename(\"") else { continue };
+                let from = args.split('"').next().unwrap();
+                let dir = Path::new(from).parent().unwrap().file_name().unwrap().to_string_lossy().to_string();
+                let file = Path::new(from).file_name().unwrap().to_string_lossy().to_string();
+                assert!(
+                    calls[..k].iter().rev().any(|c| c.starts_with("fsync(") && c.contains(&format!("/{file}>"))),
+                    "{args:?}: {from} renamed without an fsync of it first"
+                );
+                let next = calls.get(k + 1).copied().unwrap_or("");
+                assert!(
+                    next.starts_with("fsync(") && next.contains(&format!("/{dir}>")),
+                    "{args:?}: the rename of {from} is not followed by an fsync of {dir}: `{next}`"
+                );
+                renames += 1;
+            }
+        }
+    }
+    assert!(renames >= 15, "only {renames} renames seen");
+}
