@@ -319,7 +319,7 @@ impl Prepared<'_> {
         }
         let m = self.play(run, trace);
         let mut buf = String::new();
-        let mut matches_row = Vec::with_capacity(2048);
+        let mut matches_row = Vec::with_capacity(1024);
         {
             let mut w = writer(&mut matches_row);
             write_match_row(&mut w, self, run, &m, &mut buf)?;
@@ -427,13 +427,19 @@ pub fn write_round_rows<W: Write>(
     Ok(())
 }
 
-/// How many runs to play between two writes: about two million rounds, at least one run per
-/// thread, so a chunk takes well under a second and cancellation is prompt.
+/// How many runs to play between two writes: about half a million rounds, at least one run per
+/// thread, so a chunk takes well under a second and cancellation is prompt; at most 8,192, so
+/// the two chunks in flight (one played, one written) of very short matches hold a few tens of
+/// MiB, not hundreds.
 fn chunk_size(expected_rounds: f64, threads: usize, trace: bool) -> u64 {
     let target = if trace { 200_000.0 } else { 500_000.0 };
     let n = (target / expected_rounds.max(1.0)).floor() as u64;
-    n.clamp(threads as u64, 65_536)
+    n.clamp(threads as u64, 8_192.max(threads as u64))
 }
+
+/// The least time between two checkpoints: each one syncs the row files to disk, which costs
+/// milliseconds; a crash loses at most this much work.
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
 
 /// Runs a study (or one shard of it) and writes its results.
 pub fn execute(study: &Study, seed: u64, opts: &RunOptions, cancel: &AtomicBool) -> Result<RunReport, RunError> {
@@ -651,8 +657,12 @@ fn run_to_dir(
     let mut played = (0u64, 0u64);
     let start = range.start + done;
     let trace = opts.trace;
+    // Rows are written every chunk; a checkpoint (which syncs them) at most every second, at a
+    // stop and at the end. A resume cuts whatever was written after the last checkpoint.
+    let mut last_checkpoint = Instant::now();
+    let mut written_to = start;
+    let mut rounds_rows = 0;
     let cancelled = pipeline(pool, prep, start..range.end, chunk, trace, cancel, &mut |r, outs| {
-        let mut rounds_rows = 0;
         for (i, p) in r.clone().zip(&outs) {
             session.append(&p.matches_row, &p.rounds_rows)?;
             if let Some(t) = tables.as_mut() {
@@ -664,13 +674,21 @@ fn run_to_dir(
                 rounds_rows += p.rounds;
             }
         }
-        session.checkpoint(r.end - range.start, rounds_rows)?;
+        written_to = r.end;
+        if last_checkpoint.elapsed() >= CHECKPOINT_EVERY {
+            session.checkpoint(r.end - range.start, std::mem::take(&mut rounds_rows))?;
+            last_checkpoint = Instant::now();
+        }
         bar.inc(r.end - r.start);
         Ok(())
     })?;
     if cancelled {
+        if written_to > start {
+            session.checkpoint(written_to - range.start, rounds_rows)?;
+        }
         return Ok((played.0, played.1, true));
     }
+    session.checkpoint(written_to - range.start, rounds_rows)?;
 
     // Complete: row files into place, tables next, manifest last.
     let mut files = session.commit_rows()?;
