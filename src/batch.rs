@@ -1,5 +1,6 @@
 //! Batch execution: runs a study's run list in parallel and streams the results to disk in
-//! run-list order.
+//! run-list order. This module schedules and plays; the bytes on disk (rows, tables, manifest,
+//! checkpoint, the commit protocol, locks) are shaped in [`crate::output`].
 //!
 //! Matches are played in chunks: each chunk runs on the rayon pool, then its rows are written in
 //! order and fed to the streaming tables, so memory stays flat however long the run list is, and
@@ -8,7 +9,7 @@
 //! and where a cancelled run stops.
 
 use std::fs::File;
-use std::io::{self, BufWriter, Seek, SeekFrom, Write};
+use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -18,11 +19,8 @@ use rayon::prelude::*;
 use crate::engine::{MatchConfig, Recorder, RoundRecord, play};
 use crate::metrics::{MatchMetrics, MatchStats, MetricsCtx};
 use crate::output::checkpoint::Identity;
-use crate::output::checksum::Sum;
-use crate::output::checksum::SumWriter;
-use crate::output::commit;
-use crate::output::format::{push_float, safe_text};
 use crate::output::manifest::{FileEntry, ManifestInput, build as build_manifest, scenario_hash};
+use crate::output::rows::{self, record_bytes};
 use crate::output::session::{Opened, Session, SessionSpec};
 use crate::output::tables::{StrategyTable, StrategyText, SummaryTable};
 use crate::output::{OutputDir, OutputError};
@@ -34,42 +32,7 @@ use crate::plan::{Plan, Run, match_seeds, pairings};
 use crate::scenario::Study;
 use crate::strategy::BuildCtx;
 
-/// Identity columns of `matches.csv` between the sweep columns and the metrics.
-pub const MATCH_ID_COLUMNS: &[&str] = &["strategy_a", "strategy_b", "rep", "seed", "params_a", "params_b", "truncated"];
-
-/// Columns of `rounds.csv` after the sweep columns.
-pub const ROUND_COLUMNS: &[&str] = &[
-    "strategy_a",
-    "strategy_b",
-    "rep",
-    "round",
-    "intended_a",
-    "action_a",
-    "perceived_by_a",
-    "exec_error_a",
-    "perc_error_a",
-    "intended_b",
-    "action_b",
-    "perceived_by_b",
-    "exec_error_b",
-    "perc_error_b",
-    "reward_a",
-    "sanction_a",
-    "reward_b",
-    "sanction_b",
-    "base_a",
-    "base_b",
-    "payoff_a",
-    "payoff_b",
-    "trust_a",
-    "trust_b",
-    "internal_trust_a",
-    "internal_trust_b",
-    "belief_a",
-    "belief_b",
-    "phase_a",
-    "phase_b",
-];
+pub use crate::output::rows::{MATCH_ID_COLUMNS, ROUND_COLUMNS};
 
 /// Where `matches.csv` goes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -208,7 +171,7 @@ impl<'a> Prepared<'a> {
                     .roster
                     .iter()
                     .zip(&params)
-                    .map(|(e, pv)| [params_json(e.info, &pv[0]), params_json(e.info, &pv[1])])
+                    .map(|(e, pv)| [rows::params_json(e.info, &pv[0]), rows::params_json(e.info, &pv[1])])
                     .collect();
                 let mut metrics = MetricsCtx::new(sc.game, sc.incentives);
                 metrics.types = sc.types;
@@ -271,19 +234,6 @@ impl<'a> Prepared<'a> {
     }
 }
 
-fn params_json(info: &crate::strategy::StrategyInfo, values: &[f64]) -> String {
-    let mut m = serde_json::Map::new();
-    for (spec, v) in info.params.iter().zip(values) {
-        let j = match spec.kind {
-            crate::strategy::ParamKind::Bool => serde_json::Value::Bool(*v != 0.0),
-            crate::strategy::ParamKind::Integer => serde_json::Value::from(*v as i64),
-            _ => serde_json::Number::from_f64(*v).map_or(serde_json::Value::Null, serde_json::Value::Number),
-        };
-        m.insert(spec.name.to_string(), j);
-    }
-    serde_json::Value::Object(m).to_string()
-}
-
 /// The result of one match.
 pub struct MatchOutcome {
     /// The match seed.
@@ -336,15 +286,7 @@ impl Prepared<'_> {
     }
 }
 
-/// Formats one CSV record (a header) as bytes.
-fn record_bytes(fields: &[String]) -> Vec<u8> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    // Writing to memory cannot fail.
-    let _ = w.write_record(fields);
-    w.into_inner().unwrap_or_default()
-}
-
-/// Appends one `matches.csv` row.
+/// Appends one `matches.csv` row (see [`rows::write_match_row`]).
 pub fn write_match_row<W: Write>(
     out: &mut csv::Writer<W>,
     prep: &Prepared,
@@ -353,25 +295,19 @@ pub fn write_match_row<W: Write>(
     buf: &mut String,
 ) -> csv::Result<()> {
     let pp = &prep.points[run.point];
-    for v in &pp.values {
-        out.write_field(v)?;
-    }
-    out.write_field(safe_text(&prep.labels[run.a]).as_bytes())?;
-    out.write_field(safe_text(&prep.labels[run.b]).as_bytes())?;
-    out.write_field(run.rep.to_string())?;
-    out.write_field(m.seed.to_string())?;
-    out.write_field(&pp.params_json[run.a][0])?;
-    out.write_field(&pp.params_json[run.b][1])?;
-    out.write_field(if m.truncated { "1" } else { "0" })?;
-    for &x in &m.values {
-        buf.clear();
-        push_float(buf, x);
-        out.write_field(buf.as_bytes())?;
-    }
-    out.write_record(None::<&[u8]>)
+    let row = rows::MatchRow {
+        point_values: &pp.values,
+        labels: (&prep.labels[run.a], &prep.labels[run.b]),
+        rep: run.rep,
+        seed: m.seed,
+        params_json: (&pp.params_json[run.a][0], &pp.params_json[run.b][1]),
+        truncated: m.truncated,
+        values: &m.values,
+    };
+    rows::write_match_row(out, &row, buf)
 }
 
-/// Appends the `rounds.csv` rows of one match.
+/// Appends the `rounds.csv` rows of one match (see [`rows::write_round_rows`]).
 pub fn write_round_rows<W: Write>(
     out: &mut csv::Writer<W>,
     prep: &Prepared,
@@ -380,51 +316,7 @@ pub fn write_round_rows<W: Write>(
     buf: &mut String,
 ) -> csv::Result<()> {
     let pp = &prep.points[run.point];
-    let a = safe_text(&prep.labels[run.a]);
-    let b = safe_text(&prep.labels[run.b]);
-    let rep = run.rep.to_string();
-    let flag = |x: bool| if x { "1" } else { "0" };
-    for r in rounds {
-        for v in &pp.values {
-            out.write_field(v)?;
-        }
-        out.write_field(a.as_bytes())?;
-        out.write_field(b.as_bytes())?;
-        out.write_field(&rep)?;
-        out.write_field(r.round.to_string())?;
-        for i in 0..2 {
-            out.write_field(r.intended[i].as_str())?;
-            out.write_field(r.executed[i].as_str())?;
-            out.write_field(r.perceived[i].as_str())?;
-            out.write_field(flag(r.exec_error[i]))?;
-            out.write_field(flag(r.perc_error[i]))?;
-        }
-        let nums = [
-            r.sent[0].reward,
-            r.sent[0].sanction,
-            r.sent[1].reward,
-            r.sent[1].sanction,
-            r.base[0],
-            r.base[1],
-            r.payoff[0],
-            r.payoff[1],
-            r.trust[0],
-            r.trust[1],
-            r.internal_trust[0].unwrap_or(f64::NAN),
-            r.internal_trust[1].unwrap_or(f64::NAN),
-            r.belief[0].unwrap_or(f64::NAN),
-            r.belief[1].unwrap_or(f64::NAN),
-        ];
-        for x in nums {
-            buf.clear();
-            push_float(buf, x);
-            out.write_field(buf.as_bytes())?;
-        }
-        out.write_field(r.phase[0])?;
-        out.write_field(r.phase[1])?;
-        out.write_record(None::<&[u8]>)?;
-    }
-    Ok(())
+    rows::write_round_rows(out, &pp.values, (&prep.labels[run.a], &prep.labels[run.b]), run.rep, rounds, buf)
 }
 
 /// How many runs to play between two writes: about half a million rounds, at least one run per
@@ -764,9 +656,18 @@ impl Tables {
         self.strategies
             .finish(&mut self.strategies_rows, &Tables::text(prep, &values))
             .map_err(err("strategies.csv"))?;
-        let summary = commit_table(dir, "summary.csv", &SummaryTable::header(&prep.sweep_columns), self.summary_rows)?;
-        let strategies =
-            commit_table(dir, "strategies.csv", &StrategyTable::header(&prep.sweep_columns), self.strategies_rows)?;
+        let summary = crate::output::tables::commit_spilled(
+            dir,
+            "summary.csv",
+            &SummaryTable::header(&prep.sweep_columns),
+            self.summary_rows,
+        )?;
+        let strategies = crate::output::tables::commit_spilled(
+            dir,
+            "strategies.csv",
+            &StrategyTable::header(&prep.sweep_columns),
+            self.strategies_rows,
+        )?;
         Ok(vec![
             FileEntry {
                 name: "summary.csv".into(),
@@ -780,27 +681,6 @@ impl Tables {
             },
         ])
     }
-}
-
-/// Commits a table: its header, then the rows spilled to `rows`; returns its checksum.
-fn commit_table(
-    dir: &OutputDir,
-    name: &str,
-    header: &[String],
-    rows: csv::Writer<BufWriter<File>>,
-) -> Result<Sum, RunError> {
-    let path = dir.file(name);
-    let io = |e: io::Error| RunError::Output(OutputError::io(&path, e));
-    let mut spilled =
-        rows.into_inner().map_err(|e| io(e.into_error()))?.into_inner().map_err(|e| io(e.into_error()))?;
-    spilled.seek(SeekFrom::Start(0)).map_err(io)?;
-    let mut pending = commit::Pending::create(dir.path(), name)?;
-    let mut w = SumWriter::new(pending.writer(), Sum::default());
-    w.write_all(&record_bytes(header)).map_err(io)?;
-    io::copy(&mut io::BufReader::with_capacity(1 << 16, spilled), &mut w).map_err(io)?;
-    let sum = w.sum();
-    pending.commit()?;
-    Ok(sum)
 }
 
 /// Receives one replayed match: its run and its metric values.

@@ -10,6 +10,7 @@ pub mod commit;
 pub mod format;
 pub mod lock;
 pub mod manifest;
+pub mod rows;
 pub mod session;
 pub mod tables;
 
