@@ -1,5 +1,6 @@
 //! Batch execution: runs a study's run list in parallel and streams the results to disk in
-//! run-list order.
+//! run-list order. This module schedules and plays; the bytes on disk (rows, tables, manifest,
+//! checkpoint, the commit protocol, locks) are shaped in [`crate::output`].
 //!
 //! Matches are played in chunks: each chunk runs on the rayon pool, then its rows are written in
 //! order and fed to the streaming tables, so memory stays flat however long the run list is, and
@@ -8,7 +9,7 @@
 //! and where a cancelled run stops.
 
 use std::fs::File;
-use std::io::{self, BufWriter, Seek, SeekFrom, Write};
+use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -18,11 +19,8 @@ use rayon::prelude::*;
 use crate::engine::{MatchConfig, Recorder, RoundRecord, play};
 use crate::metrics::{MatchMetrics, MatchStats, MetricsCtx};
 use crate::output::checkpoint::Identity;
-use crate::output::checksum::Sum;
-use crate::output::checksum::SumWriter;
-use crate::output::commit;
-use crate::output::format::{push_float, safe_text};
 use crate::output::manifest::{FileEntry, ManifestInput, build as build_manifest, scenario_hash};
+use crate::output::rows::{self, record_bytes};
 use crate::output::session::{Opened, Session, SessionSpec};
 use crate::output::tables::{StrategyTable, StrategyText, SummaryTable};
 use crate::output::{OutputDir, OutputError};
@@ -35,46 +33,7 @@ use crate::plan::{Plan, Run, match_seeds};
 use crate::scenario::Study;
 use crate::strategy::BuildCtx;
 
-/// Identity columns of `matches.csv` between the sweep columns and the metrics. (The strategy
-/// parameters are in `roster.csv`.)
-pub const MATCH_ID_COLUMNS: &[&str] = &["strategy_a", "strategy_b", "rep", "seed", "truncated"];
-
-/// The first column of every per-point table: the sweep point's index, from 0.
-pub const POINT_COLUMN: &str = "point";
-
-/// Columns of `rounds.csv` after the sweep columns.
-pub const ROUND_COLUMNS: &[&str] = &[
-    "strategy_a",
-    "strategy_b",
-    "rep",
-    "round",
-    "intended_a",
-    "action_a",
-    "perceived_by_a",
-    "exec_error_a",
-    "perc_error_a",
-    "intended_b",
-    "action_b",
-    "perceived_by_b",
-    "exec_error_b",
-    "perc_error_b",
-    "reward_a",
-    "sanction_a",
-    "reward_b",
-    "sanction_b",
-    "base_a",
-    "base_b",
-    "payoff_a",
-    "payoff_b",
-    "trust_a",
-    "trust_b",
-    "internal_trust_a",
-    "internal_trust_b",
-    "belief_a",
-    "belief_b",
-    "phase_a",
-    "phase_b",
-];
+pub use crate::output::rows::{MATCH_ID_COLUMNS, POINT_COLUMN, ROUND_COLUMNS};
 
 /// Where `matches.csv` goes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -315,7 +274,7 @@ impl Prepared<'_> {
         }
         let m = self.play(run, trace);
         let mut buf = String::new();
-        let mut matches_row = Vec::with_capacity(2048);
+        let mut matches_row = Vec::with_capacity(1024);
         {
             let mut w = writer(&mut matches_row);
             write_match_row(&mut w, self, run, &m, &mut buf)?;
@@ -332,15 +291,7 @@ impl Prepared<'_> {
     }
 }
 
-/// Formats one CSV record (a header) as bytes.
-fn record_bytes(fields: &[String]) -> Vec<u8> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    // Writing to memory cannot fail.
-    let _ = w.write_record(fields);
-    w.into_inner().unwrap_or_default()
-}
-
-/// Appends one `matches.csv` row.
+/// Appends one `matches.csv` row (see [`rows::write_match_row`]).
 pub fn write_match_row<W: Write>(
     out: &mut csv::Writer<W>,
     prep: &Prepared,
@@ -349,24 +300,19 @@ pub fn write_match_row<W: Write>(
     buf: &mut String,
 ) -> csv::Result<()> {
     let pp = &prep.points[run.point];
-    out.write_field(run.point.to_string())?;
-    for v in &pp.values {
-        out.write_field(v)?;
-    }
-    out.write_field(safe_text(&prep.labels[run.a]).as_bytes())?;
-    out.write_field(safe_text(&prep.labels[run.b]).as_bytes())?;
-    out.write_field(run.rep.to_string())?;
-    out.write_field(m.seed.to_string())?;
-    out.write_field(if m.truncated { "1" } else { "0" })?;
-    for &x in &m.values {
-        buf.clear();
-        push_float(buf, x);
-        out.write_field(buf.as_bytes())?;
-    }
-    out.write_record(None::<&[u8]>)
+    let row = rows::MatchRow {
+        point: run.point,
+        point_values: &pp.values,
+        labels: (&prep.labels[run.a], &prep.labels[run.b]),
+        rep: run.rep,
+        seed: m.seed,
+        truncated: m.truncated,
+        values: &m.values,
+    };
+    rows::write_match_row(out, &row, buf)
 }
 
-/// Appends the `rounds.csv` rows of one match.
+/// Appends the `rounds.csv` rows of one match (see [`rows::write_round_rows`]).
 pub fn write_round_rows<W: Write>(
     out: &mut csv::Writer<W>,
     prep: &Prepared,
@@ -375,62 +321,22 @@ pub fn write_round_rows<W: Write>(
     buf: &mut String,
 ) -> csv::Result<()> {
     let pp = &prep.points[run.point];
-    let a = safe_text(&prep.labels[run.a]);
-    let b = safe_text(&prep.labels[run.b]);
-    let rep = run.rep.to_string();
-    let point = run.point.to_string();
-    let flag = |x: bool| if x { "1" } else { "0" };
-    for r in rounds {
-        out.write_field(&point)?;
-        for v in &pp.values {
-            out.write_field(v)?;
-        }
-        out.write_field(a.as_bytes())?;
-        out.write_field(b.as_bytes())?;
-        out.write_field(&rep)?;
-        out.write_field(r.round.to_string())?;
-        for i in 0..2 {
-            out.write_field(r.intended[i].as_str())?;
-            out.write_field(r.executed[i].as_str())?;
-            out.write_field(r.perceived[i].as_str())?;
-            out.write_field(flag(r.exec_error[i]))?;
-            out.write_field(flag(r.perc_error[i]))?;
-        }
-        let nums = [
-            r.sent[0].reward,
-            r.sent[0].sanction,
-            r.sent[1].reward,
-            r.sent[1].sanction,
-            r.base[0],
-            r.base[1],
-            r.payoff[0],
-            r.payoff[1],
-            r.trust[0],
-            r.trust[1],
-            r.internal_trust[0].unwrap_or(f64::NAN),
-            r.internal_trust[1].unwrap_or(f64::NAN),
-            r.belief[0].unwrap_or(f64::NAN),
-            r.belief[1].unwrap_or(f64::NAN),
-        ];
-        for x in nums {
-            buf.clear();
-            push_float(buf, x);
-            out.write_field(buf.as_bytes())?;
-        }
-        out.write_field(r.phase[0])?;
-        out.write_field(r.phase[1])?;
-        out.write_record(None::<&[u8]>)?;
-    }
-    Ok(())
+    rows::write_round_rows(out, run.point, &pp.values, (&prep.labels[run.a], &prep.labels[run.b]), run.rep, rounds, buf)
 }
 
-/// How many runs to play between two writes: about two million rounds, at least one run per
-/// thread, so a chunk takes well under a second and cancellation is prompt.
+/// How many runs to play between two writes: about half a million rounds, at least one run per
+/// thread, so a chunk takes well under a second and cancellation is prompt; at most 8,192, so
+/// the two chunks in flight (one played, one written) of very short matches hold a few tens of
+/// MiB, not hundreds.
 fn chunk_size(expected_rounds: f64, threads: usize, trace: bool) -> u64 {
     let target = if trace { 200_000.0 } else { 500_000.0 };
     let n = (target / expected_rounds.max(1.0)).floor() as u64;
-    n.clamp(threads as u64, 65_536)
+    n.clamp(threads as u64, 8_192.max(threads as u64))
 }
+
+/// The least time between two checkpoints: each one syncs the row files to disk, which costs
+/// milliseconds; a crash loses at most this much work.
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
 
 /// Runs a study (or one shard of it) and writes its results.
 pub fn execute(study: &Study, seed: u64, opts: &RunOptions, cancel: &AtomicBool) -> Result<RunReport, RunError> {
@@ -651,11 +557,15 @@ fn run_to_dir(
     let mut played = (0u64, 0u64);
     let start = range.start + done;
     let trace = opts.trace;
+    // Rows are written every chunk; a checkpoint (which syncs them) at most every second, at a
+    // stop and at the end. A resume cuts whatever was written after the last checkpoint.
+    let mut last_checkpoint = Instant::now();
+    let mut written_to = start;
+    let mut rounds_rows = 0;
     // With --compress each chunk is appended as whole gzip members (see output::selection), so
     // the checkpoint's byte counts and checksums stay those of complete members.
     let compress = opts.compress;
     let cancelled = pipeline(pool, prep, start..range.end, chunk, trace, cancel, &mut |r, outs| {
-        let mut rounds_rows = 0;
         if compress {
             let gz = |block: Vec<u8>| {
                 crate::output::selection::gzip_member(&block)
@@ -679,13 +589,21 @@ fn run_to_dir(
                 rounds_rows += p.rounds;
             }
         }
-        session.checkpoint(r.end - range.start, rounds_rows)?;
+        written_to = r.end;
+        if last_checkpoint.elapsed() >= CHECKPOINT_EVERY {
+            session.checkpoint(r.end - range.start, std::mem::take(&mut rounds_rows))?;
+            last_checkpoint = Instant::now();
+        }
         bar.inc(r.end - r.start);
         Ok(())
     })?;
     if cancelled {
+        if written_to > start {
+            session.checkpoint(written_to - range.start, rounds_rows)?;
+        }
         return Ok((played.0, played.1, true));
     }
+    session.checkpoint(written_to - range.start, rounds_rows)?;
 
     // Complete: row files into place, tables next, manifest last.
     let mut files = session.commit_rows()?;
@@ -778,9 +696,18 @@ impl Tables {
         self.strategies
             .finish(&mut self.strategies_rows, &Tables::text(prep, &values))
             .map_err(err("strategies.csv"))?;
-        let summary = commit_table(dir, "summary.csv", &SummaryTable::header(&prep.sweep_columns), self.summary_rows)?;
-        let strategies =
-            commit_table(dir, "strategies.csv", &StrategyTable::header(&prep.sweep_columns), self.strategies_rows)?;
+        let summary = crate::output::tables::commit_spilled(
+            dir,
+            "summary.csv",
+            &SummaryTable::header(&prep.sweep_columns),
+            self.summary_rows,
+        )?;
+        let strategies = crate::output::tables::commit_spilled(
+            dir,
+            "strategies.csv",
+            &StrategyTable::header(&prep.sweep_columns),
+            self.strategies_rows,
+        )?;
         let mut files = vec![
             FileEntry {
                 name: "summary.csv".into(),
@@ -801,9 +728,14 @@ impl Tables {
         };
         self.pairs.finish(&mut out).map_err(err("pairs.csv"))?;
         let pairs_rows = self.pairs.pairs_rows();
-        let pairs = commit_table(dir, "pairs.csv", &PairsTable::header(&prep.sweep_columns), self.pairs_rows)?;
+        let pairs = crate::output::tables::commit_spilled(
+            dir,
+            "pairs.csv",
+            &PairsTable::header(&prep.sweep_columns),
+            self.pairs_rows,
+        )?;
         files.push(FileEntry { name: "pairs.csv".into(), rows: pairs_rows, sum: pairs });
-        let matrix = commit_table(
+        let matrix = crate::output::tables::commit_spilled(
             dir,
             "matrix.csv",
             &PairsTable::matrix_header(&prep.sweep_columns, &prep.labels),
@@ -817,27 +749,6 @@ impl Tables {
         files.push(crate::output::pivot::commit_roster(prep, dir.path())?);
         Ok(files)
     }
-}
-
-/// Commits a table: its header, then the rows spilled to `rows`; returns its checksum.
-fn commit_table(
-    dir: &OutputDir,
-    name: &str,
-    header: &[String],
-    rows: csv::Writer<BufWriter<File>>,
-) -> Result<Sum, RunError> {
-    let path = dir.file(name);
-    let io = |e: io::Error| RunError::Output(OutputError::io(&path, e));
-    let mut spilled =
-        rows.into_inner().map_err(|e| io(e.into_error()))?.into_inner().map_err(|e| io(e.into_error()))?;
-    spilled.seek(SeekFrom::Start(0)).map_err(io)?;
-    let mut pending = commit::Pending::create(dir.path(), name)?;
-    let mut w = SumWriter::new(pending.writer(), Sum::default());
-    w.write_all(&record_bytes(header)).map_err(io)?;
-    io::copy(&mut io::BufReader::with_capacity(1 << 16, spilled), &mut w).map_err(io)?;
-    let sum = w.sum();
-    pending.commit()?;
-    Ok(sum)
 }
 
 /// Receives one replayed match: its run and its metric values.

@@ -13,6 +13,14 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::batch::{self, Destination, RunOptions, Shard};
 use crate::scenario::{self, Study};
 
+/// Writes a line to standard error; a failing stderr (closed, full disk) is ignored rather
+/// than a panic, so the exit code still tells what happened.
+macro_rules! note {
+    ($($t:tt)*) => {{
+        let _ = writeln!(std::io::stderr(), $($t)*);
+    }};
+}
+
 /// The scenario that `detente run` and `detente check` use when no file is given.
 pub const DEFAULT_SCENARIO: &str = include_str!("../scenarios/essay.toml");
 
@@ -186,12 +194,9 @@ pub fn main_with(cli: Cli) -> i32 {
             _ => true,
         };
         if writes_stdout {
-            eprintln!(
-                "error: standard output is closed, so nothing could be written; redirect it to a file or /dev/null"
-            );
+            note!("error: standard output is closed, so nothing could be written; redirect it to a file or /dev/null");
             return 1;
         }
-        reserve_std_fds();
     }
     let result = match cli.command {
         Command::Run(a) => cmd_run(a),
@@ -208,43 +213,28 @@ pub fn main_with(cli: Cli) -> i32 {
         Err(f) => {
             let msg = f.message.trim_end();
             if msg.starts_with("error") {
-                eprintln!("{msg}");
+                note!("{msg}");
             } else {
-                eprintln!("error: {msg}");
+                note!("error: {msg}");
             }
             f.code
         }
     }
 }
 
-/// Whether file descriptor 1 is closed (`>&-`). Writes to a closed stdout are silently dropped
-/// by the standard library, so a command would "succeed" having written nothing.
+/// Whether standard output was closed (`>&-`). Rust's runtime reopens a closed descriptor 1 on
+/// `/dev/null`, read-write, before `main`, so writes would "succeed" into nothing; a shell's
+/// `>/dev/null` opens it write-only. So: descriptor 1 is `/dev/null` opened read-write (Linux,
+/// read from /proc; elsewhere this says no).
 fn stdout_closed() -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::fd::AsFd;
-        std::io::stdout().as_fd().try_clone_to_owned().is_err()
+    let Ok(target) = std::fs::read_link("/proc/self/fd/1") else { return false };
+    if target != std::path::Path::new("/dev/null") {
+        return false;
     }
-    #[cfg(not(unix))]
-    false
-}
-
-/// Fills closed standard descriptors with /dev/null, so that no result file is ever opened as
-/// descriptor 1 (where a stray print would land in it).
-fn reserve_std_fds() {
-    #[cfg(unix)]
-    {
-        use std::os::fd::{FromRawFd, IntoRawFd};
-        for _ in 0..3 {
-            let Ok(f) = std::fs::File::open("/dev/null") else { return };
-            let fd = f.into_raw_fd();
-            if fd > 2 {
-                // SAFETY: `fd` was just returned by `into_raw_fd` and is owned by nothing else.
-                drop(unsafe { std::fs::File::from_raw_fd(fd) });
-                return;
-            }
-        }
-    }
+    let Ok(info) = std::fs::read_to_string("/proc/self/fdinfo/1") else { return false };
+    let flags = info.lines().find_map(|l| l.strip_prefix("flags:")).and_then(|f| u32::from_str_radix(f.trim(), 8).ok());
+    // O_ACCMODE = 3, O_RDWR = 2.
+    flags.is_some_and(|f| f & 3 == 2)
 }
 
 fn load(path: Option<&PathBuf>) -> Result<Study, Failure> {
@@ -254,7 +244,7 @@ fn load(path: Option<&PathBuf>) -> Result<Study, Failure> {
     }
     .map_err(Failure::input)?;
     for w in &study.warnings {
-        eprintln!("{w}");
+        note!("{w}");
     }
     Ok(study)
 }
@@ -323,7 +313,7 @@ fn cmd_run(a: RunArgs) -> Result<(), Failure> {
     let cap = crate::preflight::max_threads();
     let threads = match a.threads.map(|t| t as usize) {
         Some(t) if t > cap => {
-            eprintln!("note: --threads {t} is more than 4 per core; using {cap}");
+            note!("note: --threads {t} is more than 4 per core; using {cap}");
             Some(cap)
         }
         t => t,
@@ -359,7 +349,7 @@ fn cmd_run(a: RunArgs) -> Result<(), Failure> {
                 human(rounds)
             )));
         } else if bytes > 100.0 * 1024.0 * 1024.0 {
-            eprintln!("warning: --trace will write about {} of rounds.csv", bytes_text(bytes));
+            note!("warning: --trace will write about {} of rounds.csv", bytes_text(bytes));
         }
     }
     let cancel = Arc::new(AtomicBool::new(false));
@@ -595,7 +585,7 @@ fn cmd_merge(a: MergeArgs) -> Result<(), Failure> {
         _ => Failure::run(e),
     })?;
     if !a.quiet {
-        eprintln!(
+        note!(
             "detente: merged {} shards, {} matches{} -> {}",
             r.shards,
             r.matches,
@@ -838,7 +828,7 @@ fn is_usage(e: &crate::output::OutputError) -> bool {
 fn exact_summary(t: &crate::exact::ExactTable, path: &std::path::Path) {
     let n = t.rows.len();
     let solved = t.solved();
-    eprintln!(
+    note!(
         "detente: exact values for {solved} of {n} pairings ({} not solvable) in {:.2} ms -> {}",
         n - solved,
         t.elapsed.as_secs_f64() * 1e3,
@@ -847,6 +837,9 @@ fn exact_summary(t: &crate::exact::ExactTable, path: &std::path::Path) {
 }
 
 fn cmd_exact(a: ExactArgs) -> Result<(), Failure> {
+    if a.output.as_ref().is_some_and(|o| o.as_os_str().is_empty()) {
+        return Err(Failure::input("-o needs a directory, not an empty name"));
+    }
     let study = load(a.scenario.as_ref())?;
     let dir = a.output.clone().unwrap_or_else(|| PathBuf::from("results").join(sanitize(&study.scenario.name)));
     let out = crate::output::OutputDir::open(&dir, &[crate::exact::EXACT_FILE.to_string()], a.force, false)

@@ -14,6 +14,7 @@ pub mod pairs;
 pub mod pivot;
 pub mod publish;
 pub mod roster;
+pub mod rows;
 pub mod selection;
 pub mod session;
 pub mod tables;

@@ -271,10 +271,14 @@ impl Session {
         self.dir.write_atomic(&self.names.checkpoint, text.as_bytes())
     }
 
-    /// After the last run: renames the row files into place and returns their manifest entries.
+    /// After the last run and its checkpoint (which a resume needs to find the renamed files):
+    /// renames the row files into place and returns their manifest entries.
     pub fn commit_rows(&mut self) -> Result<Vec<FileEntry>, OutputError> {
-        if self.matches.writer.is_some() {
-            self.checkpoint(self.ck.runs_done, 0)?;
+        if self.ck.runs_done != self.total {
+            return Err(corrupt(format!(
+                "internal: {} of {} runs checkpointed before the row files are committed",
+                self.ck.runs_done, self.total
+            )));
         }
         let mut entries = vec![FileEntry { name: self.matches.name.clone(), rows: self.total, sum: self.ck.matches }];
         finalize(&self.dir, &mut self.matches)?;

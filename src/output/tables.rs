@@ -9,6 +9,9 @@ use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
+use super::checksum::{Sum, SumWriter};
+use super::rows::record_bytes;
+use super::{OutputDir, OutputError};
 use crate::metrics::MatchStats;
 use crate::output::format::push_float;
 use crate::plan::Run;
@@ -544,6 +547,28 @@ pub struct StrategyText<'a, 'v> {
     pub names: &'a [&'static str],
     /// The sweep values of a point, as written.
     pub point_values: &'a dyn Fn(usize) -> &'v [String],
+}
+
+/// Commits a table with the commit protocol: its header, then the rows spilled to the
+/// anonymous file behind `rows`; returns the checksum of the whole file.
+pub fn commit_spilled(
+    dir: &OutputDir,
+    name: &str,
+    header: &[String],
+    rows: csv::Writer<BufWriter<File>>,
+) -> Result<Sum, OutputError> {
+    let path = dir.file(name);
+    let io = |e: std::io::Error| OutputError::io(&path, e);
+    let mut spilled =
+        rows.into_inner().map_err(|e| io(e.into_error()))?.into_inner().map_err(|e| io(e.into_error()))?;
+    spilled.seek(SeekFrom::Start(0)).map_err(io)?;
+    let mut pending = super::commit::Pending::create(dir.path(), name)?;
+    let mut w = SumWriter::new(pending.writer(), Sum::default());
+    w.write_all(&record_bytes(header)).map_err(io)?;
+    std::io::copy(&mut BufReader::with_capacity(1 << 16, spilled), &mut w).map_err(io)?;
+    let sum = w.sum();
+    pending.commit()?;
+    Ok(sum)
 }
 
 #[cfg(test)]

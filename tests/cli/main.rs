@@ -2,9 +2,11 @@
 //! and one module per area.
 
 mod analysis;
+mod crash;
 mod docs;
 mod errors;
 mod findings;
+mod integrity;
 mod learning;
 mod memory;
 mod model_fixes;
