@@ -308,3 +308,41 @@ mod tests {
         close(got, constant_fitness(r, n), 1e-12);
     }
 }
+
+/// Reference values from EGTtools 0.1.14.2 (`pip install egttools`), computed on this machine:
+///
+/// ```python
+/// from egttools.analytical import StochDynamics
+/// StochDynamics(2, np.array([[3., 0.], [5., 1.]]), 10).fixation_probability(i, r, beta)
+/// StochDynamics(2, np.array([[3., 1.5], [4., 1.]]), 8).fixation_probability(i, r, 0.3)
+/// ```
+#[cfg(test)]
+mod egttools_reference {
+    use super::*;
+
+    fn pairwise(m: [[f64; 2]; 2], n: u64, beta: f64) -> f64 {
+        fixation(Process::Pairwise, FitnessMap::Linear, beta, m, n).unwrap()
+    }
+
+    #[test]
+    fn prisoners_dilemma_n10() {
+        let pd = [[3.0, 0.0], [5.0, 1.0]];
+        let dc = [[1.0, 5.0], [0.0, 3.0]]; // the same game with D first
+        // β = 0.1: C invading D 0.039376335783672216, D invading C 0.21554399055880702.
+        assert!((pairwise(pd, 10, 0.1) - 0.039376335783672216).abs() < 1e-12);
+        assert!((pairwise(dc, 10, 0.1) - 0.21554399055880702).abs() < 1e-12);
+        // β = 1: D invading C 0.901748224384782. For C invading D EGTtools returns 0.0; the
+        // ratio formula gives 1/(1 + Σ Π e^{β(f_D − f_C)}) ≈ 8.6e-9, which EGTtools rounds away.
+        assert!((pairwise(dc, 10, 1.0) - 0.901748224384782).abs() < 1e-12);
+        assert!((pairwise(pd, 10, 1.0) - 3.7331814869781116e-08).abs() < 1e-18);
+    }
+
+    #[test]
+    fn snowdrift_n8() {
+        // β = 0.3: 0.0779862892317467 and 0.25892359861974923.
+        let m = [[3.0, 1.5], [4.0, 1.0]];
+        let swapped = [[1.0, 4.0], [1.5, 3.0]];
+        assert!((pairwise(m, 8, 0.3) - 0.0779862892317467).abs() < 1e-12);
+        assert!((pairwise(swapped, 8, 0.3) - 0.25892359861974923).abs() < 1e-12);
+    }
+}

@@ -181,3 +181,6 @@ pub enum EvolutionError {
     #[error("interrupted")]
     Cancelled,
 }
+
+#[cfg(test)]
+mod tests;
