@@ -103,10 +103,7 @@ fn agree_with_oracle(text: &str) {
             let mean = vals.iter().sum::<f64>() / reps as f64;
             let var = vals.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (reps - 1) as f64;
             let se = (var / reps as f64).sqrt().max(1e-12);
-            assert!(
-                (mean - exact).abs() <= 4.0 * se,
-                "{name} {x} vs {y}: mean {mean} exact {exact} se {se}"
-            );
+            assert!((mean - exact).abs() <= 4.0 * se, "{name} {x} vs {y}: mean {mean} exact {exact} se {se}");
         }
     }
 }

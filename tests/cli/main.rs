@@ -4,6 +4,7 @@
 mod analysis;
 mod docs;
 mod errors;
+mod evolve;
 mod memory;
 mod properties;
 mod run;
