@@ -3,9 +3,9 @@
 //!
 //! Runs are independent: run r of point p draws from its own ChaCha8 stream seeded with
 //! `mix(seed, "EVOL", p, r)`, and single-mutant invasion k of the ordered pair (a, b) from
-//! `mix(seed, "INVA", p, a, b, k)`. Runs are played in parallel in chunks of at most
-//! [`CHUNK`] and written in run order, so the bytes do not depend on the number of threads
-//! and memory holds one chunk of rows at a time.
+//! `mix(seed, "INVA", p, a, b, k)`. Runs are played in parallel in chunks of
+//! [`RUNS_PER_THREAD`] × threads and written in run order, so the bytes do not depend on the
+//! number of threads and memory holds one chunk's evolution.csv rows at a time.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -28,8 +28,8 @@ use crate::scenario::Study;
 /// One run's end, its evolution.csv rows and their count.
 type RunRows = (RunEnd, Vec<u8>, u64);
 
-/// Runs per parallel chunk.
-pub const CHUNK: usize = 256;
+/// Runs per worker thread in one parallel chunk.
+pub const RUNS_PER_THREAD: usize = 4;
 
 const TAG_RUN: u64 = 0x4556_4f4c; // "EVOL"
 const TAG_INVASION: u64 = 0x494e_5641; // "INVA"
@@ -162,7 +162,7 @@ pub fn evolve(study: &Study, seed: u64, opts: &Options, cancel: &AtomicBool) -> 
             if cancel.load(Ordering::Relaxed) {
                 return Err(EvolutionError::Cancelled);
             }
-            let r1 = (r0 + CHUNK as u64).min(runs);
+            let r1 = (r0 + (RUNS_PER_THREAD * pool.current_num_threads()) as u64).min(runs);
             let results: Vec<Result<RunRows, EvolutionError>> = pool.install(|| {
                 (r0..r1)
                     .into_par_iter()

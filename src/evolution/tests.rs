@@ -15,7 +15,7 @@ fn simulate(process: Process, map: FitnessMap, beta: f64, m: &[Vec<f64>], n: u64
     for r in 0..reps {
         let mut rng = ChaCha8Rng::seed_from_u64(crate::plan::mix(&[seed, r]));
         let end = model.run(&[1, n - 1], &mut rng, None, u64::MAX, &mut |_, _| {}).unwrap();
-        assert_eq!(end.fixed.is_some(), true);
+        assert!(end.fixed.is_some());
         wins += u64::from(end.fixed == Some(0));
     }
     wins as f64 / reps as f64

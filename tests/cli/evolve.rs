@@ -199,16 +199,20 @@ fn evolution_sanctions_finding() {
 
 #[test]
 fn evolution_axelrod_moran_finding() {
-    // The bench workload with 1,000 runs: the reciprocators win about 70% of runs, Defector about
-    // a quarter, Cooperator almost never.
+    // The bench workload, 500 runs (the first 500 of the 1,000 behind the stated finding: 68%
+    // reciprocators, 26% Defector, 6% Cooperator), each share within 4 SE.
     let d = Dir::new();
     let text = std::fs::read_to_string(scenarios().join("evolution-axelrod-moran.toml")).unwrap();
-    let sc = d.write("m.toml", text.replace("runs = 20\n", "runs = 1000\n"));
+    let sc = d.write("m.toml", text.replace("runs = 20\n", "runs = 500\n"));
     d.cmd().args(["evolve", "-q", "-o", "m"]).arg(&sc).assert().success();
     let fix = rows(&d.read("m/fixation.csv"));
+    assert_eq!(fix.len(), 500);
     let share = |s: &str| fix.iter().filter(|r| r["fixed"] == s).count() as f64 / fix.len() as f64;
-    let recip = share("TitForTat") + share("Grudger");
-    assert!((recip - 0.70).abs() < 0.06, "reciprocators {recip}");
-    assert!((share("Defector") - 0.25).abs() < 0.06, "defector {}", share("Defector"));
-    assert!(share("Cooperator") < 0.06);
+    let check = |got: f64, p: f64, what: &str| {
+        let se = (p * (1.0 - p) / 500.0).sqrt();
+        assert!((got - p).abs() <= 4.0 * se, "{what}: {got} vs {p} (4 SE {})", 4.0 * se);
+    };
+    check(share("TitForTat") + share("Grudger"), 0.68, "reciprocators");
+    check(share("Defector"), 0.26, "Defector");
+    check(share("Cooperator"), 0.06, "Cooperator");
 }

@@ -187,3 +187,40 @@ pub(crate) fn largest_remainder(shares: &[f64], n: u64) -> Vec<u64> {
     }
     counts
 }
+
+#[cfg(test)]
+mod tests {
+    use super::largest_remainder;
+
+    #[test]
+    fn shares_become_counts_by_largest_remainder() {
+        assert_eq!(largest_remainder(&[0.5, 0.25, 0.25], 20), vec![10, 5, 5]);
+        // 7 × (1/3) = 2.33 each: one left over goes to the first label.
+        assert_eq!(largest_remainder(&[1.0 / 3.0; 3], 7), vec![3, 2, 2]);
+        // 10 × (0.15, 0.85) = 1.5, 8.5: the tie goes to the first.
+        assert_eq!(largest_remainder(&[0.15, 0.85], 10), vec![2, 8]);
+    }
+
+    #[test]
+    fn evolution_table_resolves_counts_shares_and_defaults() {
+        let base = "[game]\nR=3\nS=0\nT=5\nP=1\n[tournament]\nstrategies=[\"TitForTat\",\"Defector\",\"Grudger\"]\n";
+        let ev = |extra: &str| {
+            crate::scenario::parse(&format!("{base}[evolution]\n{extra}"), "t.toml")
+                .unwrap()
+                .scenario
+                .evolution
+                .unwrap()
+        };
+        let d = ev("");
+        assert_eq!(d.population, 20);
+        assert_eq!(d.initial_counts, vec![7, 7, 6]);
+        assert_eq!(d.generations, None);
+        let s = ev("population = 10\ninitial = { TitForTat = 0.5, Defector = 0.5 }\n");
+        assert_eq!(s.initial_counts, vec![5, 5, 0]);
+        assert_eq!(s.initial_shares, vec![0.5, 0.5, 0.0]);
+        let r = ev("process = \"replicator\"\n");
+        assert_eq!(r.generations, Some(crate::evolution::DEFAULT_REPLICATOR_GENERATIONS));
+        // No [evolution] table: no settings.
+        assert!(crate::scenario::parse(base, "t.toml").unwrap().scenario.evolution.is_none());
+    }
+}
