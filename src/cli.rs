@@ -41,14 +41,14 @@ pub enum Command {
     Exact(ExactArgs),
     /// Run the built-in validation suite (exact oracle, simulation, traces, trust, metrics).
     Validate(ValidateArgs),
-    /// Evolve a population over the roster ([evolution]: Moran, death-birth, pairwise, replicator).
+    /// Evolve a population over the roster (the `[evolution]` table: Moran, death-birth, pairwise, replicator).
     Evolve(EvolveArgs),
 }
 
 /// Arguments of `detente evolve`.
 #[derive(Debug, clap::Args)]
 pub struct EvolveArgs {
-    /// The scenario file (TOML) with an [evolution] table.
+    /// The scenario file (TOML) with an `[evolution]` table.
     pub scenario: PathBuf,
     /// Output directory. Default: results/SCENARIO_NAME-evolve.
     #[arg(short, long, value_name = "DIR")]
