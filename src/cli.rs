@@ -52,6 +52,8 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Write DIR/report.html and DIR/figures/*.svg from a finished run's results.
     Report(ReportArgs),
+    /// Evolve a population over the roster (the `[evolution]` table: Moran, death-birth, pairwise, replicator).
+    Evolve(EvolveArgs),
 }
 
 /// Arguments of `detente report`.
@@ -62,6 +64,28 @@ pub struct ReportArgs {
     /// Also write DIR/results.xlsx.
     #[arg(long)]
     pub xlsx: bool,
+}
+
+/// Arguments of `detente evolve`.
+#[derive(Debug, clap::Args)]
+pub struct EvolveArgs {
+    /// The scenario file (TOML) with an `[evolution]` table.
+    pub scenario: PathBuf,
+    /// Output directory. Default: results/SCENARIO_NAME-evolve.
+    #[arg(short, long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Master seed, overriding the scenario's.
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub threads: Option<u32>,
+    /// Overwrite results already in the output directory.
+    #[arg(long)]
+    pub force: bool,
+    /// No progress bar and no closing summary line.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 /// Arguments of `detente merge`.
@@ -207,6 +231,7 @@ pub fn main_with(cli: Cli) -> i32 {
         Command::Exact(a) => cmd_exact(a),
         Command::Validate(a) => cmd_validate(a),
         Command::Report(a) => cmd_report(a),
+        Command::Evolve(a) => cmd_evolve(a),
     };
     match result {
         Ok(()) => 0,
@@ -895,6 +920,54 @@ fn cmd_validate(a: ValidateArgs) -> Result<(), Failure> {
     emit(&bytes)?;
     if failed > 0 {
         return Err(Failure::run(format!("{failed} of {} validation cases failed", results.len())));
+    }
+    Ok(())
+}
+
+fn cmd_evolve(a: EvolveArgs) -> Result<(), Failure> {
+    use crate::evolution::EvolutionError;
+    let study = load(Some(&a.scenario))?;
+    let seed = a.seed.unwrap_or(study.scenario.seed);
+    let dir = a
+        .output
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("results").join(format!("{}-evolve", sanitize(&study.scenario.name))));
+    let cancel = Arc::new(AtomicBool::new(false));
+    {
+        let c = Arc::clone(&cancel);
+        let _ = ctrlc::set_handler(move || {
+            if c.swap(true, Ordering::SeqCst) {
+                std::process::exit(130);
+            }
+        });
+    }
+    let opts = crate::evolution::run::Options {
+        dir,
+        force: a.force,
+        threads: a.threads.map(|t| t as usize),
+        progress: !a.quiet && std::io::stderr().is_terminal(),
+    };
+    let r = crate::evolution::run::evolve(&study, seed, &opts, &cancel).map_err(|e| match &e {
+        EvolutionError::NoTable(_)
+        | EvolutionError::Output(crate::output::OutputError::Exists { .. })
+        | EvolutionError::Output(crate::output::OutputError::NotADirectory { .. }) => Failure::input(e),
+        _ => Failure::run(e),
+    })?;
+    if !a.quiet {
+        let fixed: Vec<String> = r
+            .labels
+            .iter()
+            .enumerate()
+            .map(|(i, l)| format!("{l} {}", r.fixations.iter().map(|p| p.get(i).copied().unwrap_or(0)).sum::<u64>()))
+            .collect();
+        eprintln!(
+            "detente: {} runs, {} generations in {:.2} s; fixed: {} -> {}",
+            r.runs,
+            r.generations,
+            r.elapsed.as_secs_f64(),
+            fixed.join(", "),
+            opts.dir.display()
+        );
     }
     Ok(())
 }

@@ -148,6 +148,17 @@ impl ExactTable {
     }
 }
 
+/// Why a scenario (independently of the strategies) is outside the exact oracle, if it is
+/// (the evolution module plays automata under the same conditions).
+pub fn obstacle(sc: &Scenario) -> Option<String> {
+    scenario_obstacle(sc)
+}
+
+/// The automaton of roster entry `idx` playing on `side`, or why there is none.
+pub fn automaton(sc: &Scenario, idx: usize, side: Side) -> Result<Automaton, String> {
+    automaton_of(sc, idx, side)
+}
+
 /// Why a scenario (independently of the strategies) is outside the exact oracle, if it is.
 fn scenario_obstacle(sc: &Scenario) -> Option<String> {
     if !sc.injections.is_empty() {

@@ -16,6 +16,7 @@ pub mod analysis;
 pub mod batch;
 pub mod cli;
 pub mod engine;
+pub mod evolution;
 pub mod exact;
 pub mod game;
 pub mod incentive;

@@ -36,6 +36,8 @@ pub enum Ty {
     Pairs,
     /// A sweep axis: an array of numbers or `{ from, to, steps }`.
     Axis,
+    /// A table of roster labels to counts or shares (`evolution.initial`).
+    Shares,
 }
 
 impl Ty {
@@ -63,6 +65,9 @@ impl Ty {
             Ty::Roster => "a non-empty array of strategy names or { name = \"…\", label = \"…\", … } tables".into(),
             Ty::Pairs => "an array of [\"label_a\", \"label_b\"] pairs".into(),
             Ty::Axis => "an array of numbers or { from = …, to = …, steps = … }".into(),
+            Ty::Shares => {
+                "a table of roster labels to counts (summing to the population) or shares (summing to 1)".into()
+            }
         }
     }
 
@@ -384,6 +389,62 @@ pub const KEYS: &[KeyDoc] = &[
         "An axis: a numeric key's dotted path with an array or { from, to, steps } (steps ≥ 2 points, both ends included).",
     ),
     k("limits.max_total_rounds", Ty::Positive, "1e11", "Refuse a run whose planned total rounds exceed this."),
+    k(
+        "evolution.process",
+        Ty::Choice(crate::evolution::PROCESSES),
+        "\"moran\"",
+        "detente evolve: moran (birth–death), death-birth, pairwise (Fermi rule), replicator (continuous) or replicator-discrete.",
+    ),
+    s("evolution.population", Ty::Count, "20", "N, the number of individuals (at least 2)."),
+    k(
+        "evolution.initial",
+        Ty::Shares,
+        "equal counts",
+        "{ label = count } summing to N, or { label = share } summing to 1; unlisted labels start at 0.",
+    ),
+    s(
+        "evolution.selection",
+        Ty::NonNegative,
+        "1",
+        "β, the intensity of selection (fitness 1 − β + βπ, e^(βπ), or the Fermi rule's β).",
+    ),
+    s(
+        "evolution.mutation",
+        Ty::Probability,
+        "0",
+        "μ: an offspring switches to one of the other strategies, uniformly.",
+    ),
+    s(
+        "evolution.generations",
+        Ty::Count,
+        "until fixation (100 for the replicators)",
+        "Cap on generations (time units for replicator); required when mutation > 0.",
+    ),
+    s("evolution.runs", Ty::Count, "1", "Independent runs (seeds) of a finite-population process."),
+    k(
+        "evolution.fitness",
+        Ty::Choice(crate::evolution::FITNESS_MODES),
+        "\"matrix\"",
+        "matrix: expected payoffs computed once (exact when finite-state); play: matches every generation.",
+    ),
+    k(
+        "evolution.fitness_map",
+        Ty::Choice(crate::evolution::FITNESS_MAPS),
+        "\"linear\"",
+        "How a payoff π becomes fitness: linear 1 − β + βπ, or exponential e^(βπ).",
+    ),
+    s(
+        "evolution.record_every",
+        Ty::Count,
+        "1",
+        "Write every k-th generation to evolution.csv (and the first and last).",
+    ),
+    s(
+        "evolution.invasion_runs",
+        Ty::Seed,
+        "0",
+        "Simulated single-mutant invasions per ordered pair for invasion.csv (0: exact values only).",
+    ),
 ];
 
 /// The documentation row of a canonical (side-free) key path.

@@ -90,6 +90,11 @@
 //!
 //! **`[limits]`** `max_total_rounds` (default 1e11): the planner refuses a run whose planned
 //! total rounds exceed it.
+//!
+//! **`[evolution]`** (optional; read by `detente evolve`): `process`, `population`, `initial`
+//! (`{ label = count }` or `{ label = share }`), `selection`, `mutation`, `generations`, `runs`,
+//! `fitness`, `fitness_map`, `record_every`, `invasion_runs` — see [`KEYS`] and
+//! [`crate::evolution`].
 
 use std::path::Path;
 
@@ -281,6 +286,11 @@ pub struct Scenario {
     pub analysis: AnalysisSettings,
     /// The cap on planned total rounds.
     pub max_total_rounds: f64,
+    /// The `[evolution]` table, when the file has one (`detente evolve`). Left out of the
+    /// serialized scenario when absent, so manifests and scenario hashes of files without it
+    /// are unchanged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evolution: Option<crate::evolution::Settings>,
 }
 
 impl Scenario {

@@ -12,6 +12,8 @@ use crate::trust::{TrustConfig, TrustRule};
 use super::error::{Diagnostic, Severity, Source};
 use super::keys::{self, TRUST_RULE_PARAMS, Ty};
 use super::tree::{Entry, Node, Span, Val};
+mod evolution;
+
 use super::{AnalysisSettings, DEFAULT_MAX_TOTAL_ROUNDS, DEFAULT_ROUNDS, MetricsSettings, RosterEntry, Scenario};
 
 /// A value a sweep point puts at a key path.
@@ -497,6 +499,7 @@ impl<'a> Resolver<'a> {
         let max_total_rounds = self.number(&lm, "max_total_rounds").unwrap_or(DEFAULT_MAX_TOTAL_ROUNDS);
 
         let Tournament { roster, matchups, repetitions, self_play, seats } = self.tournament(&root);
+        let evolution = self.evolution(&root, &roster);
 
         let before_hooks = self.errors.len();
         let game = game?;
@@ -529,6 +532,7 @@ impl<'a> Resolver<'a> {
             metrics,
             analysis,
             max_total_rounds,
+            evolution,
         };
         self.strategy_checks(&sc, &roster);
         self.warnings_for(&sc, &root);

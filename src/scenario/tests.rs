@@ -866,6 +866,10 @@ fn every_sweep_path_resolves() {
         if path == "horizon.max_rounds" {
             extra.push_str("[horizon]\ncontinuation = 0.5\n");
         }
+        if path == "evolution.mutation" {
+            // Mutation needs a cap on generations.
+            extra.push_str("[evolution]\ngenerations = 10\n");
+        }
         if path.starts_with("incentives.") && !path.ends_with("budget") {
             let ch = if path.contains("reward") { "reward" } else { "sanction" };
             extra.push_str(&format!("[incentives]\n{ch} = {{ cost = 1, effect = 1, max = 1 }}\n"));

@@ -5,6 +5,7 @@ mod analysis;
 mod crash;
 mod docs;
 mod errors;
+mod evolve;
 mod findings;
 mod integrity;
 mod learning;
