@@ -181,7 +181,7 @@ fn evolution_grit_finding() {
     let (sim, se) = (num(&sim), num(&se));
     assert!((sim - exact).abs() <= 4.0 * se, "simulated {sim} ± {se} vs exact {exact}");
     assert!(rho(&d, &dir, "grit", "Defector").0 < 0.001);
-    assert!((rho(&d, &dir, "Defector", "grit").0 - 0.18).abs() < 0.01);
+    assert!((rho(&d, &dir, "Defector", "grit").0 - 0.22).abs() < 0.01);
 }
 
 #[test]

@@ -208,6 +208,11 @@ fn every_bundled_scenario_has_a_finding_test() {
         "classic",
         "deterrence-or-escalation",
         "essay",
+        // The evolution scenarios' findings are held by tests/cli/evolve.rs.
+        "evolution-axelrod-moran",
+        "evolution-generosity",
+        "evolution-grit",
+        "evolution-sanctions",
         "expansionist",
         "joint-gain",
         "mistrust-trap",

@@ -514,7 +514,10 @@ fn s5_spilled_cells_leave_no_files_behind() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names, ["manifest.json", "matches.csv", "strategies.csv", "summary.csv"]);
+    assert_eq!(
+        names,
+        ["manifest.json", "matches.csv", "matrix.csv", "pairs.csv", "roster.csv", "strategies.csv", "summary.csv"]
+    );
 }
 
 /// Two runs started together into one directory: never both succeed, and what is left is one

@@ -53,7 +53,16 @@ fn a_finished_run_leaves_no_partial_files() {
     d.cmd().args(["run", "-q", "--trace", "-o", "out"]).arg(&sc).assert().success();
     assert_eq!(
         listing(&d.join("out")),
-        ["manifest.json", "matches.csv", "rounds.csv", "strategies.csv", "summary.csv"],
+        [
+            "manifest.json",
+            "matches.csv",
+            "matrix.csv",
+            "pairs.csv",
+            "roster.csv",
+            "rounds.csv",
+            "strategies.csv",
+            "summary.csv"
+        ],
         "temporary files left behind"
     );
 }
@@ -123,10 +132,15 @@ fn sigterm_and_sigint_stop_cleanly_and_resume_is_byte_identical() {
         assert_eq!(listing(&d.join(out)), ["checkpoint.json", "matches.csv.partial"], "SIG{signal}");
         // --resume finishes the work from the checkpoint.
         d.cmd().args(["run", "-q", "--threads", "2", "--resume", "-o", out]).arg(&sc).assert().success();
-        for f in ["matches.csv", "summary.csv", "strategies.csv", "manifest.json"] {
+        for f in
+            ["matches.csv", "summary.csv", "strategies.csv", "pairs.csv", "matrix.csv", "roster.csv", "manifest.json"]
+        {
             assert_eq!(d.bytes(&format!("full/{f}")), d.bytes(&format!("{out}/{f}")), "SIG{signal}: {f} differs");
         }
-        assert_eq!(listing(&d.join(out)), ["manifest.json", "matches.csv", "strategies.csv", "summary.csv"]);
+        assert_eq!(
+            listing(&d.join(out)),
+            ["manifest.json", "matches.csv", "matrix.csv", "pairs.csv", "roster.csv", "strategies.csv", "summary.csv"]
+        );
     }
 }
 

@@ -62,11 +62,15 @@ fn resume_finishes_an_interrupted_run_identically() {
     let kept: String = lines[..keep].iter().map(|l| format!("{l}\n")).collect();
     let manifest = d.read("cut/manifest.json");
     let hash = manifest.split("\"scenario_hash\": \"").nth(1).unwrap().split('"').next().unwrap().to_string();
-    for f in ["matches.csv", "summary.csv", "strategies.csv", "manifest.json"] {
+    for f in ["matches.csv", "summary.csv", "strategies.csv", "pairs.csv", "matrix.csv", "roster.csv", "manifest.json"]
+    {
         std::fs::remove_file(d.join(&format!("cut/{f}"))).unwrap();
     }
     d.write("cut/matches.csv.partial", format!("{kept}garbage,half,a,row"));
-    let outputs = ["matches.csv", "summary.csv", "strategies.csv", "manifest.json"].map(String::from).to_vec();
+    let outputs =
+        ["matches.csv", "summary.csv", "strategies.csv", "pairs.csv", "matrix.csv", "roster.csv", "manifest.json"]
+            .map(String::from)
+            .to_vec();
     let ck = detente::output::checkpoint::Checkpoint {
         identity: detente::output::checkpoint::Identity::new(&hash, 11, false, None, outputs),
         runs_done: 90,
@@ -76,7 +80,8 @@ fn resume_finishes_an_interrupted_run_identically() {
     };
     d.write("cut/checkpoint.json", serde_json::to_string(&ck).unwrap());
     d.cmd().args(["run", "-q", "--resume", "-o", "cut"]).arg(&sc).assert().success();
-    for f in ["matches.csv", "summary.csv", "strategies.csv", "manifest.json"] {
+    for f in ["matches.csv", "summary.csv", "strategies.csv", "pairs.csv", "matrix.csv", "roster.csv", "manifest.json"]
+    {
         assert_eq!(d.bytes(&format!("full/{f}")), d.bytes(&format!("cut/{f}")), "{f} differs");
     }
     assert!(!d.join("cut/checkpoint.json").exists());
@@ -94,18 +99,21 @@ fn a_sweep_shards_and_merges_identically_and_carries_its_columns() {
         d.cmd().args(["run", "-q", "--shard", &format!("{k}/4"), "-o", "parts"]).arg(&sc).assert().success();
     }
     d.cmd().args(["merge", "-q", "parts"]).assert().success();
-    for f in ["matches.csv", "summary.csv", "strategies.csv", "manifest.json"] {
+    for f in ["matches.csv", "summary.csv", "strategies.csv", "pairs.csv", "matrix.csv", "roster.csv", "manifest.json"]
+    {
         assert_eq!(d.bytes(&format!("single/{f}")), d.bytes(&format!("parts/{f}")), "{f} differs");
     }
     let (h, rows) = crate::util::csv(&d.read("single/matches.csv"));
-    assert_eq!(&h[..3], ["noise.execution", "incentives.sanction.effect", "tournament.strategies.gtft.q"]);
+    assert_eq!(&h[..4], ["point", "noise.execution", "incentives.sanction.effect", "tournament.strategies.gtft.q"]);
     assert_eq!(rows.len(), 2 * 3 * 2 * 28 * 7);
     // The grid's last axis varies fastest; the gtft parameter reaches the strategy.
-    assert_eq!(&rows[0][..3], ["0", "0.5", "0.1"]);
-    let gtft = rows.iter().find(|r| r[2] == "0.3" && r[3] == "gtft").unwrap();
-    assert!(gtft[7].contains("\"q\":0.3"), "{}", gtft[7]);
+    assert_eq!(&rows[0][..4], ["0", "0", "0.5", "0.1"]);
+    let (rh, roster) = crate::util::csv(&d.read("single/roster.csv"));
+    let q = rh.iter().position(|c| c == "q").unwrap();
+    let gtft = roster.iter().find(|r| r[3] == "0.3" && r[4] == "gtft").unwrap();
+    assert_eq!(gtft[q], "0.3", "{gtft:?}");
     let (sh, srows) = crate::util::csv(&d.read("single/summary.csv"));
-    assert_eq!(&sh[..3], &h[..3]);
+    assert_eq!(&sh[..4], &h[..4]);
     assert_eq!(srows.len(), 12 * 28);
     let (_, trows) = crate::util::csv(&d.read("single/strategies.csv"));
     assert_eq!(trows.len(), 12 * 7);
