@@ -435,7 +435,9 @@ fn cmd_check(a: CheckArgs) -> Result<(), Failure> {
         println!("reps        {}", s.repetitions);
         println!("matches     {matches}");
         println!("rounds      {} expected", human(rounds));
-        println!("outputs     matches.csv, summary.csv, strategies.csv, manifest.json (rounds.csv with --trace)");
+        println!(
+            "outputs     matches.csv, summary.csv, strategies.csv, pairs.csv, matrix.csv, roster.csv, manifest.json (rounds.csv with --trace)"
+        );
         println!("ok: the scenario is valid");
     }
     size

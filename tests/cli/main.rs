@@ -6,6 +6,7 @@ mod docs;
 mod errors;
 mod memory;
 mod properties;
+mod report;
 mod run;
 mod safety;
 mod shards;
