@@ -7,7 +7,7 @@ use std::io::Read;
 
 use crate::util::{Dir, SMALL, csv, get, scenarios};
 
-/// SMALL with self-play, so every (focal, opponent) cell exists.
+/// SMALL with self-play stated (it is the default), so every (focal, opponent) cell exists.
 fn small_self_play() -> String {
     SMALL.replace("repetitions = 7", "repetitions = 7\nself_play = true")
 }
@@ -75,8 +75,8 @@ fn run_prints_a_summary_unless_quiet() {
     let out = d.cmd().args(["run", "s.toml", "-o", "out"]).output().unwrap();
     assert!(out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    // 21 pairings × 7 repetitions × 50 rounds, with a thousands separator.
-    assert!(err.contains("147 matches, 7,350 rounds in"), "{err}");
+    // 28 pairings (self-play included) × 7 repetitions × 50 rounds, with a thousands separator.
+    assert!(err.contains("196 matches, 9,800 rounds in"), "{err}");
     assert!(err.contains(" rounds/s) -> "), "{err}");
     assert!(err.contains("Ranking: mean payoff per round"), "{err}");
     // The ranking lists every strategy in strategies.csv's order with its mean.
@@ -107,7 +107,11 @@ fn report_figures_are_xml_with_their_series_and_the_page_is_self_contained() {
         let svg = d.read(&format!("out/figures/{name}"));
         let doc = roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(doc.root_element().tag_name().name(), "svg");
-        doc.descendants().filter(|n| n.has_tag_name("text")).filter_map(|n| n.text()).map(|t| t.trim().to_string()).collect()
+        doc.descendants()
+            .filter(|n| n.has_tag_name("text"))
+            .filter_map(|n| n.text())
+            .map(|t| t.trim().to_string())
+            .collect()
     };
     for f in ["ranking.svg", "matrix.svg", "distributions.svg", "outcomes.svg", "trust.svg"] {
         let t = texts(f);
@@ -162,7 +166,11 @@ fn report_command_on_a_sweep_draws_phase_diagrams_and_game_classes() {
         assert!(phase.contains(&format!(">\n{v}\n<")) || phase.contains(&format!(">{v}<")), "phase lacks {v}");
     }
     let html = d.read("out/report.html");
-    assert_eq!(html.matches("<tr><td class=\"n\">").count() - 7, 6, "one game-class row per point (after 7 ranking rows)");
+    assert_eq!(
+        html.matches("<tr><td class=\"n\">").count() - 7,
+        6,
+        "one game-class row per point (after 7 ranking rows)"
+    );
     let missing = d.cmd().args(["report", "nowhere"]).output().unwrap();
     assert_eq!(missing.status.code(), Some(2));
 }
@@ -181,9 +189,13 @@ fn workbook_cells_equal_the_csvs() {
     d.write("s.toml", SMALL);
     d.cmd().args(["run", "s.toml", "-o", "out", "-q", "--xlsx"]).assert().success();
     let path = d.join("out/results.xlsx");
-    for (sheet_name, file) in
-        [("Pairs", "pairs.csv"), ("Summary", "summary.csv"), ("Strategies", "strategies.csv"), ("Matrix", "matrix.csv"), ("Roster", "roster.csv")]
-    {
+    for (sheet_name, file) in [
+        ("Pairs", "pairs.csv"),
+        ("Summary", "summary.csv"),
+        ("Strategies", "strategies.csv"),
+        ("Matrix", "matrix.csv"),
+        ("Roster", "roster.csv"),
+    ] {
         let (h, rows) = csv(&d.read(&format!("out/{file}")));
         let cells = sheet(&path, sheet_name);
         assert_eq!(cells.len(), rows.len() + 1, "{sheet_name} rows");
@@ -196,7 +208,9 @@ fn workbook_cells_equal_the_csvs() {
                 let text_col = ["strategy", "strategy_a", "strategy_b", "focal", "opponent", "name", "family", "side"]
                     .contains(&h[c].as_str());
                 match text.parse::<f64>() {
-                    _ if text == "NA" || text.is_empty() => assert_eq!(cell, calamine::Data::Empty, "{sheet_name} {r} {c}"),
+                    _ if text == "NA" || text.is_empty() => {
+                        assert_eq!(cell, calamine::Data::Empty, "{sheet_name} {r} {c}")
+                    }
                     Ok(x) if !text_col && x.is_finite() => {
                         assert_eq!(cell, calamine::Data::Float(x), "{sheet_name} row {r} column {}", h[c])
                     }
@@ -208,7 +222,9 @@ fn workbook_cells_equal_the_csvs() {
     let ranking = sheet(&path, "Ranking");
     assert_eq!(ranking.len(), 8);
     let scenario = sheet(&path, "Scenario");
-    assert!(scenario.iter().any(|r| r[0] == calamine::Data::String("seed".into()) && r[1] == calamine::Data::Float(11.0)));
+    assert!(
+        scenario.iter().any(|r| r[0] == calamine::Data::String("seed".into()) && r[1] == calamine::Data::Float(11.0))
+    );
     // The chart is there (zip member names are stored uncompressed).
     let bytes = std::fs::read(&path).unwrap();
     assert!(bytes.windows(20).any(|w| w == b"xl/charts/chart1.xml"), "Ranking has its chart");
@@ -290,7 +306,13 @@ fn png_pixels(bytes: &[u8]) -> (usize, usize, usize, Vec<u8>) {
                 4 => {
                     let p = a + b - c;
                     let (pa, pb, pc) = ((p - a).abs(), (p - b).abs(), (p - c).abs());
-                    if pa <= pb && pa <= pc { a } else if pb <= pc { b } else { c }
+                    if pa <= pb && pa <= pc {
+                        a
+                    } else if pb <= pc {
+                        b
+                    } else {
+                        c
+                    }
                 }
                 _ => panic!("filter {f}"),
             };
@@ -304,9 +326,10 @@ fn png_pixels(bytes: &[u8]) -> (usize, usize, usize, Vec<u8>) {
 /// shows a page with figures: not blank, and with the figures' colours.
 #[test]
 fn bundled_report_renders_in_headless_chromium() {
-    let Some(chromium) = ["chromium", "chromium-browser"].into_iter().find(|c| {
-        std::process::Command::new(c).arg("--version").output().is_ok_and(|o| o.status.success())
-    }) else {
+    let Some(chromium) = ["chromium", "chromium-browser"]
+        .into_iter()
+        .find(|c| std::process::Command::new(c).arg("--version").output().is_ok_and(|o| o.status.success()))
+    else {
         eprintln!("skipped: chromium is not installed (CI installs it: apt-get install -y chromium)");
         return;
     };
@@ -372,6 +395,8 @@ fn new_columns_files_and_flags_are_documented() {
         assert!(text.contains(f), "README lacks {f}");
     }
     for t in detente::output::selection::TABLES {
-        assert!(text.contains(&format!("`--outputs matches,summary,strategies,pairs,matrix,roster`")) && text.contains(t));
+        assert!(
+            text.contains(&format!("`--outputs matches,summary,strategies,pairs,matrix,roster`")) && text.contains(t)
+        );
     }
 }

@@ -53,7 +53,16 @@ fn a_finished_run_leaves_no_partial_files() {
     d.cmd().args(["run", "-q", "--trace", "-o", "out"]).arg(&sc).assert().success();
     assert_eq!(
         listing(&d.join("out")),
-        ["manifest.json", "matches.csv", "rounds.csv", "strategies.csv", "summary.csv"],
+        [
+            "manifest.json",
+            "matches.csv",
+            "matrix.csv",
+            "pairs.csv",
+            "roster.csv",
+            "rounds.csv",
+            "strategies.csv",
+            "summary.csv"
+        ],
         "temporary files left behind"
     );
 }
@@ -126,7 +135,10 @@ fn sigterm_and_sigint_stop_cleanly_and_resume_is_byte_identical() {
         for f in ["matches.csv", "summary.csv", "strategies.csv", "manifest.json"] {
             assert_eq!(d.bytes(&format!("full/{f}")), d.bytes(&format!("{out}/{f}")), "SIG{signal}: {f} differs");
         }
-        assert_eq!(listing(&d.join(out)), ["manifest.json", "matches.csv", "strategies.csv", "summary.csv"]);
+        assert_eq!(
+            listing(&d.join(out)),
+            ["manifest.json", "matches.csv", "matrix.csv", "pairs.csv", "roster.csv", "strategies.csv", "summary.csv"]
+        );
     }
 }
 

@@ -95,15 +95,19 @@ fn a_sweep_shards_and_merges_identically_and_carries_its_columns() {
     for f in ["matches.csv", "summary.csv", "strategies.csv", "manifest.json"] {
         assert_eq!(d.bytes(&format!("single/{f}")), d.bytes(&format!("parts/{f}")), "{f} differs");
     }
+    for f in ["pairs.csv", "matrix.csv", "roster.csv"] {
+        assert_eq!(d.bytes(&format!("single/{f}")), d.bytes(&format!("parts/{f}")), "{f} differs");
+    }
     let (h, rows) = crate::util::csv(&d.read("single/matches.csv"));
-    assert_eq!(&h[..3], ["noise.execution", "incentives.sanction.effect", "tournament.strategies.gtft.q"]);
+    assert_eq!(&h[..4], ["point", "noise.execution", "incentives.sanction.effect", "tournament.strategies.gtft.q"]);
     assert_eq!(rows.len(), 2 * 3 * 2 * 28 * 7);
-    // The grid's last axis varies fastest; the gtft parameter reaches the strategy.
-    assert_eq!(&rows[0][..3], ["0", "0.5", "0.1"]);
-    let gtft = rows.iter().find(|r| r[2] == "0.3" && r[3] == "gtft").unwrap();
-    assert!(gtft[7].contains("\"q\":0.3"), "{}", gtft[7]);
+    // The grid's last axis varies fastest; the gtft parameter reaches the strategy (roster.csv).
+    assert_eq!(&rows[0][..4], ["0", "0", "0.5", "0.1"]);
+    let (rh, roster) = crate::util::csv(&d.read("single/roster.csv"));
+    let gtft = roster.iter().find(|r| r[3] == "0.3" && r[4] == "gtft").unwrap();
+    assert_eq!(crate::util::get(&rh, gtft, "q"), "0.3");
     let (sh, srows) = crate::util::csv(&d.read("single/summary.csv"));
-    assert_eq!(&sh[..3], &h[..3]);
+    assert_eq!(&sh[..4], &h[..4]);
     assert_eq!(srows.len(), 12 * 28);
     let (_, trows) = crate::util::csv(&d.read("single/strategies.csv"));
     assert_eq!(trows.len(), 12 * 7);
