@@ -352,6 +352,8 @@ pub fn lines(title: &str, x_desc: &str, y_desc: &str, series: &[Line], caption: 
         }),
         false,
     );
+    // Head room for the legend in the upper right.
+    let y1 = y1 + 0.12 * (series.len() as f64).min(8.0) / 4.0 * (y1 - y0);
     figure((760, 440), caption, |area| {
         let mut chart = ChartBuilder::on(area)
             .caption(title, ("sans-serif", 20))
