@@ -260,6 +260,11 @@ fn cmd_run(a: RunArgs) -> Result<(), Failure> {
     }
     check_run_exact(&a, &destination)?;
     let outputs = a.outputs.clone().unwrap_or_default();
+    if a.shard.is_some() && (a.report || a.xlsx) {
+        return Err(Failure::input(
+            "a shard has no tables to report on; run `detente merge DIR`, then `detente report DIR` (with --xlsx for the workbook)",
+        ));
+    }
     if a.shard.is_some() && (a.compress || !outputs.keeps("matches")) {
         return Err(Failure::input(
             "a shard writes a plain matches part file for `detente merge`; choose --outputs and --compress on the merged run instead (gzip matches.csv after merging)",

@@ -30,7 +30,7 @@
 //!
 //! # Columns of `exact.csv`
 //!
-//! The sweep columns (dotted paths, as in `summary.csv`), then [`EXACT_COLUMNS`]:
+//! `point`, the sweep columns (dotted paths, as in `summary.csv`), then [`EXACT_COLUMNS`]:
 //!
 //! | column | meaning |
 //! |---|---|
@@ -289,16 +289,18 @@ pub fn solve_study(study: &Study) -> ExactTable {
     }
 }
 
-/// The header of `exact.csv`: sweep columns, then [`EXACT_COLUMNS`].
+/// The header of `exact.csv`: `point`, the sweep columns, then [`EXACT_COLUMNS`].
 pub fn header(sweep_columns: &[String]) -> Vec<String> {
-    let mut h = sweep_columns.to_vec();
+    let mut h = vec!["point".to_string()];
+    h.extend(sweep_columns.iter().cloned());
     h.extend(EXACT_COLUMNS.iter().map(|s| s.to_string()));
     h
 }
 
 /// One row's cells in the order of [`header`].
 pub fn row_cells(t: &ExactTable, r: &ExactRow) -> Vec<String> {
-    let mut v: Vec<String> = t.point_values.get(r.point).cloned().unwrap_or_default();
+    let mut v: Vec<String> = vec![r.point.to_string()];
+    v.extend(t.point_values.get(r.point).cloned().unwrap_or_default());
     let label = |i: usize| t.labels.get(i).map(|l| safe_text(l).into_owned()).unwrap_or_default();
     v.push(label(r.a));
     v.push(label(r.b));

@@ -134,11 +134,11 @@ pub fn page(d: &Digest, figures: &[Figure]) -> String {
     for f in figures {
         let _ = writeln!(
             h,
-            "<figure id=\"{}\">\n{}\n<figcaption><strong>{}.</strong> {} (<a href=\"figures/{}\">figures/{}</a>)</figcaption>\n</figure>",
+            "<figure id=\"{}\" aria-label=\"{}\">\n{}\n<figcaption>{} (<a href=\"figures/{}\">figures/{}</a>; the caption is under the plot)</figcaption>\n</figure>",
             escape(f.file.trim_end_matches(".svg")),
+            escape(&f.caption),
             svg_body(&f.svg),
             escape(&f.title),
-            escape(&f.caption),
             escape(&f.file),
             escape(&f.file)
         );
