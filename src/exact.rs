@@ -479,8 +479,8 @@ self_play = false
         assert!((s.result.sides[1].payoff - 4.5).abs() < 1e-12);
         assert!((s.result.sides[0].reward_sent - 1.0).abs() < 1e-12);
         let csv = String::from_utf8(to_csv(&t)).unwrap();
-        assert!(csv.starts_with("noise.execution,strategy_a,"), "{csv}");
-        assert!(csv.lines().nth(2).unwrap().starts_with("0.05,carrot,WSLS,1,,continuation,"));
+        assert!(csv.starts_with("point,noise.execution,strategy_a,"), "{csv}");
+        assert!(csv.lines().nth(2).unwrap().starts_with("1,0.05,carrot,WSLS,1,,continuation,"));
     }
 
     #[test]
