@@ -39,11 +39,15 @@ pub fn finding(d: &Digest) -> String {
             fixed(first.ci_hi, 3)
         );
         if let Some(second) = rest.first() {
-            let overlap = second.ci_hi >= first.ci_lo;
+            let known = first.ci_lo.is_finite() && second.ci_hi.is_finite();
             let _ = write!(
                 s,
                 ", {} {} second ({})",
-                if overlap { "statistically level with" } else { "clearly ahead of" },
+                match (known, second.ci_hi >= first.ci_lo) {
+                    (false, _) => "ahead of (no interval to compare: too few matches)",
+                    (true, true) => "statistically level with",
+                    (true, false) => "clearly ahead of",
+                },
                 second.label,
                 fixed(second.mean, 3)
             );
