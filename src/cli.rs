@@ -354,6 +354,11 @@ fn cmd_run(a: RunArgs) -> Result<(), Failure> {
         }
     }
     let outputs = a.outputs.clone().unwrap_or_default();
+    if a.shard.is_some() && (a.report || a.xlsx) {
+        return Err(Failure::input(
+            "a shard has no tables to report on; run `detente merge DIR`, then `detente report DIR` (with --xlsx for the workbook)",
+        ));
+    }
     if a.shard.is_some() && (a.compress || !outputs.keeps("matches")) {
         return Err(Failure::input(
             "a shard writes a plain matches part file for `detente merge`; choose --outputs and --compress on the merged run instead (gzip matches.csv after merging)",
@@ -546,7 +551,7 @@ fn cmd_check(a: CheckArgs) -> Result<(), Failure> {
         let _ = writeln!(out, "rounds      {} expected", human(rounds));
         let _ = writeln!(
             out,
-            "outputs     matches.csv, summary.csv, strategies.csv, manifest.json (rounds.csv with --trace)"
+            "outputs     matches.csv, summary.csv, strategies.csv, pairs.csv, matrix.csv, roster.csv, manifest.json (rounds.csv with --trace)"
         );
         let _ = writeln!(out, "estimate    {}", crate::preflight::describe(&est));
         let _ = writeln!(out, "            with --trace: {}", crate::preflight::describe(&traced));

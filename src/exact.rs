@@ -30,7 +30,7 @@
 //!
 //! # Columns of `exact.csv`
 //!
-//! The sweep columns (dotted paths, as in `summary.csv`), then [`EXACT_COLUMNS`]:
+//! `point`, the sweep columns (dotted paths, as in `summary.csv`), then [`EXACT_COLUMNS`]:
 //!
 //! | column | meaning |
 //! |---|---|
@@ -307,16 +307,18 @@ pub fn solve_study(study: &Study) -> ExactTable {
     }
 }
 
-/// The header of `exact.csv`: sweep columns, then [`EXACT_COLUMNS`].
+/// The header of `exact.csv`: `point`, the sweep columns, then [`EXACT_COLUMNS`].
 pub fn header(sweep_columns: &[String]) -> Vec<String> {
-    let mut h = sweep_columns.to_vec();
+    let mut h = vec!["point".to_string()];
+    h.extend(sweep_columns.iter().cloned());
     h.extend(EXACT_COLUMNS.iter().map(|s| s.to_string()));
     h
 }
 
 /// One row's cells in the order of [`header`].
 pub fn row_cells(t: &ExactTable, r: &ExactRow) -> Vec<String> {
-    let mut v: Vec<String> = t.point_values.get(r.point).cloned().unwrap_or_default();
+    let mut v: Vec<String> = vec![r.point.to_string()];
+    v.extend(t.point_values.get(r.point).cloned().unwrap_or_default());
     let label = |i: usize| t.labels.get(i).map(|l| safe_text(l).into_owned()).unwrap_or_default();
     v.push(label(r.a));
     v.push(label(r.b));
@@ -495,8 +497,8 @@ self_play = false
         assert!((s.result.sides[1].payoff - 4.5).abs() < 1e-12);
         assert!((s.result.sides[0].reward_sent - 1.0).abs() < 1e-12);
         let csv = String::from_utf8(to_csv(&t)).unwrap();
-        assert!(csv.starts_with("noise.execution,strategy_a,"), "{csv}");
-        assert!(csv.lines().nth(2).unwrap().starts_with("0.05,carrot,WSLS,1,,continuation,"));
+        assert!(csv.starts_with("point,noise.execution,strategy_a,"), "{csv}");
+        assert!(csv.lines().nth(2).unwrap().starts_with("1,0.05,carrot,WSLS,1,,continuation,"));
     }
 
     #[test]

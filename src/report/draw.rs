@@ -307,6 +307,9 @@ pub fn stacked_bars(title: &str, x_desc: &str, parts: &[&str], stacks: &[Stack],
             .axis_desc_style(("sans-serif", 14))
             .draw()
             .map_err(err)?;
+        // The legend goes in the right margin, clear of the bars.
+        let (right, top) = chart.backend_coord(&(1.0, n as f64 - 0.5));
+        let legend = TextStyle::from(("sans-serif", 12).into_font()).pos(Pos::new(HPos::Left, VPos::Center));
         for (k, name) in parts.iter().enumerate() {
             let c = colour(k);
             chart
@@ -316,20 +319,11 @@ pub fn stacked_bars(title: &str, x_desc: &str, parts: &[&str], stacks: &[Stack],
                     let y = (n - 1 - i) as f64;
                     Rectangle::new([(start, y - 0.35), (start + len, y + 0.35)], c.filled())
                 }))
-                .map_err(err)?
-                .label(*name)
-                .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], c.filled()));
+                .map_err(err)?;
+            let y = top + 8 + 20 * k as i32;
+            area.draw(&Rectangle::new([(right + 14, y - 6), (right + 26, y + 6)], c.filled())).map_err(err)?;
+            area.draw(&Text::new(name.to_string(), (right + 32, y), legend.clone())).map_err(err)?;
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .margin(4)
-            .legend_area_size(16)
-            .border_style(BLACK)
-            .background_style(WHITE.mix(0.9))
-            .label_font(("sans-serif", 12))
-            .draw()
-            .map_err(err)?;
         let style = TextStyle::from(("sans-serif", 12).into_font()).pos(Pos::new(HPos::Right, VPos::Center));
         for (i, l) in labels.iter().enumerate() {
             let (_, py) = chart.backend_coord(&(0.0, (n - 1 - i) as f64));
@@ -358,6 +352,8 @@ pub fn lines(title: &str, x_desc: &str, y_desc: &str, series: &[Line], caption: 
         }),
         false,
     );
+    // Head room for the legend in the upper right.
+    let y1 = y1 + 0.12 * (series.len() as f64).min(8.0) / 4.0 * (y1 - y0);
     figure((760, 440), caption, |area| {
         let mut chart = ChartBuilder::on(area)
             .caption(title, ("sans-serif", 20))

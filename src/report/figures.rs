@@ -203,20 +203,34 @@ fn sweep_figures(d: &Digest, out: &mut Vec<Figure>) -> Result<(), String> {
             caption,
         });
     }
-    if keys.len() == 2 {
+    if keys.len() >= 2 {
         let xs = distinct(d, 0);
         let ys = distinct(d, 1);
+        let rest = if keys.len() > 2 {
+            format!(" Each cell is the mean over the other swept keys ({}).", keys[2..].join(", "))
+        } else {
+            String::new()
+        };
         for (col, name) in [("dd_rate", "mutual assertion (DD)"), ("cc_rate", "mutual restraint (CC)")] {
-            let mut values = vec![vec![f64::NAN; xs.len()]; ys.len()];
+            let mut sums = vec![vec![(0.0, 0u32); xs.len()]; ys.len()];
             for p in &d.points {
                 let (Some(i), Some(j)) = (pos(&xs, &p.values[0].1), pos(&ys, &p.values[1].1)) else { continue };
-                // Rows top to bottom: the largest y first.
-                values[ys.len() - 1 - j][i] = p.mean_over_pairs(col, |_| true);
+                let v = p.mean_over_pairs(col, |_| true);
+                if v.is_finite() {
+                    // Rows top to bottom: the largest y first.
+                    let c = &mut sums[ys.len() - 1 - j][i];
+                    c.0 += v;
+                    c.1 += 1;
+                }
             }
+            let values: Vec<Vec<f64>> = sums
+                .iter()
+                .map(|r| r.iter().map(|&(s, n)| if n > 0 { s / n as f64 } else { f64::NAN }).collect())
+                .collect();
             let rows: Vec<String> = ys.iter().rev().cloned().collect();
             let title = format!("Phase diagram: {name}");
             let caption = format!(
-                "Share of rounds of {name} over all pairings at each combination of {} (columns) and {} (rows): where the incentives deter, mutual restraint dominates; where they escalate, mutual assertion does.",
+                "Share of rounds of {name} over all pairings at each combination of {} (columns) and {} (rows): where the incentives deter, mutual restraint dominates; where they escalate, mutual assertion does.{rest}",
                 keys[0], keys[1]
             );
             out.push(Figure {

@@ -39,11 +39,15 @@ pub fn finding(d: &Digest) -> String {
             fixed(first.ci_hi, 3)
         );
         if let Some(second) = rest.first() {
-            let overlap = second.ci_hi >= first.ci_lo;
+            let known = first.ci_lo.is_finite() && second.ci_hi.is_finite();
             let _ = write!(
                 s,
                 ", {} {} second ({})",
-                if overlap { "statistically level with" } else { "clearly ahead of" },
+                match (known, second.ci_hi >= first.ci_lo) {
+                    (false, _) => "ahead of (no interval to compare: too few matches)",
+                    (true, true) => "statistically level with",
+                    (true, false) => "clearly ahead of",
+                },
                 second.label,
                 fixed(second.mean, 3)
             );
@@ -134,11 +138,11 @@ pub fn page(d: &Digest, figures: &[Figure]) -> String {
     for f in figures {
         let _ = writeln!(
             h,
-            "<figure id=\"{}\">\n{}\n<figcaption><strong>{}.</strong> {} (<a href=\"figures/{}\">figures/{}</a>)</figcaption>\n</figure>",
+            "<figure id=\"{}\" aria-label=\"{}\">\n{}\n<figcaption>{} (<a href=\"figures/{}\">figures/{}</a>; the caption is under the plot)</figcaption>\n</figure>",
             escape(f.file.trim_end_matches(".svg")),
+            escape(&f.caption),
             svg_body(&f.svg),
             escape(&f.title),
-            escape(&f.caption),
             escape(&f.file),
             escape(&f.file)
         );

@@ -189,7 +189,7 @@ fn exact_csv_matches_v1b_and_explains_unsolvable_pairings() {
     let out = d.cmd().args(["exact", "-o", "ex"]).arg(&sc).assert().success();
     assert!(stderr(&out).contains("exact values for 1 of 3 pairings (2 not solvable)"), "{}", stderr(&out));
     let (h, rows) = csv(&d.read("ex/exact.csv"));
-    assert_eq!(&h[..6], ["strategy_a", "strategy_b", "solvable", "reason", "horizon", "rounds"]);
+    assert_eq!(&h[..7], ["point", "strategy_a", "strategy_b", "solvable", "reason", "horizon", "rounds"]);
     assert_eq!(rows.len(), 3);
     let tft = &rows[0];
     assert_eq!((get(&h, tft, "strategy_a"), get(&h, tft, "strategy_b")), ("TitForTat", "TitForTat"));

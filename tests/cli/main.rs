@@ -12,6 +12,7 @@ mod learning;
 mod memory;
 mod model_fixes;
 mod properties;
+mod report;
 mod run;
 mod safety;
 mod shards;

@@ -103,15 +103,17 @@ fn a_sweep_shards_and_merges_identically_and_carries_its_columns() {
     {
         assert_eq!(d.bytes(&format!("single/{f}")), d.bytes(&format!("parts/{f}")), "{f} differs");
     }
+    for f in ["pairs.csv", "matrix.csv", "roster.csv"] {
+        assert_eq!(d.bytes(&format!("single/{f}")), d.bytes(&format!("parts/{f}")), "{f} differs");
+    }
     let (h, rows) = crate::util::csv(&d.read("single/matches.csv"));
     assert_eq!(&h[..4], ["point", "noise.execution", "incentives.sanction.effect", "tournament.strategies.gtft.q"]);
     assert_eq!(rows.len(), 2 * 3 * 2 * 28 * 7);
-    // The grid's last axis varies fastest; the gtft parameter reaches the strategy.
+    // The grid's last axis varies fastest; the gtft parameter reaches the strategy (roster.csv).
     assert_eq!(&rows[0][..4], ["0", "0", "0.5", "0.1"]);
     let (rh, roster) = crate::util::csv(&d.read("single/roster.csv"));
-    let q = rh.iter().position(|c| c == "q").unwrap();
     let gtft = roster.iter().find(|r| r[3] == "0.3" && r[4] == "gtft").unwrap();
-    assert_eq!(gtft[q], "0.3", "{gtft:?}");
+    assert_eq!(crate::util::get(&rh, gtft, "q"), "0.3");
     let (sh, srows) = crate::util::csv(&d.read("single/summary.csv"));
     assert_eq!(&sh[..4], &h[..4]);
     assert_eq!(srows.len(), 12 * 28);
