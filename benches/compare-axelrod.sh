@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
-# Times the basic tournament (benches/throughput.rs, BASIC: ten strategies, self-play, 200 turns,
-# 50 repetitions, noise 0.05) in Axelrod-Python and in detente, both on one core, and prints
-# the two times and their ratio. Axelrod is installed in a throwaway virtual environment.
+# Times the basic tournament (benches/throughput.rs, BASIC: ten strategies, self-play, 55
+# pairings, 200 turns, 50 repetitions, noise 0.05) in Axelrod-Python (one core) and in detente
+# (whole process, --threads 1 and --threads 2) in one run, interleaving the detente runs, and
+# prints the times side by side with the ratios. Minimums over repeated runs are the headline
+# (a shared machine only ever adds time); medians are printed next to them.
 #
-#   bash benches/compare-axelrod.sh            # AXL_RUNS=1 DETENTE_RUNS=10 by default
-#   AXELROD_VENV=/path/to/venv bash benches/compare-axelrod.sh   # reuse a venv with axelrod
+#   bash benches/compare-axelrod.sh            # AXL_RUNS=3 DETENTE_RUNS=30 by default
+#   AXELROD_PYTHON=/path/to/python bash benches/compare-axelrod.sh   # a python with axelrod
 #
-# Optional; CI does not run it. Needs python3 with venv, network access to PyPI, and cargo.
+# Uses the first python3 that imports axelrod; else installs axelrod==$AXELROD_VERSION (4.14.0
+# by default, the version of the README's figures) in a throwaway virtual environment.
+# Optional; CI does not run it. Needs python3 (with venv and PyPI access if axelrod is missing)
+# and cargo.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-AXL_RUNS=${AXL_RUNS:-1}
-DETENTE_RUNS=${DETENTE_RUNS:-10}
+AXL_RUNS=${AXL_RUNS:-3}
+DETENTE_RUNS=${DETENTE_RUNS:-30}
+AXELROD_VERSION=${AXELROD_VERSION:-4.14.0}
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
@@ -20,13 +26,16 @@ echo "== building detente (release)" >&2
 BIN=${CARGO_TARGET_DIR:-$ROOT/target}/release/detente
 case $BIN in /*) ;; *) BIN=$ROOT/$BIN ;; esac
 
-if [ -n "${AXELROD_VENV:-}" ]; then
-    # Reuse a virtual environment that already has axelrod (repeated measurements).
+if [ -n "${AXELROD_PYTHON:-}" ]; then
+    PY=$AXELROD_PYTHON
+elif [ -n "${AXELROD_VENV:-}" ]; then
     PY=$AXELROD_VENV/bin/python
+elif python3 -c 'import axelrod' 2>/dev/null; then
+    PY=$(command -v python3)
 else
-    echo "== installing axelrod in a throwaway venv" >&2
+    echo "== installing axelrod==$AXELROD_VERSION in a throwaway venv" >&2
     python3 -m venv "$WORK/venv"
-    "$WORK/venv/bin/pip" install --quiet --disable-pip-version-check axelrod
+    "$WORK/venv/bin/pip" install --quiet --disable-pip-version-check "axelrod==$AXELROD_VERSION"
     PY=$WORK/venv/bin/python
 fi
 
@@ -35,7 +44,7 @@ sed -n '/^pub const BASIC: &str = r#"/,/^"#;/p' "$ROOT/benches/throughput.rs" | 
 grep -q 'repetitions = 50' "$WORK/basic.toml" || { echo "could not extract BASIC from benches/throughput.rs" >&2; exit 1; }
 
 cat > "$WORK/compare.py" <<'PY'
-import statistics, subprocess, sys, time, warnings
+import os, statistics, subprocess, sys, time, warnings
 
 warnings.filterwarnings("ignore")
 bin_, scenario, out, axl_runs, det_runs = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
@@ -60,19 +69,36 @@ for k in range(axl_runs):
     axl_times.append(time.perf_counter() - t0)
 matches = len(results.players) * (len(results.players) + 1) // 2 * results.repetitions
 
-cmd = [bin_, "run", scenario, "-o", out + "/detente", "--force", "--threads", "1", "-q"]
-subprocess.run(cmd, check=True)  # warm-up
-det_times = []
-for _ in range(det_runs):
-    t0 = time.perf_counter()
-    subprocess.run(cmd, check=True)
-    det_times.append(time.perf_counter() - t0)
+def cmd(threads):
+    return [bin_, "run", scenario, "-o", f"{out}/detente-{threads}", "--force", "--threads", str(threads), "-q"]
 
-axl_med, det_med = statistics.median(axl_times), statistics.median(det_times)
-print(f"axelrod {axl.__version__}: {matches} matches, tournament + summary {axl_med:.3f} s "
-      f"(median of {axl_runs}; import axelrod {t_import:.2f} s not counted)")
-print(f"detente: whole process, run to CSV, --threads 1: {det_med * 1000:.1f} ms (median of {det_runs})")
-print(f"ratio: detente is {axl_med / det_med:.0f}x faster")
+for t in (1, 2):
+    subprocess.run(cmd(t), check=True)  # warm-up
+det = {1: [], 2: []}
+for _ in range(det_runs):
+    for t in (1, 2):  # interleaved, so both see the same machine
+        t0 = time.perf_counter()
+        subprocess.run(cmd(t), check=True)
+        det[t].append(time.perf_counter() - t0)
+
+def cpu_model():
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "unknown CPU"
+
+axl_min, axl_med = min(axl_times), statistics.median(axl_times)
+print(f"machine: {cpu_model()}, {os.cpu_count()} logical CPUs, load average {os.getloadavg()[0]:.2f} at the end")
+print(f"workload: basic tournament, {matches} matches of 200 rounds, noise 0.05")
+print(f"{'':28}{'min':>10}{'median':>10}{'runs':>6}   Axelrod / detente (min)")
+print(f"{'axelrod ' + axl.__version__ + ' (1 core)':28}{axl_min:>9.2f}s{axl_med:>9.2f}s{axl_runs:>6}   (import {t_import:.1f} s not counted)")
+for t in (1, 2):
+    mn, md = min(det[t]), statistics.median(det[t])
+    print(f"{'detente --threads ' + str(t):28}{mn * 1000:>8.1f}ms{md * 1000:>8.1f}ms{det_runs:>6}   {axl_min / mn:,.0f}x")
+print(f"detente 2 threads vs 1: {min(det[1]) / min(det[2]):.2f}x (min), {statistics.median(det[1]) / statistics.median(det[2]):.2f}x (median)")
 PY
 
 "$PY" "$WORK/compare.py" "$BIN" "$WORK/basic.toml" "$WORK" "$AXL_RUNS" "$DETENTE_RUNS"

@@ -18,20 +18,21 @@ pub fn float(x: f64) -> String {
 }
 
 /// Appends a float in the same form as [`float`] to `out`.
+///
+/// The bytes are those of `core::fmt` (`{x}` in [1e-5, 1e16), `{x:e}` outside), written by the
+/// faster [`super::shortest`] formatter.
 pub fn push_float(out: &mut String, x: f64) {
-    use std::fmt::Write;
-    if x.is_nan() {
-        out.push_str(NA);
-    } else if x.is_infinite() {
-        out.push_str(if x > 0.0 { "inf" } else { "-inf" });
-    } else if x == 0.0 {
-        // Write -0.0 as 0: spreadsheets show "-0" otherwise.
-        out.push('0');
-    } else if (1e-5..1e16).contains(&x.abs()) {
-        let _ = write!(out, "{x}");
-    } else {
-        let _ = write!(out, "{x:e}");
-    }
+    let mut buf = [0u8; super::shortest::MAX_LEN];
+    let n = super::shortest::write(x, &mut buf);
+    // Always ASCII; the fallback is unreachable.
+    out.push_str(std::str::from_utf8(&buf[..n]).unwrap_or(NA));
+}
+
+/// Appends a float in the same form as [`float`] to a byte buffer (a CSV row being built).
+pub fn push_float_bytes(out: &mut Vec<u8>, x: f64) {
+    let mut buf = [0u8; super::shortest::MAX_LEN];
+    let n = super::shortest::write(x, &mut buf);
+    out.extend_from_slice(&buf[..n]);
 }
 
 /// Formats an optional float, `NA` for `None`.

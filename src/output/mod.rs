@@ -17,6 +17,7 @@ pub mod roster;
 pub mod rows;
 pub mod selection;
 pub mod session;
+pub mod shortest;
 pub mod tables;
 
 use std::fs;
