@@ -13,8 +13,10 @@ use crate::trust::TrustConfig;
 pub mod classic;
 pub mod grit;
 pub mod incentive_using;
+pub mod listing;
 pub mod memory_one;
 pub mod registry;
+pub mod sets;
 pub mod trust_driven;
 
 pub use registry::{ParamDefault, ParamKind, ParamSpec, StrategyInfo, catalogue, lookup};
