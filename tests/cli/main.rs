@@ -4,9 +4,11 @@
 mod analysis;
 mod docs;
 mod errors;
+mod first_steps;
 mod memory;
 mod properties;
 mod run;
 mod safety;
+mod schema;
 mod shards;
 mod util;
