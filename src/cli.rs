@@ -24,9 +24,13 @@ macro_rules! note {
 /// The scenario that `detente run` and `detente check` use when no file is given.
 pub const DEFAULT_SCENARIO: &str = include_str!("../scenarios/essay.toml");
 
+/// The version line: the crate version, the git commit and the build profile (build.rs).
+pub const VERSION: &str =
+    concat!(env!("CARGO_PKG_VERSION"), " (commit ", env!("DETENTE_COMMIT"), ", ", env!("DETENTE_PROFILE"), " build)");
+
 /// detente: simulate mutual security — iterated two-player games with incentives, trust and noise.
 #[derive(Debug, Parser)]
-#[command(name = "detente", version, about, long_about = None, propagate_version = true)]
+#[command(name = "detente", version = VERSION, about, long_about = None, propagate_version = true)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -54,6 +58,16 @@ pub enum Command {
     Report(ReportArgs),
     /// Evolve a population over the roster (the `[evolution]` table: Moran, death-birth, pairwise, replicator).
     Evolve(EvolveArgs),
+    /// Write a commented starter scenario (every section, with defaults and meanings).
+    Init(InitArgs),
+    /// Print the JSON Schema of the scenario file, for editor completion and checking.
+    Schema,
+    /// Play one match and show it round by round: moves, payoffs, incentives, trust, totals.
+    Play(PlayArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) to standard output.
+    Man,
 }
 
 /// Arguments of `detente report`.
@@ -156,19 +170,27 @@ pub struct RunArgs {
 pub struct CheckArgs {
     /// The scenario file (TOML). Without it, the built-in essay scenario is checked.
     pub scenario: Option<PathBuf>,
-    /// Print the plan as JSON.
-    #[arg(long)]
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// The same as --format json (kept for scripts written before --format).
+    #[arg(long, hide = true)]
     pub json: bool,
 }
 
-/// Output formats for listings.
+/// The output format of every command that prints data (`--format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ListFormat {
+pub enum Format {
     /// A readable table.
     Table,
     /// CSV, for spreadsheets.
     Csv,
+    /// JSON.
+    Json,
 }
+
+/// The format of listings (`strategies`, `validate`): [`Format`].
+pub type ListFormat = Format;
 
 /// Arguments of `detente strategies`.
 #[derive(Debug, clap::Args)]
@@ -232,6 +254,11 @@ pub fn main_with(cli: Cli) -> i32 {
         Command::Validate(a) => cmd_validate(a),
         Command::Report(a) => cmd_report(a),
         Command::Evolve(a) => cmd_evolve(a),
+        Command::Init(a) => cmd_init(a),
+        Command::Schema => emit(crate::schema::scenario_schema_text().as_bytes()),
+        Command::Play(a) => cmd_play(a),
+        Command::Completions(a) => cmd_completions(a),
+        Command::Man => cmd_man(),
     };
     match result {
         Ok(()) => 0,
@@ -491,7 +518,42 @@ fn cmd_check(a: CheckArgs) -> Result<(), Failure> {
     let est = crate::preflight::estimate(&study, false, threads, 1.0);
     let traced = crate::preflight::estimate(&study, true, threads, 1.0);
     let mut out = String::new();
-    if a.json {
+    let format = if a.json { Format::Json } else { a.format };
+    if format == Format::Csv {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let row = |w: &mut csv::Writer<Vec<u8>>, r: [String; 9]| w.write_record(r).map_err(Failure::run);
+        row(
+            &mut w,
+            [
+                "scenario",
+                "points",
+                "strategies",
+                "pairings",
+                "repetitions",
+                "matches",
+                "expected_rounds",
+                "within_limits",
+                "roster",
+            ]
+            .map(String::from),
+        )?;
+        let roster: Vec<&str> = s.roster.iter().map(|e| e.label.as_str()).collect();
+        row(
+            &mut w,
+            [
+                s.name.clone(),
+                study.points.len().to_string(),
+                s.roster.len().to_string(),
+                pairs.len().to_string(),
+                s.repetitions.to_string(),
+                matches.to_string(),
+                crate::output::format::float(rounds),
+                u8::from(size.is_ok()).to_string(),
+                roster.join(";"),
+            ],
+        )?;
+        emit(&w.into_inner().map_err(|e| Failure::run(e.to_string()))?)?;
+    } else if format == Format::Json {
         let v = serde_json::json!({
             "scenario": s.name,
             "points": study.points.len(),
@@ -576,6 +638,12 @@ fn cmd_strategies(a: StrategiesArgs) -> Result<(), Failure> {
             }
             r.and_then(|_| w.flush().map_err(Into::into)).map_err(|e| e.to_string())
         }
+        ListFormat::Json => {
+            let mut text =
+                serde_json::to_string_pretty(&crate::strategy::listing::catalogue_json()).unwrap_or_default();
+            text.push('\n');
+            out.write_all(text.as_bytes()).map_err(|e| e.to_string())
+        }
         ListFormat::Table => {
             let mut r = Ok(());
             for i in crate::strategy::catalogue() {
@@ -629,16 +697,10 @@ fn cmd_merge(a: MergeArgs) -> Result<(), Failure> {
 // ---------------------------------------------------------------------------------------------
 // `detente analyze`, `detente exact`, `detente validate` and `run --exact`.
 
-/// Output formats of `detente analyze`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum AnalyzeFormat {
-    /// A readable table (one compact line per point with a sweep).
-    Table,
-    /// JSON: one object, or an array with one object per sweep point.
-    Json,
-    /// CSV: one row per sweep point (sweep columns first).
-    Csv,
-}
+/// The format of `detente analyze` ([`Format`]): a table (one compact line per point with a
+/// sweep), JSON (one object, or an array with one object per sweep point) or CSV (one row per
+/// sweep point, sweep columns first).
+pub type AnalyzeFormat = Format;
 
 /// Arguments of `detente analyze`.
 #[derive(Debug, clap::Args)]
@@ -921,6 +983,7 @@ fn cmd_validate(a: ValidateArgs) -> Result<(), Failure> {
             s.into_bytes()
         }
         ListFormat::Csv => crate::validate::to_csv(&results),
+        ListFormat::Json => crate::validate::to_json(&results),
     };
     emit(&bytes)?;
     if failed > 0 {
@@ -974,5 +1037,158 @@ fn cmd_evolve(a: EvolveArgs) -> Result<(), Failure> {
             opts.dir.display()
         );
     }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// `detente init`, `schema`, `play`, `completions` and `man`: bodies in `scaffold`, `schema`,
+// `play`; clap_complete and clap_mangen render from the command definition above.
+
+/// Arguments of `detente init`.
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// The scenario's name; writes NAME.toml (default: my-scenario.toml). Never overwrites.
+    pub name: Option<String>,
+    /// Start from a bundled scenario (e.g. `classic`, `mistrust-trap`) or a scenario file.
+    #[arg(long, value_name = "SCENARIO")]
+    pub from: Option<String>,
+}
+
+/// Arguments of `detente play`.
+#[derive(Debug, clap::Args)]
+pub struct PlayArgs {
+    /// Side A: a strategy name or alias, or a roster label of the scenario.
+    pub a: String,
+    /// Side B: a strategy name or alias, or a roster label of the scenario.
+    pub b: String,
+    /// The scenario whose game, noise, incentives, trust and horizon are used (default: the
+    /// built-in essay scenario).
+    pub scenario: Option<PathBuf>,
+    /// Play N rounds (a fixed horizon) instead of the scenario's horizon.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub rounds: Option<u32>,
+    /// Master seed, overriding the scenario's.
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Execution error ε for both sides, overriding the scenario's.
+    #[arg(long, value_name = "E", value_parser = parse_probability)]
+    pub noise: Option<f64>,
+    /// Output format: table (coloured on a terminal), csv (one row per round) or json.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// Arguments of `detente completions`.
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+fn parse_probability(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
+        Ok(x) if x > 1.0 && x <= 100.0 => {
+            Err(format!("expected a probability in [0, 1], found {s}; write {} for {x}%", x / 100.0))
+        }
+        _ => Err(format!("expected a probability in [0, 1], found `{s}`")),
+    }
+}
+
+fn cmd_init(a: InitArgs) -> Result<(), Failure> {
+    let path = crate::scaffold::init(a.name.as_deref(), a.from.as_deref())
+        .map_err(|e| if e.is_input() { Failure::input(e) } else { Failure::run(e) })?;
+    let p = path.display();
+    eprintln!("detente: wrote {p}; next: detente check {p}, then detente run {p}");
+    Ok(())
+}
+
+fn cmd_play(a: PlayArgs) -> Result<(), Failure> {
+    let study = load(a.scenario.as_ref())?;
+    if study.sweep.is_some() {
+        eprintln!("note: the scenario has a [sweep]; play uses the values written in the file, not the sweep points");
+    }
+    let opts = crate::play::PlayOptions { rounds: a.rounds, seed: a.seed, noise: a.noise };
+    let m = crate::play::play_match(&study.scenario, &a.a, &a.b, &opts).map_err(Failure::input)?;
+    let bytes = match a.format {
+        Format::Table => {
+            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+            crate::play::render_text(&m, color).into_bytes()
+        }
+        Format::Csv => crate::play::render_csv(&m),
+        Format::Json => {
+            let mut s = serde_json::to_string_pretty(&crate::play::render_json(&m)).map_err(Failure::run)?;
+            s.push('\n');
+            s.into_bytes()
+        }
+    };
+    emit(&bytes)
+}
+
+fn cmd_completions(a: CompletionsArgs) -> Result<(), Failure> {
+    use clap::CommandFactory;
+    let mut out = Vec::new();
+    clap_complete::generate(a.shell, &mut Cli::command(), "detente", &mut out);
+    emit(&out)
+}
+
+fn cmd_man() -> Result<(), Failure> {
+    use clap::CommandFactory;
+    let mut out = Vec::new();
+    crate::cli::render_man(&Cli::command(), &mut out).map_err(Failure::run)?;
+    emit(&out)
+}
+
+/// The man page: `detente(1)`, with a section per subcommand listing its usage and options.
+pub fn render_man(cmd: &clap::Command, out: &mut Vec<u8>) -> std::io::Result<()> {
+    use clap_mangen::roff::{Roff, bold, roman};
+    let man = clap_mangen::Man::new(cmd.clone());
+    man.render_title(out)?;
+    man.render_name_section(out)?;
+    man.render_synopsis_section(out)?;
+    man.render_description_section(out)?;
+    man.render_options_section(out)?;
+    man.render_subcommands_section(out)?;
+    let mut r = Roff::new();
+    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+        let name = format!("detente {}", sub.get_name());
+        r.control("SH", [name.to_uppercase().as_str()]);
+        if let Some(about) = sub.get_about() {
+            r.text([roman(about.to_string())]);
+        }
+        let usage = sub.clone().bin_name(&name).render_usage().to_string();
+        r.control("PP", []);
+        r.text([bold(usage.trim_start_matches("Usage: ").to_string())]);
+        for arg in sub.get_arguments().filter(|a| !a.is_hide_set()) {
+            let mut flags: Vec<String> = Vec::new();
+            if let Some(c) = arg.get_short() {
+                flags.push(format!("-{c}"));
+            }
+            if let Some(l) = arg.get_long() {
+                flags.push(format!("--{l}"));
+            }
+            let value = arg.get_value_names().map(|v| v.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(" "));
+            let head = match (flags.is_empty(), value) {
+                (true, _) => format!("<{}>", arg.get_id().as_str().to_uppercase()),
+                (false, Some(v)) if arg.get_action().takes_values() => format!("{} <{v}>", flags.join(", ")),
+                (false, _) if arg.get_action().takes_values() => {
+                    format!("{} <{}>", flags.join(", "), arg.get_id().as_str().to_uppercase())
+                }
+                (false, _) => flags.join(", "),
+            };
+            r.control("TP", []);
+            r.text([bold(head)]);
+            let mut help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
+            let values: Vec<String> = arg.get_possible_values().iter().map(|v| v.get_name().to_string()).collect();
+            if !values.is_empty() && arg.get_action().takes_values() {
+                help.push_str(&format!(" [possible values: {}]", values.join(", ")));
+            }
+            r.text([roman(help)]);
+        }
+    }
+    r.to_writer(out)?;
+    man.render_extra_section(out)?;
+    man.render_version_section(out)?;
     Ok(())
 }

@@ -867,6 +867,27 @@ pub fn to_csv(results: &[CaseResult]) -> Vec<u8> {
     w.into_inner().unwrap_or_default()
 }
 
+/// The results as a JSON array (one object per case) with a final newline.
+pub fn to_json(results: &[CaseResult]) -> Vec<u8> {
+    let v: Vec<serde_json::Value> = results
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "group": r.group,
+                "case": r.case,
+                "source": r.source,
+                "expected": r.expected,
+                "observed": r.observed,
+                "tolerance": r.tolerance,
+                "pass": r.pass,
+            })
+        })
+        .collect();
+    let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
+    s.push('\n');
+    s.into_bytes()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -991,6 +991,12 @@ impl<'a> Resolver<'a> {
                 }
                 Val::Array(items) => {
                     for (i, item) in items.iter().enumerate() {
+                        if let Val::Str(name) = &item.val {
+                            if let Some(set) = name.strip_prefix(crate::strategy::sets::SET_PREFIX) {
+                                roster.extend(self.roster_set(i, set, item));
+                                continue;
+                            }
+                        }
                         if let Some(p) = self.roster_entry(i, item) {
                             roster.push(p);
                         }
@@ -1039,6 +1045,50 @@ impl<'a> Resolver<'a> {
             d.help = Some("add strategies, or set self_play = true".into());
         }
         Tournament { roster, matchups, repetitions, self_play, seats }
+    }
+
+    /// A strategy set such as `"@classic"` (MODEL.md §4): its members in catalogue order, each
+    /// labelled by its canonical name.
+    fn roster_set(&mut self, i: usize, set: &str, item: &'a Node) -> Vec<Pending> {
+        use crate::strategy::sets::{self, SetError};
+        let key = format!("tournament.strategies[{i}]");
+        match sets::expand(set) {
+            Ok(infos) => infos
+                .into_iter()
+                .map(|info| Pending {
+                    entry: RosterEntry {
+                        label: info.name.to_string(),
+                        info,
+                        overrides: Vec::new(),
+                        base: None,
+                        announce: crate::strategy::Announcement::NONE,
+                    },
+                    key: key.clone(),
+                    span: item.span.clone(),
+                })
+                .collect(),
+            Err(e) => {
+                let names: Vec<String> = sets::set_names().iter().map(|n| format!("\"@{n}\"")).collect();
+                let (msg, help) = match e {
+                    SetError::Unknown { suggestion: Some(s) } => {
+                        (format!("unknown strategy set `@{set}`"), format!("did you mean `{s}`?"))
+                    }
+                    SetError::Unknown { suggestion: None } => (
+                        format!("unknown strategy set `@{set}`"),
+                        "sets are named after the families `detente strategies` shows".into(),
+                    ),
+                    SetError::Empty => (
+                        format!("the strategy set `@{set}` is empty: no strategy in this build belongs to it"),
+                        "list strategies by name, or use another set".into(),
+                    ),
+                };
+                let d = self.err(&item.span, &key, msg);
+                d.found = Some(format!("@{set}"));
+                d.expected = Some(format!("a strategy name or a set: {}", names.join(", ")));
+                d.help = Some(help);
+                Vec::new()
+            }
+        }
     }
 
     fn roster_entry(&mut self, i: usize, item: &'a Node) -> Option<Pending> {

@@ -15,8 +15,10 @@ pub mod composed;
 pub mod grit;
 pub mod incentive_using;
 pub mod learning;
+pub mod listing;
 pub mod memory_one;
 pub mod registry;
+pub mod sets;
 pub mod trust_driven;
 
 pub use registry::{ParamDefault, ParamKind, ParamSpec, StrategyInfo, catalogue, lookup};
