@@ -219,7 +219,7 @@ impl<'a> Prepared<'a> {
         let (ea, eb) = (&sc.roster[run.a], &sc.roster[run.b]);
         let mut sa = ea.build(&pp.params[run.a][0], &pp.build[0]);
         let mut sb = eb.build(&pp.params[run.b][1], &pp.build[1]);
-        // Announced policies (MODEL.md §2.3): each side hears the other's before round 1.
+        // Announced policies (docs/model.md §2.3): each side hears the other's before round 1.
         if eb.announce != crate::strategy::Announcement::NONE {
             sa.announced(eb.announce);
         }
@@ -523,7 +523,12 @@ fn run_to_dir(
     let whole = opts.shard.is_none();
     let identity =
         Identity::new(&hash, prep.seed, opts.trace, opts.shard, outputs(&names, whole, opts.trace, &opts.outputs));
-    let (mh, rh) = (record_bytes(&prep.matches_header()), record_bytes(&prep.rounds_header()));
+    let (mut mh, mut rh) = (record_bytes(&prep.matches_header()), record_bytes(&prep.rounds_header()));
+    if opts.compress {
+        // The headers are the first gzip members of their files.
+        let gz = |b: &[u8]| crate::output::selection::gzip_member(b).map_err(|e| OutputError::io(dir.path(), e));
+        (mh, rh) = (gz(&mh)?, gz(&rh)?);
+    }
     let spec = SessionSpec {
         names,
         identity,

@@ -1,4 +1,4 @@
-//! One match: the round protocol of MODEL.md §2.1, steps A–H.
+//! One match: the round protocol of docs/model.md §2.1, steps A–H.
 //!
 //! [`play`] runs a match between two strategies and reports every round to a [`RoundSink`]
 //! (metrics accumulators, trace writers, an in-memory recorder for tests, or nothing). The loop
@@ -99,7 +99,7 @@ pub struct Injection {
     pub kind: ErrorKind,
 }
 
-/// Schelling's "threat that leaves something to chance" (MODEL.md §2.5, design): in a round of
+/// Schelling's "threat that leaves something to chance" (docs/model.md §2.5, design): in a round of
 /// mutual assertion (DD) the match ends in catastrophe with some probability.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Catastrophe {
@@ -122,7 +122,7 @@ pub struct MatchConfig {
     pub noise: [Noise; 2],
     /// Incentive channels per sending side.
     pub incentives: [IncentiveConfig; 2],
-    /// The analyst trust index's settings per side (MODEL.md §2.4.5).
+    /// The analyst trust index's settings per side (docs/model.md §2.4.5).
     pub trust: [TrustConfig; 2],
     /// Hedging cost H per side: each round a side pays `H(1 − τ)`, τ its analyst trust (§2.4.7).
     pub hedge_cost: [f64; 2],
@@ -152,7 +152,7 @@ impl MatchConfig {
     }
 }
 
-/// The seeds of a match's random streams (MODEL.md §2.5): one for the length, and per side one
+/// The seeds of a match's random streams (docs/model.md §2.5): one for the length, and per side one
 /// each for execution noise, perception noise and strategy draws.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct MatchSeeds {
@@ -463,7 +463,7 @@ where
     let mut next_inj = 0usize;
     let mut next_inj_round = injections.first().map_or(u32::MAX, |i| i.round);
 
-    // Trust moves with the value of what is received (MODEL.md §2.4.4, issue 8 item 4): the
+    // Trust moves with the value of what is received (docs/model.md §2.4.4, issue 8 item 4): the
     // sender's effect per unit comes from its channel.
     let mut trust = [0, 1].map(|i| TrustState::new(cfg.trust[i].receiving(&cfg.incentives[1 - i])));
     let u2_rates = trust.map(|t| t.plain_asymmetric().unwrap_or((0.0, 0.0)));

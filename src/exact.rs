@@ -1,5 +1,5 @@
 //! Exact expected payoffs for a whole study: every pairing (and sweep point) whose two strategies
-//! are finite automata, solved with the Markov-chain oracle of [`crate::oracle`] (MODEL.md §5.1),
+//! are finite automata, solved with the Markov-chain oracle of [`crate::oracle`] (docs/model.md §5.1),
 //! written as `exact.csv`.
 //!
 //! # What is solved

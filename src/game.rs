@@ -1,7 +1,7 @@
 //! Stage-game primitives: actions, outcomes and one side's payoffs.
 //!
 //! Every payoff is seen from its owner's side: `R = π(C,C)`, `S = π(C,D)`, `T = π(D,C)`,
-//! `P = π(D,D)` (MODEL.md §1). A [`Game`] holds one [`Payoffs`] per side, so asymmetric games
+//! `P = π(D,D)` (docs/model.md §1). A [`Game`] holds one [`Payoffs`] per side, so asymmetric games
 //! are first-class.
 
 use serde::{Deserialize, Serialize};
@@ -179,7 +179,7 @@ impl Payoffs {
         [self.R, self.S, self.T, self.P]
     }
 
-    /// Greed `g = T − R` (MODEL.md §1.1).
+    /// Greed `g = T − R` (docs/model.md §1.1).
     pub fn greed(&self) -> f64 {
         self.T - self.R
     }

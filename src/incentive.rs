@@ -1,4 +1,4 @@
-//! Positive and negative incentives: the reward and sanction channels (MODEL.md §2.3).
+//! Positive and negative incentives: the reward and sanction channels (docs/model.md §2.3).
 //!
 //! A channel has a cost per unit to the sender, an effect per unit on the receiver and a cap
 //! per round. Amounts are continuous and never negative. Strategies ask for amounts in step D

@@ -2,7 +2,7 @@
 //!
 //! Two-player iterated games in which each side chooses restraint (C) or assertion (D), can
 //! reward or sanction the other, and carries a trust variable that moves with what it
-//! perceives. The model is specified in MODEL.md; this crate follows its layout:
+//! perceives. The model is specified in docs/model.md; this crate follows its layout:
 //!
 //! - [`game`]: actions, outcomes, payoffs;
 //! - [`incentive`]: reward and sanction channels;

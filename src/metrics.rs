@@ -1,4 +1,4 @@
-//! Per-match metrics (MODEL.md §7, "Per match"), computed in one streaming pass.
+//! Per-match metrics (docs/model.md §7, "Per match"), computed in one streaming pass.
 //!
 //! [`MatchMetrics`] is a [`RoundSink`]: the engine feeds it one [`RoundRecord`] per round and
 //! [`MatchMetrics::finish`] turns the accumulated counters into a [`MatchStats`]. The state is a
@@ -843,7 +843,7 @@ pub struct Efficiency {
     pub deadweight_rewards: f64,
 }
 
-/// The per-match metrics of MODEL.md §7. Arrays are indexed by side (0 = A).
+/// The per-match metrics of docs/model.md §7. Arrays are indexed by side (0 = A).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct MatchStats {
     /// Rounds played L.

@@ -1,4 +1,4 @@
-//! Exact expected payoffs by Markov chains (MODEL.md §5.1, §5.2).
+//! Exact expected payoffs by Markov chains (docs/model.md §5.1, §5.2).
 //!
 //! A strategy without trust or other continuous state is a finite [`Automaton`]: a set of states,
 //! each with a probability of intending C and incentive amounts that depend on the round's
@@ -12,7 +12,7 @@
 //! A joint state is `(sx, sy)`, the states of side A's and side B's automata at the start of a
 //! round. In a joint state A intends C with probability `p_c(sx)` and B with `p_c(sy)`; execution
 //! flips each intent with probability `ε_i`; A perceives B's executed action flipped with
-//! probability `e_A`, and B perceives A's with `e_B` (MODEL.md §2.1 steps A–C). A's outcome — the
+//! probability `e_A`, and B perceives A's with `e_B` (docs/model.md §2.1 steps A–C). A's outcome — the
 //! pair (A executed, B as perceived by A) — selects A's incentive amounts in its *current* state
 //! and its next state; likewise for B. Base payoffs use the executed pair. Summing over the
 //! 2·2·2·2 = 16 combinations of executed actions and perception flips gives the transition
@@ -262,7 +262,7 @@ pub enum OracleError {
     Singular,
 }
 
-/// Execution and perception noise per side (index 0 is side A), as in MODEL.md §2.2.
+/// Execution and perception noise per side (index 0 is side A), as in docs/model.md §2.2.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
 pub struct OracleNoise {
     /// Execution error ε_i: the chance side i's executed action is the opposite of its intent.
@@ -314,7 +314,7 @@ pub struct SideResult {
     /// Base payoff π_i(a_i, a_j) per round, before incentives.
     pub base: f64,
     /// Total payoff per round, `u_i = base − c_R r_i − c_S s_i + m_R r_j − m_S s_j`, where the
-    /// costs are this side's channels and the effects the sender's (MODEL.md §2.1 step E).
+    /// costs are this side's channels and the effects the sender's (docs/model.md §2.1 step E).
     pub payoff: f64,
     /// Cooperation rate: the share of rounds in which this side's executed action was C.
     pub coop: f64,
@@ -904,7 +904,7 @@ fn solve(a: &mut [f64], b: &mut [f64], n: usize) -> Result<(), OracleError> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Closed forms (MODEL.md §2.4.6, §5.2).
+// Closed forms (docs/model.md §2.4.6, §5.2).
 
 /// Stationary cooperation levels `(c1, c2)` of two reactive strategies (Nowak & Sigmund 1992):
 /// `p = (p_C, p_D)` is player 1's chance of C after the other's C or D, `q` likewise for
@@ -1102,7 +1102,7 @@ mod tests {
 
     #[test]
     fn zd_identity_fails_under_noise() {
-        // MODEL.md §5.2: with noise the effective vector is no longer ZD.
+        // docs/model.md §5.2: with noise the effective vector is no longer ZD.
         let zd = m1(1.0, [8.0 / 9.0, 0.5, 1.0 / 3.0, 0.0]);
         let r = long_run(&zd, &tft(), &pd(), &perc(0.1), &none()).unwrap();
         let gap = (r.sides[0].payoff - 1.0) - 2.0 * (r.sides[1].payoff - 1.0);
@@ -1117,7 +1117,7 @@ mod tests {
         close(r.sides[0].payoff, 2.253967, 5e-7);
         close(r.sides[0].payoff, 2.253_967_105_263_156, 1e-12);
         let r = fixed_horizon(&wsls(), &wsls(), &pd(), &eps(0.05), &none(), 2000).unwrap();
-        // Exactly 2.7765855 up to 1e-13; MODEL.md rounds it to 2.776585.
+        // Exactly 2.7765855 up to 1e-13; docs/model.md rounds it to 2.776585.
         close(r.sides[0].payoff, 2.776585, 1e-6);
         close(r.sides[0].payoff, 2.776_585_499_999_94, 1e-12);
         let q = 1.0 / 3.0;
@@ -1294,7 +1294,7 @@ mod tests {
     #[test]
     fn incentives_use_the_current_perception_and_caps() {
         // A sends 2 units of reward iff it perceives C, capped at 1.5; with perception error e,
-        // against AllC it perceives C w.p. 1 − e (MODEL.md §5.1 item 7).
+        // against AllC it perceives C w.p. 1 − e (docs/model.md §5.1 item 7).
         let e = 0.2;
         let carrot = with_amounts(allc(), [2.0, 0.0, 2.0, 0.0], [0.0, -1.0, 0.0, 0.0]);
         let inc = [

@@ -14,7 +14,7 @@
 //! - the length stream: `mix(rep_seed, LENGTH)`; execution noise of side i: `mix(rep_seed, EXECUTION, i)`;
 //!   perception noise of side i: `mix(rep_seed, PERCEPTION, i)`. These depend on the repetition only,
 //!   so every pairing and every sweep point of one repetition sees the same lengths and the same
-//!   noise draws (common random numbers, MODEL.md §2.5);
+//!   noise draws (common random numbers, docs/model.md §2.5);
 //! - `match_seed = mix(rep_seed, MATCH, roster index of A, roster index of B)` (the `seed` column);
 //!   the strategy stream of side i: `mix(match_seed, STRATEGY, i)`.
 //!

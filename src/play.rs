@@ -2,7 +2,7 @@
 //!
 //! The match is played exactly as `detente run` plays repetition 0 of the pairing (A, B) of a
 //! two-strategy roster: the scenario's game, noise, incentives, trust and horizon, with the same
-//! seed derivation (MODEL.md §2.5), so a `play` and a run with the same settings agree.
+//! seed derivation (docs/model.md §2.5), so a `play` and a run with the same settings agree.
 
 use std::fmt::Write as _;
 

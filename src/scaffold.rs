@@ -137,18 +137,25 @@ pub fn renamed(text: &str, name: &str) -> String {
 /// One line per table: what it is for.
 const TABLES: &[(&str, &str)] = &[
     ("scenario", "What this is, and the master seed (same file + same seed = same bytes)."),
-    ("game", "The stage game (MODEL.md §1): payoffs to each side. [game.a] / [game.b] set one side."),
-    ("modifiers", "Jervis's levers on the game (MODEL.md §2.3): a joint-gain project, insurance."),
-    ("horizon", "How long a match lasts (MODEL.md §2.5): fixed rounds, or continuation δ with a cap."),
-    ("noise", "Errors (MODEL.md §2.2): execution (trembling hand) and perception. [noise.a] / [noise.b] per side."),
-    ("incentives", "Reward and sanction channels (MODEL.md §2.3); absent = closed. Per side: [incentives.a]."),
-    ("trust", "The trust rule every side's analyst trust follows (MODEL.md §2.4). Per side: [trust.a]."),
-    ("types", "Ground-truth types, for tragic-spiral attribution (MODEL.md §1.5, §7)."),
-    ("inject", "Forced errors, one [[inject]] table each (MODEL.md §2.1)."),
-    ("metrics", "Metric settings (MODEL.md §7)."),
-    ("analysis", "Commitments assumed by `detente analyze` (MODEL.md §1.3, §2.3)."),
+    ("game", "The stage game (docs/model.md §1): payoffs to each side. [game.a] / [game.b] set one side."),
+    ("modifiers", "Jervis's levers on the game (docs/model.md §2.3): a joint-gain project, insurance."),
+    ("horizon", "How long a match lasts (docs/model.md §2.5): fixed rounds, or continuation δ with a cap."),
+    (
+        "noise",
+        "Errors (docs/model.md §2.2): execution (trembling hand) and perception. [noise.a] / [noise.b] per side.",
+    ),
+    ("incentives", "Reward and sanction channels (docs/model.md §2.3); absent = closed. Per side: [incentives.a]."),
+    ("trust", "The trust rule every side's analyst trust follows (docs/model.md §2.4). Per side: [trust.a]."),
+    ("types", "Ground-truth types, for tragic-spiral attribution (docs/model.md §1.5, §7)."),
+    ("inject", "Forced errors, one [[inject]] table each (docs/model.md §2.1)."),
+    ("metrics", "Metric settings (docs/model.md §7)."),
+    ("analysis", "Commitments assumed by `detente analyze` (docs/model.md §1.3, §2.3)."),
     ("tournament", "Who plays whom. Names, aliases, sets (\"@classic\") or { name, label, <param> } tables."),
-    ("sweep", "Vary any numeric key over a grid (MODEL.md §7, parameter sweeps)."),
+    ("sweep", "Vary any numeric key over a grid (docs/model.md §7, parameter sweeps)."),
+    (
+        "evolution",
+        "Evolutionary dynamics for `detente evolve` (docs/model.md §11): process, population, selection, mutation.",
+    ),
     ("limits", "Safety caps."),
 ];
 

@@ -32,7 +32,7 @@ pub fn scenario_schema() -> Value {
     for (name, node) in &root.children {
         let schema = match name.as_str() {
             "inject" => json!({
-                "description": "Forced errors, one [[inject]] table each (MODEL.md §2.1).",
+                "description": "Forced errors, one [[inject]] table each (docs/model.md §2.1).",
                 "type": "array",
                 "items": node.object(),
             }),

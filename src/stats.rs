@@ -1,4 +1,4 @@
-//! Summary statistics for batches of matches (MODEL.md §7, "Per batch").
+//! Summary statistics for batches of matches (docs/model.md §7, "Per batch").
 //!
 //! - [`summarize`]: n, mean, sample sd, se, a 95% Student-t confidence interval, the median and
 //!   the 5% / 95% quantiles of a sample, ignoring NaN (missing values);

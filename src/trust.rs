@@ -1,4 +1,4 @@
-//! Trust: a per-side belief that the other side will restrain (MODEL.md §2.4).
+//! Trust: a per-side belief that the other side will restrain (docs/model.md §2.4).
 //!
 //! A [`TrustState`] follows one of four update rules (U1 EWMA, U2 asymmetric, U3 discounted
 //! beta, U4 Bayesian type belief), then decay towards a base level, then the effect of
@@ -56,13 +56,13 @@ pub enum TrustRule {
 }
 
 impl TrustRule {
-    /// U2 with MODEL.md's defaults, λ⁺ = 0.1 and λ⁻ = 0.3.
+    /// U2 with docs/model.md's defaults, λ⁺ = 0.1 and λ⁻ = 0.3.
     pub const DEFAULT_ASYMMETRIC: TrustRule = TrustRule::Asymmetric { lambda_up: 0.1, lambda_down: 0.3 };
     /// U1 with λ = 0.2.
     pub const DEFAULT_EWMA: TrustRule = TrustRule::Ewma { lambda: 0.2 };
     /// U3 with a0 = b0 = 1 and γ = 0.9.
     pub const DEFAULT_BETA: TrustRule = TrustRule::Beta { a0: 1.0, b0: 1.0, gamma: 0.9 };
-    /// U4 with MODEL.md's likelihoods (0.95, 0.30, 0.50, 0.20), full empathy and no hazard.
+    /// U4 with docs/model.md's likelihoods (0.95, 0.30, 0.50, 0.20), full empathy and no hazard.
     pub const DEFAULT_BAYESIAN: TrustRule = TrustRule::Bayesian {
         alpha_c: 0.95,
         alpha_d: 0.30,
@@ -125,7 +125,7 @@ fn one() -> f64 {
 }
 
 impl TrustConfig {
-    /// MODEL.md's defaults for a given receiver greed `T − R`: U2 (0.1, 0.3), τ0 = 0.5, no decay,
+    /// docs/model.md's defaults for a given receiver greed `T − R`: U2 (0.1, 0.3), τ0 = 0.5, no decay,
     /// κ_R = 0.1, κ_S = 0.2, r_ref = s_ref = `greed` (1 when the greed is not positive), ν = 0.5.
     pub fn defaults(greed: f64) -> TrustConfig {
         let r = if greed > 0.0 && greed.is_finite() { greed } else { 1.0 };
@@ -450,7 +450,7 @@ mod tests {
         }
     }
 
-    /// MODEL.md §6.6: U2 (τ0=0.5, λ⁺=0.1, λ⁻=0.3) on C C C C C D C C C.
+    /// docs/model.md §6.6: U2 (τ0=0.5, λ⁺=0.1, λ⁻=0.3) on C C C C C D C C C.
     #[test]
     fn u2_sequence_matches_model() {
         let cfg = TrustConfig::defaults(2.0);
@@ -458,7 +458,7 @@ mod tests {
         assert_close(&got, &[0.55, 0.595, 0.6355, 0.672, 0.7048, 0.4933, 0.544, 0.5896, 0.6306], 6e-5);
     }
 
-    /// MODEL.md §6.6: U1 (λ=0.2) on the same sequence.
+    /// docs/model.md §6.6: U1 (λ=0.2) on the same sequence.
     #[test]
     fn u1_sequence_matches_model() {
         let cfg = TrustConfig { rule: TrustRule::DEFAULT_EWMA, ..TrustConfig::defaults(2.0) };
@@ -466,7 +466,7 @@ mod tests {
         assert_close(&got, &[0.6, 0.68, 0.744, 0.7952, 0.8362, 0.6689, 0.7351, 0.7881, 0.8305], 6e-5);
     }
 
-    /// MODEL.md §6.6: U4 (μ0=0.3, α=(0.95,0.30), β=(0.50,0.20), e=0.02, h=0), I always play C.
+    /// docs/model.md §6.6: U4 (μ0=0.3, α=(0.95,0.30), β=(0.50,0.20), e=0.02, h=0), I always play C.
     #[test]
     fn u4_sequence_matches_model() {
         let cfg = TrustConfig {

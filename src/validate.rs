@@ -1,6 +1,6 @@
-//! The built-in validation suite behind `detente validate` (MODEL.md §6, §7 and §8 item 1).
+//! The built-in validation suite behind `detente validate` (docs/model.md §6, §7 and §8 item 1).
 //!
-//! [`run_suite`] checks the shipped code against the numbers of MODEL.md: the exact oracle on the
+//! [`run_suite`] checks the shipped code against the numbers of docs/model.md: the exact oracle on the
 //! memory-one cases of §6.1 (noisy TFT, WSLS, GTFT, the zero-determinant identities and the
 //! equalizer), the incentive accounting of §6.3, the simulator against the finite-horizon oracle
 //! (§6.7, fixed seeds, tolerance 4·SE), the forced-error traces of §6.4 (via
@@ -31,7 +31,7 @@ pub struct CaseResult {
     pub group: &'static str,
     /// What is checked, e.g. `"V1b TFT–TFT ε=0.05 N=10"`.
     pub case: String,
-    /// Where the expected value comes from (MODEL.md section and the paper).
+    /// Where the expected value comes from (docs/model.md section and the paper).
     pub source: &'static str,
     /// The expected value, as text.
     pub expected: String,
@@ -163,10 +163,19 @@ fn oracle_cases(out: &mut Vec<CaseResult>) {
     // (case, source, A, B, noise, horizon N (None = long run), expected A, expected B)
     type Row<'a> = (&'a str, &'static str, &'a str, &'a str, OracleNoise, Option<u32>, f64, Option<f64>);
     let rows: [Row; 11] = [
-        ("V1a TFT–TFT ε=0.05 long run", "MODEL.md §6.1 V1a; Molander 1985", "tft", "tft", eps(0.05), None, 2.25, None),
+        (
+            "V1a TFT–TFT ε=0.05 long run",
+            "docs/model.md §6.1 V1a; Molander 1985",
+            "tft",
+            "tft",
+            eps(0.05),
+            None,
+            2.25,
+            None,
+        ),
         (
             "V1a TFT–TFT e=0.05 long run",
-            "MODEL.md §6.1 V1a; Molander 1985",
+            "docs/model.md §6.1 V1a; Molander 1985",
             "tft",
             "tft",
             OracleNoise::symmetric(0.0, 0.05),
@@ -176,7 +185,7 @@ fn oracle_cases(out: &mut Vec<CaseResult>) {
         ),
         (
             "V1b TFT–TFT ε=0.05 N=10",
-            "MODEL.md §6.1 V1b (exact 10970271873649663749099/4·10²¹)",
+            "docs/model.md §6.1 V1b (exact 10970271873649663749099/4·10²¹)",
             "tft",
             "tft",
             eps(0.05),
@@ -184,10 +193,10 @@ fn oracle_cases(out: &mut Vec<CaseResult>) {
             10_970_271_873_649_663_749_099.0 / 4e21,
             None,
         ),
-        ("V1b TFT–TFT ε=0.05 N=200", "MODEL.md §6.1 V1b", "tft", "tft", eps(0.05), Some(200), 2.289671, None),
+        ("V1b TFT–TFT ε=0.05 N=200", "docs/model.md §6.1 V1b", "tft", "tft", eps(0.05), Some(200), 2.289671, None),
         (
             "V2a WSLS–WSLS ε=0.05 long run",
-            "MODEL.md §6.1 V2a; Nowak & Sigmund 1993",
+            "docs/model.md §6.1 V2a; Nowak & Sigmund 1993",
             "wsls",
             "wsls",
             eps(0.05),
@@ -197,7 +206,7 @@ fn oracle_cases(out: &mut Vec<CaseResult>) {
         ),
         (
             "V2a WSLS–WSLS e=0.05 long run",
-            "MODEL.md §6.1 V2a; Nowak & Sigmund 1993",
+            "docs/model.md §6.1 V2a; Nowak & Sigmund 1993",
             "wsls",
             "wsls",
             OracleNoise::symmetric(0.0, 0.05),
@@ -207,7 +216,7 @@ fn oracle_cases(out: &mut Vec<CaseResult>) {
         ),
         (
             "V3a GTFT(1/3)–GTFT ε=0.05 long run",
-            "MODEL.md §6.1 V3a; Nowak & Sigmund 1992",
+            "docs/model.md §6.1 V3a; Nowak & Sigmund 1992",
             "gtft",
             "gtft",
             eps(0.05),
@@ -217,7 +226,7 @@ fn oracle_cases(out: &mut Vec<CaseResult>) {
         ),
         (
             "V4 GTFT–AllD no noise",
-            "MODEL.md §6.1 V4",
+            "docs/model.md §6.1 V4",
             "gtft",
             "alld",
             OracleNoise::NONE,
@@ -227,7 +236,7 @@ fn oracle_cases(out: &mut Vec<CaseResult>) {
         ),
         (
             "V5a ZDExtort2–AllC no noise",
-            "MODEL.md §6.1 V5a; Press & Dyson 2012",
+            "docs/model.md §6.1 V5a; Press & Dyson 2012",
             "ZDExtort2",
             "allc",
             OracleNoise::NONE,
@@ -237,7 +246,7 @@ fn oracle_cases(out: &mut Vec<CaseResult>) {
         ),
         (
             "V6 ZDGTFT2–AllD no noise",
-            "MODEL.md §6.1 V6; Stewart & Plotkin 2013",
+            "docs/model.md §6.1 V6; Stewart & Plotkin 2013",
             "ZDGTFT2",
             "alld",
             OracleNoise::NONE,
@@ -247,7 +256,7 @@ fn oracle_cases(out: &mut Vec<CaseResult>) {
         ),
         (
             "Equalizer(t=2)–TFT no noise: other's score",
-            "MODEL.md §4.2; Press & Dyson 2012",
+            "docs/model.md §4.2; Press & Dyson 2012",
             "zd-equalizer",
             "tft",
             OracleNoise::NONE,
@@ -288,14 +297,14 @@ fn oracle_cases(out: &mut Vec<CaseResult>) {
     out.push(numeric(
         G,
         "V3a reactive formula: GTFT cooperation level c",
-        "MODEL.md §5.2; Nowak & Sigmund 1992",
+        "docs/model.md §5.2; Nowak & Sigmund 1992",
         7.0 / 8.0,
         c1,
         1e-12,
     ));
 
     // ZD identities against random memory-one opponents (no noise): the largest gap.
-    let source = "MODEL.md §4.2, §5.2; Press & Dyson 2012; Stewart & Plotkin 2013";
+    let source = "docs/model.md §4.2, §5.2; Press & Dyson 2012; Stewart & Plotkin 2013";
     let mut gaps = [0.0f64; 3];
     let mut err = None;
     let mut state = 0x9E37_79B9_7F4A_7C15u64;
@@ -333,7 +342,7 @@ fn oracle_cases(out: &mut Vec<CaseResult>) {
 
     // §6.3 incentive accounting (long run, e = 0, ε = 0.05).
     const I: &str = "incentives";
-    let source = "MODEL.md §6.3; Baldwin 1971; Andreoni, Harbaugh & Vesterlund 2003";
+    let source = "docs/model.md §6.3; Baldwin 1971; Andreoni, Harbaugh & Vesterlund 2003";
     type Case<'a> = (&'a str, &'a str, &'a [(&'a str, f64)], f64, f64);
     let cases: [Case; 3] = [
         ("Carrot–Carrot (TFT base) ε=0.05 r=1 m_R=1", "carrot", &[("r", 1.0)], 1.0, 2.25),
@@ -394,7 +403,7 @@ fn simulate(a: &str, b: &str, cfg: &MatchConfig, reps: u32, seed: u64) -> Result
 
 fn simulation_cases(out: &mut Vec<CaseResult>) {
     const G: &str = "simulation";
-    let source = "MODEL.md §6.7 (simulator vs finite-N oracle, 4·SE)";
+    let source = "docs/model.md §6.7 (simulator vs finite-N oracle, 4·SE)";
     let ctx = build_ctx(IncentiveConfig::default());
     let none = [IncentiveConfig::default(); 2];
     let game = Game::symmetric(PD);
@@ -441,7 +450,7 @@ fn totals(rounds: &[RoundRecord]) -> [f64; 2] {
 
 fn trace_cases(out: &mut Vec<CaseResult>) {
     const G: &str = "trace";
-    let source = "MODEL.md §6.4 (forced error via [[inject]]); Axelrod 1984; Wu & Axelrod 1995";
+    let source = "docs/model.md §6.4 (forced error via [[inject]]); Axelrod 1984; Wu & Axelrod 1995";
     let ctx = build_ctx(IncentiveConfig::default());
     let cases = [
         ("TFT–TFT, A's round-3 action flipped, N=10", "tft", "CC CC DC CD DC CD DC CD DC CD", 26.0, "echo 8"),
@@ -489,10 +498,10 @@ fn grit_cases(out: &mut Vec<CaseResult>) {
         play(&grit_cfg(rounds), &Default::default(), sa.as_mut(), sb.as_mut(), &mut rec);
         Ok(rec.rounds)
     };
-    // MODEL.md §6.5 gives 1 / 61 for GRIT judging step k by the move of round k; judged by the
+    // docs/model.md §6.5 gives 1 / 61 for GRIT judging step k by the move of round k; judged by the
     // answer in round k + 1 (issue 8 item 7) INIT runs one step more: 11 INIT rounds at
     // −0.5 / 5.5 and 5 COOL rounds at 1 / 1.
-    let source = "MODEL.md §6.5 (step k judged by round k + 1, issue 8); Osgood 1962; Lindskold 1978";
+    let source = "docs/model.md §6.5 (step k judged by round k + 1, issue 8); Osgood 1962; Lindskold 1978";
     let case = "GRIT–AllD, N=16: totals A / B";
     match run("grit", "alld", &[], 16) {
         Ok(r) => {
@@ -512,7 +521,7 @@ fn grit_cases(out: &mut Vec<CaseResult>) {
     }
     let threshold =
         [("theta", 0.5), ("tau0", 0.2), ("lambda_up", 0.15), ("lambda_down", 0.5), ("kappa_r", 0.1), ("r_ref", 2.0)];
-    let source = "MODEL.md §6.5 (mistrust trap); Osgood 1962; Kydd 2005";
+    let source = "docs/model.md §6.5 (mistrust trap); Osgood 1962; Kydd 2005";
     let share = |r: &[RoundRecord], o: Outcome| {
         r.iter().filter(|x| Outcome::of(x.executed[0], x.executed[1]) == o).count() as f64 / r.len().max(1) as f64
     };
@@ -554,21 +563,21 @@ fn trust_cases(out: &mut Vec<CaseResult>) {
     let cases: [Case; 3] = [
         (
             "U4 Bayesian μ0=0.3, e=0.02 on C C C C D C C",
-            "MODEL.md §6.6; Kydd 2005",
+            "docs/model.md §6.6; Kydd 2005",
             TrustConfig { rule: TrustRule::DEFAULT_BAYESIAN, initial: 0.3, perception_error: 0.02, ..base },
             &[C, C, C, C, D, C, C],
             &[0.4441, 0.5982, 0.7351, 0.8380, 0.4130, 0.5674, 0.7097],
         ),
         (
             "U2 asymmetric τ0=0.5, λ⁺=0.1, λ⁻=0.3 on C C C C C D C C C",
-            "MODEL.md §6.6; Slovic 1993",
+            "docs/model.md §6.6; Slovic 1993",
             base,
             &seq9,
             &[0.55, 0.595, 0.6355, 0.672, 0.7048, 0.4933, 0.544, 0.5896, 0.6306],
         ),
         (
             "U1 EWMA λ=0.2 on C C C C C D C C C",
-            "MODEL.md §6.6",
+            "docs/model.md §6.6",
             TrustConfig { rule: TrustRule::DEFAULT_EWMA, ..base },
             &seq9,
             &[0.6, 0.68, 0.744, 0.7952, 0.8362, 0.6689, 0.7351, 0.7881, 0.8305],
@@ -629,7 +638,7 @@ fn fixture_stats() -> MatchStats {
 
 fn metric_cases(out: &mut Vec<CaseResult>) {
     const G: &str = "metrics";
-    let source = "MODEL.md §7 (worked metric fixture)";
+    let source = "docs/model.md §7 (worked metric fixture)";
     let s = fixture_stats();
     let get = |c: &str| s.get(c).unwrap_or(f64::NAN);
     let rows: [(&str, &str, f64); 14] = [
@@ -658,7 +667,7 @@ fn metric_cases(out: &mut Vec<CaseResult>) {
 
 fn threshold_cases(out: &mut Vec<CaseResult>) {
     const G: &str = "thresholds";
-    let src = "MODEL.md §6.2, §5.2; Axelrod 1984";
+    let src = "docs/model.md §6.2, §5.2; Axelrod 1984";
     let r = |x: Result<f64, analysis::Unattainable>| x.unwrap_or(f64::NAN);
     out.push(numeric(G, "grim δ* (3,0,5,1)", src, 0.5, r(analysis::grim_delta_star(&PD)), 1e-12));
     out.push(numeric(G, "TFT δ* (3,0,5,1)", src, 2.0 / 3.0, r(analysis::tft_delta_star(&PD)), 1e-12));
@@ -666,20 +675,27 @@ fn threshold_cases(out: &mut Vec<CaseResult>) {
         let case = format!("grim δ* under a credible sanction s={s}");
         out.push(numeric(G, &case, src, want, r(analysis::grim_delta_star_sanctioned(&PD, s)), 1e-12));
     }
-    let src = "MODEL.md §2.4.6, §6.2; Kydd 2005";
+    let src = "docs/model.md §2.4.6, §6.2; Kydd 2005";
     for (d, want) in
         [(0.5, 1.0), (0.6, 0.5), (2.0 / 3.0, 1.0 / 3.0), (0.8, 1.0 / 7.0), (0.9, 1.0 / 17.0), (0.95, 1.0 / 37.0)]
     {
         let case = format!("μ*(δ={}) (3,0,5,1)", human_number(d));
         out.push(numeric(G, &case, src, want, r(analysis::mu_star(&PD, d)), 1e-9));
     }
-    out.push(numeric(G, "GTFT q* (3,0,5,1)", "MODEL.md §6.2; Molander 1985", 1.0 / 3.0, PD.gtft_generosity(), 1e-12));
+    out.push(numeric(
+        G,
+        "GTFT q* (3,0,5,1)",
+        "docs/model.md §6.2; Molander 1985",
+        1.0 / 3.0,
+        PD.gtft_generosity(),
+        1e-12,
+    ));
     // Kydd: R=1, P=0, T=t=0.5, S=−c=−1 → p* = 2/3.
     let kydd = analysis::analyze(&Game::symmetric(Payoffs::new(1.0, -1.0, 0.5, 0.0)));
     out.push(numeric(
         G,
         "Kydd threshold t=0.5, c=1",
-        "MODEL.md §1.5, §6.2; Kydd 2000",
+        "docs/model.md §1.5, §6.2; Kydd 2000",
         2.0 / 3.0,
         kydd.a.p_star.unwrap_or(f64::NAN),
         1e-12,
@@ -689,7 +705,7 @@ fn threshold_cases(out: &mut Vec<CaseResult>) {
     out.push(numeric(
         G,
         "Stag Hunt (4,0,3,2) p*",
-        "MODEL.md §1.1, §6.2; Jervis 1978",
+        "docs/model.md §1.1, §6.2; Jervis 1978",
         2.0 / 3.0,
         sh_an.a.p_star.unwrap_or(f64::NAN),
         1e-12,
@@ -697,7 +713,7 @@ fn threshold_cases(out: &mut Vec<CaseResult>) {
     out.push(textual(
         G,
         "Stag Hunt (4,0,3,2) risk dominance",
-        "MODEL.md §1.3, §6.2; Harsanyi & Selten 1988",
+        "docs/model.md §1.3, §6.2; Harsanyi & Selten 1988",
         "DD".into(),
         sh_an.risk_dominance.map_or("-", |x| x.as_str()).into(),
     ));
@@ -708,7 +724,7 @@ fn threshold_cases(out: &mut Vec<CaseResult>) {
         out.push(numeric(
             G,
             &case,
-            "MODEL.md §2.3, §6.2; Kydd 2005",
+            "docs/model.md §2.3, §6.2; Kydd 2005",
             want,
             rep.effective.a.p_star.unwrap_or(f64::NAN),
             1e-12,
@@ -718,7 +734,7 @@ fn threshold_cases(out: &mut Vec<CaseResult>) {
     out.push(numeric(
         G,
         "Chicken (3,1,4,0) mixed P(C)",
-        "MODEL.md §1.1, §6.2",
+        "docs/model.md §1.1, §6.2",
         0.5,
         ch.mixed.map_or(f64::NAN, |m| m.p_c_a),
         1e-12,
@@ -727,7 +743,7 @@ fn threshold_cases(out: &mut Vec<CaseResult>) {
 
 fn classification_cases(out: &mut Vec<CaseResult>) {
     const G: &str = "classification";
-    let src = "MODEL.md §6.2 V9; Jervis 1978";
+    let src = "docs/model.md §6.2 V9; Jervis 1978";
     let inc = [channels(10.0); 2];
     let game = Game::symmetric(PD);
     let rows = [
@@ -779,7 +795,7 @@ fn classification_cases(out: &mut Vec<CaseResult>) {
     out.push(textual(
         G,
         "families of the 24 strict orderings",
-        "MODEL.md §1.3; Rapoport & Guyer 1966; Robinson & Goforth 2005",
+        "docs/model.md §1.3; Rapoport & Guyer 1966; Robinson & Goforth 2005",
         text(&want),
         text(&counts),
     ));
@@ -926,13 +942,13 @@ mod tests {
     #[test]
     fn table_and_csv_list_every_case() {
         let r = vec![
-            numeric("oracle", "one", "MODEL.md", 1.0, 1.0, 1e-9),
-            textual("trace", "=two", "MODEL.md", "CC".into(), "CD".into()),
+            numeric("oracle", "one", "docs/model.md", 1.0, 1.0, 1e-9),
+            textual("trace", "=two", "docs/model.md", "CC".into(), "CD".into()),
         ];
         let t = render_table(&r);
         assert!(t.contains("-- oracle") && t.contains("-- trace"));
         assert!(t.lines().any(|l| l.starts_with("one") && l.ends_with("pass")), "{t}");
-        let long = textual("trace", "long", "MODEL.md", "CC ".repeat(10), "CC ".repeat(10));
+        let long = textual("trace", "long", "docs/model.md", "CC ".repeat(10), "CC ".repeat(10));
         let lt = render_table(&[long]);
         assert!(lt.lines().any(|l| l.starts_with("long") && l.contains("(below)") && l.ends_with("pass")), "{lt}");
         assert!(lt.contains("    expected  CC CC"), "{lt}");

@@ -1,4 +1,4 @@
-//! Classification of a 2×2 game, per side and as a whole (MODEL.md §1.1–§1.3).
+//! Classification of a 2×2 game, per side and as a whole (docs/model.md §1.1–§1.3).
 
 use serde::{Serialize, Serializer};
 
@@ -6,7 +6,7 @@ use super::thresholds::{Unattainable, grim_delta_star, tft_delta_star};
 use super::tolerance;
 use crate::game::{Action, Game, Outcome, Payoffs, Side};
 
-/// The family of one side's payoff ordering (MODEL.md §1.3, rule 2).
+/// The family of one side's payoff ordering (docs/model.md §1.3, rule 2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub enum Family {
     /// Prisoner's Dilemma, T>R>P>S: greed and fear.
@@ -62,7 +62,7 @@ impl Family {
     }
 
     /// The family of a strict ordering given as ranks (higher rank = larger payoff) of
-    /// `[R, S, T, P]`; this is MODEL.md §1.3 rule 2 verbatim.
+    /// `[R, S, T, P]`; this is docs/model.md §1.3 rule 2 verbatim.
     fn of_ranks(r: [u8; 4]) -> Family {
         let [rr, rs, rt, rp] = r;
         let d = rr > rp;
@@ -136,7 +136,7 @@ fn permutations() -> Vec<[u8; 4]> {
     out
 }
 
-/// Classifies one side's payoffs by MODEL.md §1.3 with `tol = 1e-9·max|payoff|`.
+/// Classifies one side's payoffs by docs/model.md §1.3 with `tol = 1e-9·max|payoff|`.
 ///
 /// Ties are resolved both ways: every strict ordering consistent with the payoffs (an ordering
 /// is inconsistent only if it puts x above y while x < y − tol) is classified. The side is a
@@ -200,7 +200,7 @@ fn indifference(g: f64, f: f64) -> Option<f64> {
     inside(q).then_some(q)
 }
 
-/// One side's indicators and family (MODEL.md §1.1, §1.3).
+/// One side's indicators and family (docs/model.md §1.1, §1.3).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SideAnalysis {
     /// Which side.
@@ -330,7 +330,7 @@ pub struct MixedEquilibrium {
     pub payoff_b: f64,
 }
 
-/// The whole game: name, equilibria, efficiency, thresholds (MODEL.md §1.3 rules 3–4).
+/// The whole game: name, equilibria, efficiency, thresholds (docs/model.md §1.3 rules 3–4).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct GameAnalysis {
     /// The family if both sides share it, else `Asym(A=PD, B=StagHunt)`.
@@ -395,12 +395,12 @@ fn payoff_pair(game: &Game, o: Outcome) -> (f64, f64) {
     (game.a.by_outcome(o), game.b.by_outcome(o.mirror()))
 }
 
-/// Analyses a whole game; the name MODEL.md §1.3 uses for the classifier. Same as [`analyze`].
+/// Analyses a whole game; the name docs/model.md §1.3 uses for the classifier. Same as [`analyze`].
 pub fn classify(game: &Game) -> GameAnalysis {
     analyze(game)
 }
 
-/// Analyses a whole game (MODEL.md §1.3): both sides, the name, pure Nash equilibria, dominant
+/// Analyses a whole game (docs/model.md §1.3): both sides, the name, pure Nash equilibria, dominant
 /// actions, Pareto-efficient outcomes, the mixed equilibrium and risk dominance.
 pub fn analyze(game: &Game) -> GameAnalysis {
     let a = analyze_side(&game.a, Side::A);
@@ -553,7 +553,7 @@ mod tests {
 
     #[test]
     fn all_24_strict_orderings_match_the_spec_table() {
-        // MODEL.md §1.3 rule 2, ordering by ordering.
+        // docs/model.md §1.3 rule 2, ordering by ordering.
         let listed: [(&str, Family); 17] = [
             ("T>R>P>S", Family::PD),
             ("T>R>S>P", Family::Chicken),

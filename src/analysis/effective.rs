@@ -1,4 +1,4 @@
-//! The effective game after commitments (MODEL.md §2.3) and the one-line description of how the
+//! The effective game after commitments (docs/model.md §2.3) and the one-line description of how the
 //! class changed.
 //!
 //! **Accounting.** For side i, with j the other side (κ = credibility; `m_S`, `m_R` from j's
@@ -20,7 +20,7 @@
 //!
 //! Because a side's own costs fall on both outcomes with the same action of the other side, they
 //! leave `g'` (for the promise) or `f'` (for the threat) unchanged: they change the **ordering**
-//! but not the best responses. Hence MODEL.md §6.2's Stag Hunt promise numbers (4,0,3,2), r = 1,
+//! but not the best responses. Hence docs/model.md §6.2's Stag Hunt promise numbers (4,0,3,2), r = 1,
 //! m_R = 1: κ = 0.5 → p* = 1/2, κ = 1 → p* = 1/3 come out of **both** accountings; only the
 //! one-sided one keeps the game a strict StagHunt at κ = 1 (R',S',T',P' = 5,1,3,2); the mutual
 //! one (c_R = 1) gives 4,1,2,2 with T' = P', i.e. Boundary(StagHunt|Coordination). V9's
@@ -32,7 +32,7 @@ use crate::game::{Game, Payoffs, Side};
 use crate::incentive::IncentiveConfig;
 use serde::{Deserialize, Serialize};
 
-/// Standing commitments that transform the stage game (MODEL.md §2.3), made by each side to the
+/// Standing commitments that transform the stage game (docs/model.md §2.3), made by each side to the
 /// other (the same amounts on both sides).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Commitments {
@@ -50,7 +50,7 @@ pub struct Commitments {
     /// `true` when each side also pays its own sending costs (both made the commitment).
     pub mutual: bool,
     /// Δ added to P (mutual assertion) for both sides: the brinkmanship risk's expected lump sum
-    /// q_cat·K_cat per DD round (MODEL.md §2.5). A structural change like the joint gain (not
+    /// q_cat·K_cat per DD round (docs/model.md §2.5). A structural change like the joint gain (not
     /// scaled by κ). NaN or infinite counts as 0.
     #[serde(default)]
     pub catastrophe_dd: f64,
@@ -134,7 +134,7 @@ pub fn sanction_damage(c: &Commitments, inc: &[IncentiveConfig; 2], i: Side) -> 
     finite_or_zero(c.kappa() * inc[j].sanction.effect * s)
 }
 
-/// The effective game under standing commitments (MODEL.md §2.3; accounting in the module docs).
+/// The effective game under standing commitments (docs/model.md §2.3; accounting in the module docs).
 ///
 /// `inc[0]` is A's incentive settings as a sender, `inc[1]` B's. Amounts are clipped to the
 /// sender's per-round caps (`max`): a commitment beyond the cap cannot be carried out.

@@ -1,5 +1,5 @@
 //! Analysis of a stage game: classification, equilibria, thresholds, and the game as incentives
-//! transform it (MODEL.md §1, §2.3, §2.4.6, §5.2).
+//! transform it (docs/model.md §1, §2.3, §2.4.6, §5.2).
 //!
 //! - [`mod@classify`]: per side greed/fear/stake, the ordering string, the family of §1.3 (with
 //!   boundaries), p* or p°, the flags `2R > T+S` and `2R > T+P`; for the whole game its name, pure
@@ -29,7 +29,7 @@ pub use thresholds::{
     Unattainable, grim_delta_star, grim_delta_star_sanctioned, mu_star, tft_delta_star, tft_delta_star_sanctioned,
 };
 
-/// The tolerance MODEL.md §1.3 uses for "within 0": `1e-9 · max|payoff|`.
+/// The tolerance docs/model.md §1.3 uses for "within 0": `1e-9 · max|payoff|`.
 pub(crate) fn tolerance(max_abs: f64) -> f64 {
     if max_abs.is_finite() { 1e-9 * max_abs } else { 0.0 }
 }

@@ -20,7 +20,7 @@ pub struct SideThresholds {
     pub grim: Option<f64>,
     /// TFT δ* in the base game.
     pub tft: Option<f64>,
-    /// Grim δ* under a one-sided threat of `sanction_damage` (MODEL.md §5.2), in the game as
+    /// Grim δ* under a one-sided threat of `sanction_damage` (docs/model.md §5.2), in the game as
     /// the scenario plays it: the base game with the structural changes (`[modifiers]` and the
     /// brinkmanship risk), as the engine pays it.
     pub grim_sanctioned: Option<f64>,
@@ -37,7 +37,7 @@ pub struct SideThresholds {
 pub struct Report {
     /// The base game's analysis.
     pub base: GameAnalysis,
-    /// The effective game's analysis (after the commitments, MODEL.md §2.3).
+    /// The effective game's analysis (after the commitments, docs/model.md §2.3).
     pub effective: GameAnalysis,
     /// The commitments applied.
     pub commitments: Commitments,

@@ -1,4 +1,4 @@
-//! Repeated-game thresholds: δ* for grim trigger and tit-for-tat (MODEL.md §5.2), with and
+//! Repeated-game thresholds: δ* for grim trigger and tit-for-tat (docs/model.md §5.2), with and
 //! without a conditional sanction, and the trust threshold μ*(δ) (§2.4.6).
 //!
 //! Every function returns the threshold or the reason there is none ([`Unattainable`]). A δ* of
@@ -101,7 +101,7 @@ fn sanctioned(p: &Payoffs, s: f64) -> Result<Payoffs, Unattainable> {
 }
 
 /// Grim δ* under a one-sided credible threat that costs the side `s` for each of its D
-/// (MODEL.md §5.2): `(T−s−R)/(T−P)`, and 0 once `s ≥ T−R`. `s` is the damage received (κ·m_S·s
+/// (docs/model.md §5.2): `(T−s−R)/(T−P)`, and 0 once `s ≥ T−R`. `s` is the damage received (κ·m_S·s
 /// in §2.3 terms); the side pays no sanction costs.
 pub fn grim_delta_star_sanctioned(p: &Payoffs, s: f64) -> Result<f64, Unattainable> {
     let q = sanctioned(p, s)?;
@@ -115,7 +115,7 @@ pub fn tft_delta_star_sanctioned(p: &Payoffs, s: f64) -> Result<f64, Unattainabl
     Ok(grim_part(&q, tol)?.max(alternation_part(&q, tol)?))
 }
 
-/// The repeated-game trust threshold (MODEL.md §2.4.6): believing the other is TFT-like with
+/// The repeated-game trust threshold (docs/model.md §2.4.6): believing the other is TFT-like with
 /// probability μ (AllD otherwise), TFT beats AllD iff
 /// `μ ≥ μ*(δ) = (P−S) / [(P−S) + (R−T) + δ(R−P)/(1−δ)]`.
 ///

@@ -1,5 +1,5 @@
 //! Exact fixation probabilities of a single mutant and the small-mutation-limit stationary
-//! distribution (MODEL.md §8, drafted in docs/drafts/i11.md).
+//! distribution (docs/model.md §11.1).
 //!
 //! Every finite-population process here changes the number `i` of invaders (type A) among `N`
 //! by at most one per generation, so the two-type chain is a birth–death chain with rates

@@ -1,4 +1,4 @@
-//! Evolution: which policies spread in a population (MODEL.md §8, drafted in docs/drafts/i11.md).
+//! Evolution: which policies spread in a population (docs/model.md §11).
 //!
 //! `detente evolve` reads the scenario's `[evolution]` table ([`Settings`]) and runs one of five
 //! processes over the tournament roster:

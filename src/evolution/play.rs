@@ -3,7 +3,7 @@
 //! for `fitness = "play"`.
 //!
 //! A match between two finite-state strategies is played by [`AutomatonMatch`]: the same round
-//! protocol as the engine (MODEL.md §2.1: intent, execution noise, perception noise, incentive
+//! protocol as the engine (docs/model.md §2.1: intent, execution noise, perception noise, incentive
 //! amounts by (own executed, other perceived) outcome, payoffs, next state) over the automata the
 //! oracle uses, with one ChaCha8 stream per match owner. It is the engine's distribution, not
 //! its random streams: a noise flip is drawn as a 32-bit uniform below `⌊ε·2³²⌋`, which moves

@@ -1,4 +1,4 @@
-//! Announced policies kept or broken (MODEL.md §2.3, §7: promises_due / honoured, threats_due /
+//! Announced policies kept or broken (docs/model.md §2.3, §7: promises_due / honoured, threats_due /
 //! executed).
 //!
 //! An announcement is a per-match constant of each side (the roster entry's `announce`). A

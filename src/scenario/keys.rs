@@ -328,7 +328,12 @@ pub const KEYS: &[KeyDoc] = &[
     k("inject.round", Ty::Count, "required", "[[inject]]: the round of a forced error."),
     k("inject.side", Ty::Choice(SIDES), "required", "[[inject]]: the side whose action or perception is flipped."),
     k("inject.kind", Ty::Choice(ERROR_KINDS), "required", "[[inject]]: which error is forced."),
-    s("metrics.spiral_min_len", Ty::Count, "3", "L_s: shortest run of DD counted as a conflict spiral (MODEL.md §7)."),
+    s(
+        "metrics.spiral_min_len",
+        Ty::Count,
+        "3",
+        "L_s: shortest run of DD counted as a conflict spiral (docs/model.md §7).",
+    ),
     s(
         "metrics.spiral_window",
         Ty::Count,

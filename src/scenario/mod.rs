@@ -130,7 +130,7 @@ pub const DEFAULT_MAX_TOTAL_ROUNDS: f64 = 1e11;
 /// Settings for the match metrics (`[metrics]`).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct MetricsSettings {
-    /// L_s: the shortest run of DD that counts as a conflict spiral (default 3; MODEL.md §7).
+    /// L_s: the shortest run of DD that counts as a conflict spiral (default 3; docs/model.md §7).
     pub spiral_min_len: u32,
     /// W_pre: a DD run counts as a spiral only if a CC occurred in this many rounds before it,
     /// otherwise as chronic conflict (default 3).

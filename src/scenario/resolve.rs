@@ -1047,7 +1047,7 @@ impl<'a> Resolver<'a> {
         Tournament { roster, matchups, repetitions, self_play, seats }
     }
 
-    /// A strategy set such as `"@classic"` (MODEL.md §4): its members in catalogue order, each
+    /// A strategy set such as `"@classic"` (docs/model.md §4): its members in catalogue order, each
     /// labelled by its canonical name.
     fn roster_set(&mut self, i: usize, set: &str, item: &'a Node) -> Vec<Pending> {
         use crate::strategy::sets::{self, SetError};
@@ -1495,7 +1495,7 @@ impl<'a> Resolver<'a> {
                 .unwrap_or(0..0)
         };
         // R < P reads as swapped labels only without both greed and fear (the Inverted family of
-        // MODEL.md §1.3): with both, P > R is Deadlock, a real game of conflict.
+        // docs/model.md §1.3): with both, P > R is Deadlock, a real game of conflict.
         let looks_swapped = |p: &Payoffs| p.stake() < 0.0 && !(p.greed() > 0.0 && p.fear() > 0.0);
         let d = [looks_swapped(&sc.base_game.a), looks_swapped(&sc.base_game.b)];
         let swapped = |p: &Payoffs| {

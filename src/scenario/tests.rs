@@ -191,7 +191,7 @@ fn check_example_common(sc: &Scenario) {
         budget: None,
     };
     assert_eq!(sc.incentives, [inc, inc]);
-    // T − R = 2 sets r_ref = s_ref = 2; everything else is MODEL.md's default.
+    // T − R = 2 sets r_ref = s_ref = 2; everything else is docs/model.md's default.
     let t = TrustConfig::defaults(2.0);
     assert_eq!(t.reward_ref, 2.0);
     assert_eq!(sc.trust, [t, t]);

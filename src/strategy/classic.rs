@@ -1,9 +1,9 @@
-//! Classic strategies (MODEL.md §4.1 and STRATEGIES-AXELROD.md), move for move as
+//! Classic strategies (docs/model.md §4.1 and STRATEGIES-AXELROD.md), move for move as
 //! Axelrod-Python 4.14 defines them when there is no noise.
 //!
 //! Every strategy reacts to its own **executed** move and the other's **perceived** move
 //! ([`Observation::own`], [`Observation::other_perceived`]); under noise this is Axelrod's
-//! convention for the own move (its histories hold realised moves) and MODEL.md §2.1's for the
+//! convention for the own move (its histories hold realised moves) and docs/model.md §2.1's for the
 //! other's. Cyclers count rounds and ignore history, so noise never shifts their cycle.
 //! Stochastic strategies play C iff the round's uniform `u` is below their probability, and draw
 //! nothing when that probability is 0 or 1 ([`decide`](super::memory_one::decide)); the memory-one
@@ -434,7 +434,7 @@ impl Strategy for Prober {
     }
 }
 
-/// Contrite tit-for-tat by standing (MODEL.md §4.1; Sugden 1986, Boyd 1989). A side stays in
+/// Contrite tit-for-tat by standing (docs/model.md §4.1; Sugden 1986, Boyd 1989). A side stays in
 /// good standing if it played C, or played D while the other was in bad standing; both start
 /// good. It plays D only when it is good and the other is bad, so it accepts the other's
 /// retaliation for its own unjustified D (contrition). Without noise it plays exactly TFT.
@@ -937,7 +937,7 @@ pub(crate) mod tests {
     #[test]
     fn reactions_use_own_executed_and_other_perceived_moves() {
         let exec3 = Injection { round: 3, side: Side::A, kind: ErrorKind::Execution };
-        // MODEL.md §6.4: TFT-TFT echoes a single execution error for ever.
+        // docs/model.md §6.4: TFT-TFT echoes a single execution error for ever.
         assert_eq!(with_injection("TFT", "TFT", exec3).join(" "), "CC CC DC CD DC CD DC CD DC CD");
         // Contrite TFT accepts the retaliation and restores CC two rounds later.
         assert_eq!(with_injection("CTFT", "CTFT", exec3).join(" "), "CC CC DC CD CC CC CC CC CC CC");

@@ -1,4 +1,4 @@
-//! GRIT (MODEL.md §4.5): Osgood's (1962) graduated reciprocation in tension reduction, as
+//! GRIT (docs/model.md §4.5): Osgood's (1962) graduated reciprocation in tension reduction, as
 //! operationalised by Lindskold (1978). The parameters are a design choice.
 //!
 //! Osgood's rules map onto the model as follows: initiatives are announced and verified (the
@@ -97,7 +97,7 @@ pub struct GritParams {
 }
 
 impl Default for GritParams {
-    /// MODEL.md's defaults: K=5, x0=0.5, g=1.5, x_max=2.0, L=5, verified.
+    /// docs/model.md's defaults: K=5, x0=0.5, g=1.5, x_max=2.0, L=5, verified.
     fn default() -> Self {
         GritParams { k: 5, x0: 0.5, g: 1.5, x_max: 2.0, l: 5, verified: true }
     }
@@ -145,7 +145,7 @@ impl GritPhase {
     }
 }
 
-/// `GRIT(K, x0, g, x_max, L, verified)` exactly as MODEL.md §4.5:
+/// `GRIT(K, x0, g, x_max, L, verified)` exactly as docs/model.md §4.5:
 ///
 /// - **INIT** (step 1..K): C (verified when `verified`), reward x, sanction = the sanction
 ///   received last round. After the round, a perceived C steps x up to min(g·x, x_max).
@@ -386,10 +386,10 @@ mod tests {
         assert!((info.check.unwrap())(&[5.0, 2.5, 1.5, 2.0, 5.0, 1.0], &ctx()).is_err());
     }
 
-    /// MODEL.md §6.5: GRIT vs AllD, N = 16, with the initiative of round k judged by the move
+    /// docs/model.md §6.5: GRIT vs AllD, N = 16, with the initiative of round k judged by the move
     /// of round k + 1: INIT 1–6 (−0.5 / 5.5; round 6 is step K + 1, which brings in the answer
     /// to step 5), COOL 7–11 (DD), INIT 12–16; totals 11·(−0.5) + 5 = −0.5 and
-    /// 11·5.5 + 5 = 65.5 (MODEL.md's 1.0 / 61.0 judged step k by round k).
+    /// 11·5.5 + 5 = 65.5 (docs/model.md's 1.0 / 61.0 judged step k by round k).
     #[test]
     fn grit_vs_alld_trace_and_totals() {
         let mut g = Grit::new(GritParams::default());
@@ -417,7 +417,7 @@ mod tests {
         assert_eq!(total(1), 65.5);
     }
 
-    /// MODEL.md §6.5, the mistrust trap. The threshold player (θ=0.5, τ0=0.2, U2 λ⁺=0.15,
+    /// docs/model.md §6.5, the mistrust trap. The threshold player (θ=0.5, τ0=0.2, U2 λ⁺=0.15,
     /// λ⁻=0.5, κ_R=0.1, r_ref=2) asserts in rounds 1–3 while GRIT's verified C and 0.5-unit
     /// concessions raise its trust: 0.337, 0.45053875, 0.54463399; it restrains from round 4 and
     /// CC holds through round 50. GRIT moves to RECIP after its 5 INIT steps and the sixth that

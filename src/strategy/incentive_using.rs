@@ -1,4 +1,4 @@
-//! Incentive-using strategies (MODEL.md §4.4): players that reward and sanction.
+//! Incentive-using strategies (docs/model.md §4.4): players that reward and sanction.
 //!
 //! The base action is tit-for-tat (open with C, then play the other's last perceived move)
 //! unless stated otherwise. Every incentive is decided in step D of the round
@@ -295,7 +295,7 @@ impl Strategy for CarrotAndStick {
 }
 
 /// `MutualCarrot(r)`: TFT base; reward r iff this round is mutual C as the sender sees it (its
-/// own executed C and a perceived C): the joint-gain schedule Z(CC) = +m_R·r of MODEL.md §2.3.
+/// own executed C and a perceived C): the joint-gain schedule Z(CC) = +m_R·r of docs/model.md §2.3.
 #[derive(Clone, Copy, Debug)]
 pub struct MutualCarrot {
     r: f64,
@@ -743,7 +743,7 @@ mod tests {
     }
 
     fn assert_matches(label: &str, got: [(f64, f64); 2], finite_n: f64, long_run: f64) {
-        // The finite-N oracle is within O(1/N) of MODEL.md's long-run value.
+        // The finite-N oracle is within O(1/N) of docs/model.md's long-run value.
         assert!((finite_n - long_run).abs() < 0.01, "{label}: finite-N {finite_n} vs long run {long_run}");
         eprintln!("{label}: exact finite-N {finite_n:.6}, long run {long_run}, simulated {got:?}");
         for (side, (mean, se)) in got.iter().enumerate() {
@@ -752,7 +752,7 @@ mod tests {
         }
     }
 
-    /// MODEL.md §6.3: Carrot–Carrot (TFT base), ε = 0.05, r = 1: 2.25 each with m_R = 1, 2.50
+    /// docs/model.md §6.3: Carrot–Carrot (TFT base), ε = 0.05, r = 1: 2.25 each with m_R = 1, 2.50
     /// with m_R = 1.5 in the long run.
     #[test]
     fn carrot_carrot_accounting_under_noise() {
@@ -764,7 +764,7 @@ mod tests {
         }
     }
 
-    /// MODEL.md §6.3: Stick–Stick (TFT base), ε = 0.05, s = 1, c_S = 0.5, m_S = 1: 1.50 each.
+    /// docs/model.md §6.3: Stick–Stick (TFT base), ε = 0.05, s = 1, c_S = 0.5, m_S = 1: 1.50 each.
     #[test]
     fn stick_stick_accounting_under_noise() {
         let exact = exact_tft_mean(N, EPS, |a, b| -0.5 * f64::from(u8::from(b.is_d())) - f64::from(u8::from(a.is_d())));

@@ -3,7 +3,7 @@
 //!
 //! Each learner folds one number per round into its state, the **realized payoff**: the base
 //! payoff plus the value of the incentives received minus the cost of the incentives sent, as
-//! step E of the engine accounts it (MODEL.md §2.1, §2.3):
+//! step E of the engine accounts it (docs/model.md §2.1, §2.3):
 //!
 //! `u = π(a_i, a_j) + m_R^j·r_received − m_S^j·s_received − c_R^i·r_sent − c_S^i·s_sent`
 //!
@@ -480,7 +480,7 @@ impl Belief {
     }
 }
 
-/// The expected-utility learner (MODEL.md §2.3's empirical κ).
+/// The expected-utility learner (docs/model.md §2.3's empirical κ).
 ///
 /// Beliefs, each a Beta–Bernoulli mean with prior weight n₀:
 /// - `p[m]` = P(the other plays C this round | I played m last round), prior mean ½ (my move of

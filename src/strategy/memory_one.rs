@@ -1,4 +1,4 @@
-//! Memory-one and zero-determinant strategies (MODEL.md §4.2).
+//! Memory-one and zero-determinant strategies (docs/model.md §4.2).
 //!
 //! A memory-one player opens with C with probability `p0` and afterwards plays C with the
 //! probability its four-vector gives for the last outcome (own executed action, other's perceived
@@ -115,7 +115,7 @@ fn phi_bound(entries: &[ZdEntry; 4]) -> Option<f64> {
     Some(bound)
 }
 
-/// Extortionate ZD entries, enforcing `s_X − P = χ(s_Y − P)` (MODEL.md §4.2).
+/// Extortionate ZD entries, enforcing `s_X − P = χ(s_Y − P)` (docs/model.md §4.2).
 fn extort_entries(g: &Payoffs, chi: f64) -> [ZdEntry; 4] {
     let (r, s, t, p) = (g.R, g.S, g.T, g.P);
     [
@@ -148,7 +148,7 @@ pub fn zd_extort_vector(g: &Payoffs, chi: f64, phi: f64) -> [f64; 4] {
     entries_vector(&extort_entries(g, chi), phi)
 }
 
-/// The largest valid φ of an extortionate ZD player (MODEL.md §4.2):
+/// The largest valid φ of an extortionate ZD player (docs/model.md §4.2):
 /// `min{1/((χ−1)(R−P)), 1/((P−S)+χ(T−P)), 1/((T−P)+χ(P−S))}` over the positive denominators;
 /// `None` when no φ > 0 keeps the vector in [0, 1].
 pub fn zd_extort_phi_bound(g: &Payoffs, chi: f64) -> Option<f64> {
@@ -377,7 +377,7 @@ mod tests {
         a.iter().zip(b).all(|(x, y)| (x - y).abs() < 1e-12)
     }
 
-    /// Exact mean payoffs per round of X and Y over `n` noiseless rounds (MODEL.md §5.1 with
+    /// Exact mean payoffs per round of X and Y over `n` noiseless rounds (docs/model.md §5.1 with
     /// ε = e = 0), both vectors from their owner's side, for the symmetric game `g`.
     fn exact_mean(x: MemoryOne, y: MemoryOne, g: &Payoffs, n: usize) -> (f64, f64) {
         let (a, b) = (x.p0, y.p0);
@@ -440,7 +440,7 @@ mod tests {
 
     #[test]
     fn zd_vectors_match_model_and_axelrod() {
-        // MODEL.md §4.2; axelrod 4.14 ZDExtort2 = (0.888…, 0.5, 0.333…, 0), ZDGTFT2 = (1, 0.125, 1, 0.25).
+        // docs/model.md §4.2; axelrod 4.14 ZDExtort2 = (0.888…, 0.5, 0.333…, 0), ZDGTFT2 = (1, 0.125, 1, 0.25).
         assert!(close(zd_extort_vector(&PD, 2.0, 1.0 / 18.0), [8.0 / 9.0, 0.5, 1.0 / 3.0, 0.0]));
         assert!(close(zd_extort_vector(&PD, 2.0, 1.0 / 18.0), [0.8888888888888888, 0.5, 0.3333333333333333, 0.0]));
         assert!(close(zd_extort_vector(&PD, 3.0, 1.0 / 26.0), [11.0 / 13.0, 0.5, 7.0 / 26.0, 0.0]));

@@ -101,7 +101,7 @@ pub struct BuildCtx {
     pub continuation: Option<f64>,
 }
 
-/// What a side announces before a match (MODEL.md §2.3): a threat (sanction every perceived D)
+/// What a side announces before a match (docs/model.md §2.3): a threat (sanction every perceived D)
 /// and/or a promise (reward every perceived C). Whether it keeps its word is measured, not
 /// enforced.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

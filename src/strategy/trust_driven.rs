@@ -1,4 +1,4 @@
-//! Trust-driven strategies (MODEL.md §4.3): players whose move follows their internal trust.
+//! Trust-driven strategies (docs/model.md §4.3): players whose move follows their internal trust.
 //!
 //! Every player here keeps its own [`TrustState`], built from the scenario's trust settings for
 //! its side ([`BuildCtx::trust`]) with per-player overrides, and updates it in
@@ -26,7 +26,7 @@ use crate::game::{Action, Payoffs};
 use crate::incentive::{Incentive, IncentiveConfig};
 use crate::trust::{TrustConfig, TrustEvidence, TrustRule, TrustState};
 
-/// U2's default gain rate λ⁺ (MODEL.md §2.4.1).
+/// U2's default gain rate λ⁺ (docs/model.md §2.4.1).
 const DEFAULT_LAMBDA_UP: f64 = 0.1;
 /// U2's default loss rate λ⁻.
 const DEFAULT_LAMBDA_DOWN: f64 = 0.3;
@@ -477,7 +477,7 @@ impl Strategy for EUResponder {
     }
 }
 
-/// The parameters of a [`BayesianReciprocator`] (MODEL.md §2.4.1 U4 and §2.4.6).
+/// The parameters of a [`BayesianReciprocator`] (docs/model.md §2.4.1 U4 and §2.4.6).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct BayesParams {
     /// Prior μ0 that the other is a security seeker.
@@ -499,7 +499,7 @@ pub struct BayesParams {
 }
 
 impl BayesParams {
-    /// MODEL.md's defaults with a given prior and δ: α = (0.95, 0.30), β = (0.50, 0.20), η = 1,
+    /// docs/model.md's defaults with a given prior and δ: α = (0.95, 0.30), β = (0.50, 0.20), η = 1,
     /// h = 0.
     pub fn defaults(mu0: f64, delta_belief: f64) -> BayesParams {
         BayesParams {
@@ -532,7 +532,7 @@ impl BayesParams {
     }
 }
 
-/// The repeated-game trust threshold μ*(δ) of MODEL.md §2.4.6 ([`crate::analysis::mu_star`]);
+/// The repeated-game trust threshold μ*(δ) of docs/model.md §2.4.6 ([`crate::analysis::mu_star`]);
 /// `None` when no belief suffices. δ = 1 (an infinite shadow of the future) makes any belief
 /// enough when mutual restraint beats mutual assertion (R > P), and none otherwise.
 pub fn mu_star(p: &Payoffs, delta: f64) -> Option<f64> {
@@ -542,7 +542,7 @@ pub fn mu_star(p: &Payoffs, delta: f64) -> Option<f64> {
     crate::analysis::mu_star(p, delta.max(0.0)).ok()
 }
 
-/// The Stag Hunt trust threshold `p* = f/(f − g)` of MODEL.md §1.1, when the payoffs are a Stag
+/// The Stag Hunt trust threshold `p* = f/(f − g)` of docs/model.md §1.1, when the payoffs are a Stag
 /// Hunt (R > T > P > S); `None` otherwise.
 pub fn stag_hunt_threshold(p: &Payoffs) -> Option<f64> {
     (p.R > p.T && p.T > p.P && p.P > p.S).then(|| p.fear() / (p.fear() - p.greed()))
@@ -555,7 +555,7 @@ pub fn stag_hunt_threshold(p: &Payoffs) -> Option<f64> {
 ///
 /// The belief uses the scenario's κ_S, s_ref, ν and known perception error; the signal spreads
 /// σ_SS and σ_G of the reward likelihood ratio come from the scenario when its rule is U4 and
-/// are otherwise MODEL.md's 2 and 1.
+/// are otherwise docs/model.md's 2 and 1.
 #[derive(Clone, Copy, Debug)]
 pub struct BayesianReciprocator {
     mu_star: Option<f64>,
@@ -860,7 +860,7 @@ mod tests {
         assert!((eu.margin() - 0.25).abs() < 1e-12);
     }
 
-    /// MODEL.md §6.2: μ*(δ) for (3,0,5,1).
+    /// docs/model.md §6.2: μ*(δ) for (3,0,5,1).
     #[test]
     fn mu_star_values() {
         let cases =

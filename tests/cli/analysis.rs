@@ -163,7 +163,7 @@ fn analyze_bad_scenario_exits_2() {
 
 // ----- exact ---------------------------------------------------------------------------------
 
-/// TFT against itself at ε = 0.05 over 10 rounds (MODEL.md V1b), and a trust strategy.
+/// TFT against itself at ε = 0.05 over 10 rounds (docs/model.md V1b), and a trust strategy.
 const EXACT: &str = r#"
 [scenario]
 name = "exact-small"
@@ -304,7 +304,7 @@ fn validate_passes_every_case() {
     assert_eq!(h, ["group", "case", "expected", "observed", "tolerance", "pass", "source"]);
     assert_eq!(rows.len(), case_lines.len());
     assert!(rows.iter().all(|r| get(&h, r, "pass") == "true"));
-    assert!(rows.iter().all(|r| get(&h, r, "source").contains("MODEL.md §")));
+    assert!(rows.iter().all(|r| get(&h, r, "source").contains("docs/model.md §")));
     let v1b = rows.iter().find(|r| get(&h, r, "case") == "V1b TFT–TFT ε=0.05 N=10").unwrap();
     assert_eq!(get(&h, v1b, "expected"), "2.742568");
 }

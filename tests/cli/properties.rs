@@ -168,7 +168,7 @@ fn study(g: &Gen) -> Study {
 
 // ---- the payoff identity -----------------------------------------------------------------------
 
-/// Checks each round's payoff against step E of MODEL.md and sums what the match totals need.
+/// Checks each round's payoff against step E of docs/model.md and sums what the match totals need.
 struct Ledger {
     cfg: MatchConfig,
     tau: [f64; 2],
