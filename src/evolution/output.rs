@@ -12,7 +12,7 @@
 //! Every file is written as `<name>.partial`, flushed to disk (`fsync`), renamed into place and
 //! the directory synced, so a file with its final name is always complete ([`commit`]).
 
-use std::fs::{self, File};
+use std::fs::File;
 use std::io::{self, Write};
 use std::path::Path;
 
@@ -34,25 +34,17 @@ pub const STATIONARY_COLUMNS: &[&str] =
 /// The columns of `rest_points.csv` after the sweep columns.
 pub const REST_POINT_COLUMNS: &[&str] = &["rest_point", "strategy", "share", "stability", "max_real_eigenvalue"];
 
-/// Commits `<dir>/<name>.partial` as `<dir>/<name>`: fsync the file, rename, fsync the directory.
-/// (One small function so it can be switched to the shared commit of `src/output` later.)
+/// Commits `<dir>/<name>.partial` as `<dir>/<name>`: fsync the file, then the project's one
+/// commit protocol renames it and syncs the directory ([`crate::output::commit`]).
 pub fn commit(dir: &Path, name: &str) -> Result<(), OutputError> {
-    let from = dir.join(format!("{name}.partial"));
-    let to = dir.join(name);
+    let from = crate::output::commit::partial_path(dir, name);
     File::open(&from).and_then(|f| f.sync_all()).map_err(|e| OutputError::io(&from, e))?;
-    fs::rename(&from, &to).map_err(|e| OutputError::io(&to, e))?;
-    // Syncing a directory is not possible on every platform; the rename is done either way.
-    if let Ok(d) = File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
+    crate::output::commit::rename_partial(dir, name)
 }
 
-/// Writes a whole file through [`commit`].
+/// Writes a whole file with the project's one commit protocol ([`crate::output::commit`]).
 pub fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), OutputError> {
-    let tmp = dir.join(format!("{name}.partial"));
-    fs::write(&tmp, bytes).map_err(|e| OutputError::io(&tmp, e))?;
-    commit(dir, name)
+    crate::output::commit::write_file(dir, name, bytes)
 }
 
 /// A CSV file being streamed to `<name>.partial`, with its row count.
