@@ -407,10 +407,11 @@ where
     let internals = [has_internals(&*a), has_internals(&*b)];
     // The default trust settings (U2 without decay on both sides) get their own loop, so the
     // rule is not chosen again every round (issue 12).
+    let plain = is_plain(cfg, internals);
     let u2 = cfg.trust.iter().all(|&t| TrustState::new(t).plain_asymmetric().is_some());
-    if is_plain(cfg, internals) && u2 {
+    if plain && u2 {
         rounds::<true, true, A, B, K>(cfg, seeds, end.rounds, internals, a, b, sink);
-    } else if is_plain(cfg, internals) {
+    } else if plain {
         rounds::<true, false, A, B, K>(cfg, seeds, end.rounds, internals, a, b, sink);
     } else if let Some(t) = rounds::<false, false, A, B, K>(cfg, seeds, end.rounds, internals, a, b, sink) {
         end.rounds = t;
