@@ -142,6 +142,7 @@ fn tournament<M: Measurement>(c: &mut Criterion<M>) {
         progress: false,
         outputs: Default::default(),
         compress: false,
+        general_loop: false,
     };
     let mut g = c.benchmark_group("tournament");
     g.sample_size(10);

@@ -65,6 +65,7 @@ fn tournament(c: &mut Criterion) {
         progress: false,
         outputs: Default::default(),
         compress: false,
+        general_loop: false,
     };
     let mut g = c.benchmark_group("tournament");
     g.sample_size(20);

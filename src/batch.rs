@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::engine::{MatchConfig, Recorder, RoundRecord, play};
+use crate::engine::{MatchConfig, Recorder, RoundRecord, Table, play};
 use crate::metrics::{MatchMetrics, MatchStats, MetricsCtx};
 use crate::output::checkpoint::Identity;
 use crate::output::manifest::{FileEntry, ManifestInput, build as build_manifest, scenario_hash};
@@ -65,6 +65,8 @@ pub struct RunOptions {
     pub outputs: crate::output::selection::Outputs,
     /// Write matches.csv and rounds.csv gzip-compressed, as `.csv.gz` (`--compress`).
     pub compress: bool,
+    /// Play every match in the general round loop (see [`Prepared::specialised`]).
+    pub general_loop: bool,
 }
 
 /// What a finished (or stopped) run did.
@@ -131,6 +133,9 @@ pub struct PreparedPoint {
     pub params: Vec<[Vec<f64>; 2]>,
     /// The sweep values as written in the CSVs.
     pub values: Vec<String>,
+    /// The specialised loop's automaton tables per roster entry and side (see
+    /// [`crate::engine::play_tables`]); `None` where the entry must take the general loop.
+    pub tables: Vec<[Option<Table>; 2]>,
 }
 
 /// A study turned into a plan and per-point settings.
@@ -149,6 +154,9 @@ pub struct Prepared<'a> {
     pub sweep_columns: Vec<String>,
     /// The master seed in force.
     pub seed: u64,
+    /// Whether matches between automata take the specialised loop (the default). Off, every
+    /// match takes the general loop: the outputs are the same bytes (a test holds this).
+    pub specialised: bool,
 }
 
 impl<'a> Prepared<'a> {
@@ -175,7 +183,14 @@ impl<'a> Prepared<'a> {
                 metrics.spiral_min_len = sc.metrics.spiral_min_len;
                 metrics.spiral_window = sc.metrics.spiral_window;
                 metrics.discount = sc.metrics.discount;
+                let tables = sc
+                    .roster
+                    .iter()
+                    .zip(&params)
+                    .map(|(e, p)| [0, 1].map(|i| entry_table(e, &p[i], &build[i])))
+                    .collect();
                 PreparedPoint {
+                    tables,
                     config: sc.match_config(),
                     metrics,
                     build,
@@ -192,6 +207,7 @@ impl<'a> Prepared<'a> {
             names: base.roster.iter().map(|e| e.info.name).collect(),
             sweep_columns,
             seed,
+            specialised: true,
         }
     }
 
@@ -217,6 +233,21 @@ impl<'a> Prepared<'a> {
         let pp = &self.points[run.point];
         let sc = &self.study.points[run.point].scenario;
         let (ea, eb) = (&sc.roster[run.a], &sc.roster[run.b]);
+        let (match_seed, seeds) = match_seeds(self.seed, run.rep, run.a, run.b);
+        let mut metrics = MatchMetrics::new(MetricsCtx { announce: [ea.announce, eb.announce], ..pp.metrics });
+        // The specialised loop (engine::automaton) when both sides are automata and the match
+        // is plain; it gives the same bytes as the general loop, faster.
+        if let (false, true, Some(ta), Some(tb)) = (trace, self.specialised, &pp.tables[run.a][0], &pp.tables[run.b][1])
+        {
+            if let Some(end) = crate::engine::play_tables(&pp.config, &seeds, [ta, tb], &mut metrics) {
+                return MatchOutcome {
+                    seed: match_seed,
+                    truncated: end.truncated,
+                    values: metrics.finish().values(),
+                    rounds: None,
+                };
+            }
+        }
         let mut sa = ea.build(&pp.params[run.a][0], &pp.build[0]);
         let mut sb = eb.build(&pp.params[run.b][1], &pp.build[1]);
         // Announced policies (docs/model.md §2.3): each side hears the other's before round 1.
@@ -226,8 +257,6 @@ impl<'a> Prepared<'a> {
         if ea.announce != crate::strategy::Announcement::NONE {
             sb.announced(ea.announce);
         }
-        let (match_seed, seeds) = match_seeds(self.seed, run.rep, run.a, run.b);
-        let mut metrics = MatchMetrics::new(MetricsCtx { announce: [ea.announce, eb.announce], ..pp.metrics });
         let (end, rounds) = if trace {
             let mut rec = Recorder::default();
             let end = play(&pp.config, &seeds, &mut sa, &mut sb, &mut (&mut metrics, &mut rec));
@@ -237,6 +266,16 @@ impl<'a> Prepared<'a> {
         };
         MatchOutcome { seed: match_seed, truncated: end.truncated, values: metrics.finish().values(), rounds }
     }
+}
+
+/// The specialised loop's table for a roster entry on one side, when it has one: a plain
+/// catalogue strategy (no `base`, no announced policy) that [`crate::engine::table_for`]
+/// accepts.
+fn entry_table(entry: &crate::scenario::RosterEntry, params: &[f64], ctx: &BuildCtx) -> Option<Table> {
+    if entry.base.is_some() || entry.announce != crate::strategy::Announcement::NONE {
+        return None;
+    }
+    crate::engine::table_for(entry.info, params, ctx)
 }
 
 /// The result of one match.
@@ -341,7 +380,8 @@ const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
 /// Runs a study (or one shard of it) and writes its results.
 pub fn execute(study: &Study, seed: u64, opts: &RunOptions, cancel: &AtomicBool) -> Result<RunReport, RunError> {
     let started = Instant::now();
-    let prep = Prepared::new(study, seed);
+    let mut prep = Prepared::new(study, seed);
+    prep.specialised = !opts.general_loop;
     let threads = opts.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)

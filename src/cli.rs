@@ -163,6 +163,10 @@ pub struct RunArgs {
     /// Write matches.csv and rounds.csv gzip-compressed (matches.csv.gz, rounds.csv.gz).
     #[arg(long)]
     pub compress: bool,
+    /// Play every match in the engine's general round loop, never the specialised one (the
+    /// results are the same bytes; for checking that, and for timing the difference).
+    #[arg(long, hide = true)]
+    pub general_loop: bool,
 }
 
 /// Arguments of `detente check`.
@@ -432,6 +436,7 @@ fn cmd_run(a: RunArgs) -> Result<(), Failure> {
         progress: show_bar,
         outputs,
         compress: a.compress,
+        general_loop: a.general_loop,
     };
     let report = batch::execute(&study, seed, &opts, &cancel).map_err(|e| match &e {
         batch::RunError::Output(o) if is_usage(o) => Failure::input(e),

@@ -14,6 +14,9 @@ use crate::incentive::{Incentive, IncentiveConfig};
 use crate::strategy::{Observation, RoundCtx, Strategy};
 use crate::trust::{TrustConfig, TrustEvidence, TrustState};
 
+mod automaton;
+pub use automaton::{Table, play_tables, table_for};
+
 /// How long a match lasts.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "mode", rename_all = "snake_case")]
@@ -335,9 +338,13 @@ impl ErrorClock {
             Some(r) => 1.0 - r.random::<f64>(),
             None => return u64::MAX,
         };
-        let g = 1.0 + (u.ln() / self.ln_q).floor();
-        // ln_q = −∞ (p = 1) gives 0/∞ = 0: an error every round. Huge gaps saturate.
-        if g >= 1.0 { g.min(u64::MAX as f64 / 2.0) as u64 } else { 1 }
+        // G = 1 + ⌊x⌋. For x ≥ 1 the truncating conversion is the floor, exact below 2^53;
+        // past that both forms give a gap beyond any match length (at most 2^32 rounds), so
+        // the rounds that strike are the same as with `f64::floor` (a libm call, not inlined
+        // on baseline x86-64). ln_q = −∞ (p = 1) gives 0/∞ = 0: an error every round; x < 1,
+        // NaN included, is a gap of 1. Huge gaps saturate.
+        let x = u.ln() / self.ln_q;
+        if x >= 1.0 { x.min((1u64 << 62) as f64) as u64 + 1 } else { 1 }
     }
 
     /// Whether an error strikes in round `t`; rounds must be asked in order.

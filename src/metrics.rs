@@ -67,6 +67,8 @@ const DD: u8 = 3;
 const SLOPE_N: usize = 10;
 /// Capacity of the trust ring buffer (a power of two ≥ `SLOPE_N`, so indexing is a mask).
 const RING: usize = 16;
+/// The last rounds of a match whose trust the metrics keep (see [`MatchMetrics::plain_round`]).
+pub(crate) const TAIL_ROUNDS: u32 = RING as u32;
 /// Slots of `MatchMetrics::firsts`.
 const FIRST_DEF: usize = 0;
 const FIRST_INT_DEF: usize = 2;
@@ -130,13 +132,34 @@ impl SpiralCause {
     }
 }
 
+/// What the metrics need of one round (a [`RoundRecord`] without the incentives, the
+/// strategy internals and the catastrophe flag). Index 0 is side A.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct RoundCore {
+    /// The executed outcome, `2·[A played D] + [B played D]`.
+    pub outcome: u8,
+    /// Whether each side intended D.
+    pub intended_d: [bool; 2],
+    /// Whether each side perceived the other's action as D.
+    pub perceived_d: [bool; 2],
+    /// Execution errors, per side.
+    pub exec_error: [bool; 2],
+    /// Perception errors, per side.
+    pub perc_error: [bool; 2],
+    /// Payoffs after incentives.
+    pub payoff: [f64; 2],
+    /// Base payoffs.
+    pub base: [f64; 2],
+    /// The analyst trust index after the round.
+    pub trust: [f64; 2],
+}
+
 /// The streaming accumulator for one match. Feed it through [`RoundSink`], then call
 /// [`MatchMetrics::finish`]. [`RoundSink::start`] resets it, so one value can serve many matches.
 #[derive(Clone, Debug)]
 pub struct MatchMetrics {
     ctx: MetricsCtx,
     tragic: bool,
-    discounted: bool,
     disc_rate: f64,
 
     t: u32,
@@ -145,8 +168,15 @@ pub struct MatchMetrics {
     base: [f64; 2],
     disc_score: [f64; 2],
     disc_factor: f64,
-    intended_c: [u32; 2],
-    perceived_c: [u32; 2],
+    /// Rounds in which an execution error turned an intended C into a played D (`_loss`) or an
+    /// intended D into a played C (`_gain`), per side: the intended cooperation count is the
+    /// played one plus gains minus losses, so rounds without errors add nothing here.
+    intended_gain: [u32; 2],
+    intended_loss: [u32; 2],
+    /// The same for how the other side perceived this side's action: a perception error of the
+    /// other side showing a played D as C (`_gain`) or a played C as D (`_loss`).
+    perceived_gain: [u32; 2],
+    perceived_loss: [u32; 2],
     /// First rounds of the events of `firsts`: defection A/B, intended defection A/B, DD,
     /// trust ≥ 0.8 A/B (`NONE` while not seen).
     firsts: [u32; 7],
@@ -233,7 +263,6 @@ impl MatchMetrics {
         MatchMetrics {
             ctx,
             tragic,
-            discounted: ctx.discount.is_some(),
             disc_rate: ctx.discount.unwrap_or(1.0),
             t: 0,
             outcome: [0; 4],
@@ -241,8 +270,10 @@ impl MatchMetrics {
             base: [0.0; 2],
             disc_score: [0.0; 2],
             disc_factor: 1.0,
-            intended_c: [0; 2],
-            perceived_c: [0; 2],
+            intended_gain: [0; 2],
+            intended_loss: [0; 2],
+            perceived_gain: [0; 2],
+            perceived_loss: [0; 2],
             firsts: [NONE; 7],
             pending_firsts: ALL_FIRSTS,
             len_hint: 0,
@@ -309,19 +340,21 @@ impl MatchMetrics {
         self.t
     }
 
-    /// Sets the first round of each event in `new` (a bit set of pending `firsts` slots).
+    /// Sets the first round of each event in `new` (a bit set of pending `firsts` slots). It
+    /// takes and returns the array by value rather than `&mut self`, so that the accumulator's
+    /// address does not escape the round loop and its fields can live in registers.
     #[inline(never)]
-    fn record_firsts(&mut self, new: u8, t: u32) {
-        for (k, slot) in self.firsts.iter_mut().enumerate() {
+    fn record_firsts(mut firsts: [u32; 7], new: u8, t: u32) -> [u32; 7] {
+        for (k, slot) in firsts.iter_mut().enumerate() {
             if new & (1 << k) != 0 {
                 *slot = t;
             }
         }
-        self.pending_firsts &= !new;
+        firsts
     }
 
     /// Closes the DD run in progress (if any).
-    #[inline]
+    #[inline(always)]
     fn close_dd_run(&mut self) {
         let len = self.dd_run;
         if len >= self.ctx.spiral_min_len.max(1) {
@@ -339,7 +372,7 @@ impl MatchMetrics {
     }
 
     /// Closes the echo run in progress (if any).
-    #[inline]
+    #[inline(always)]
     fn close_echo(&mut self) {
         if self.echo_run >= 2 {
             self.n_echo += 1;
@@ -359,6 +392,142 @@ impl MatchMetrics {
         }
         m.close_echo();
         m.build()
+    }
+
+    /// What every round does, from the round's [`RoundCore`]. `TAIL` writes the trust ring,
+    /// which only the last [`RING`] rounds need (the final trust and its slope).
+    #[inline(always)]
+    fn core<const TAIL: bool>(&mut self, r: &RoundCore) {
+        self.t += 1;
+        let t = self.t;
+        let o = r.outcome;
+        let d = [o & 2 != 0, o & 1 != 0];
+        self.outcome[o as usize] += 1;
+
+        // Scores.
+        for i in 0..2 {
+            self.score[i] += r.payoff[i];
+            self.base[i] += r.base[i];
+        }
+        // Without a discount the rate is 1: the same arithmetic runs, and its result is not
+        // reported, so nothing is decided per round.
+        for i in 0..2 {
+            self.disc_score[i] += self.disc_factor * r.payoff[i];
+        }
+        self.disc_factor *= self.disc_rate;
+
+        // Errors, and the cooperation they make differ from what was played (most rounds have
+        // none, and then nothing is counted here).
+        let any_error = r.exec_error[0] | r.exec_error[1] | r.perc_error[0] | r.perc_error[1];
+        for i in (0..2).filter(|_| any_error) {
+            let j = 1 - i;
+            let e = r.exec_error[i];
+            let p = r.perc_error[j];
+            self.n_exec_err[i] += e as u32;
+            self.n_perc_err[i] += r.perc_error[i] as u32;
+            self.intended_gain[i] += (e & d[i]) as u32;
+            self.intended_loss[i] += (e & !d[i]) as u32;
+            self.perceived_gain[i] += (p & d[i]) as u32;
+            self.perceived_loss[i] += (p & !d[i]) as u32;
+        }
+        // First occurrences (rounds only grow, so the first one seen is kept).
+        if self.pending_firsts != 0 {
+            let happened = d[0] as u8
+                | (d[1] as u8) << 1
+                | (r.intended_d[0] as u8) << 2
+                | (r.intended_d[1] as u8) << 3
+                | ((o == DD) as u8) << 4
+                | ((r.trust[0] >= 0.8) as u8) << 5
+                | ((r.trust[1] >= 0.8) as u8) << 6;
+            let new = happened & self.pending_firsts;
+            if new != 0 {
+                self.firsts = Self::record_firsts(self.firsts, new, t);
+                self.pending_firsts &= !new;
+            }
+        }
+
+        // Disruptions and recovery; the trigger of the current non-CC stretch.
+        let prev = self.prev_o;
+        if o == CC {
+            if self.pending != NONE {
+                let k = t - self.pending;
+                let e = self.pending_err as usize;
+                self.n_recovered[e] += 1;
+                self.recovery_sum[e] += k as u64;
+                self.n_within_10 += (k <= 10) as u32;
+                self.pending = NONE;
+            }
+            self.last_cc = t;
+        } else if prev == CC {
+            let misperceived = (d[0] && (r.perc_error[0] || self.prev_perc_err[0]))
+                || (d[1] && (r.perc_error[1] || self.prev_perc_err[1]));
+            let cause = if r.exec_error[0] || r.exec_error[1] {
+                SpiralCause::Execution
+            } else if misperceived {
+                SpiralCause::Perception
+            } else {
+                SpiralCause::Intentional
+            };
+            self.trigger_cause = cause;
+            self.n_disruptions += 1;
+            self.pending = t;
+            self.pending_err = cause != SpiralCause::Intentional;
+            self.n_err_disruptions += self.pending_err as u32;
+        }
+
+        // DD runs: spirals and chronic conflict.
+        if o == DD {
+            if prev != DD {
+                self.dd_run = 0;
+                self.dd_run_after_cc =
+                    self.last_cc != 0 && self.last_cc as u64 + self.ctx.spiral_window as u64 >= t as u64;
+                self.dd_run_cause = self.trigger_cause;
+            }
+            self.dd_run += 1;
+        } else if prev == DD {
+            self.close_dd_run();
+        }
+
+        // Echo: alternating CD / DC.
+        if o == 1 || o == 2 {
+            if prev == 3 - o {
+                self.echo_run += 1;
+            } else {
+                self.close_echo();
+                self.echo_run = 1;
+            }
+        } else if self.echo_run > 0 {
+            self.close_echo();
+        }
+        self.prev_o = o;
+        self.prev_perc_err = r.perc_error;
+
+        // Trust.
+        for i in 0..2 {
+            let tau = r.trust[i];
+            self.trust_sum[i] += tau;
+            if tau < self.trust_min[i] {
+                self.trust_min[i] = tau;
+                self.trust_min_round[i] = t;
+            }
+            if tau > self.trust_max[i] {
+                self.trust_max[i] = tau;
+            }
+            self.collapses[i] += (self.above_half[i] & (tau < 0.5)) as u32;
+            self.above_half[i] = tau >= 0.5;
+            if TAIL {
+                self.ring[i][t as usize & (RING - 1)] = tau;
+            }
+        }
+    }
+
+    /// One round of a plain match (see the engine's specialised loop): nothing sent or
+    /// received, no announced policy, no catastrophe, no strategy internals, and the payoff is
+    /// the base payoff. For such a round this does exactly what [`RoundSink::round`] does with
+    /// the full record. `TAIL` must be set for (at least) the last [`RING`] rounds of the match.
+    #[inline(always)]
+    pub(crate) fn plain_round<const TAIL: bool>(&mut self, r: &RoundCore) {
+        self.core::<TAIL>(r);
     }
 
     fn build(&self) -> MatchStats {
@@ -472,8 +641,9 @@ impl MatchMetrics {
             incentive_net,
             disc_score,
             coop_rate: coop.map(|c| per(c as f64)),
-            intended_coop_rate: self.intended_c.map(|c| per(c as f64)),
-            perceived_coop_rate: self.perceived_c.map(|c| per(c as f64)),
+            intended_coop_rate: [0, 1].map(|i| per((coop[i] + self.intended_gain[i] - self.intended_loss[i]) as f64)),
+            perceived_coop_rate: [0, 1]
+                .map(|i| per((coop[i] + self.perceived_gain[i] - self.perceived_loss[i]) as f64)),
             outcome_counts: self.outcome,
             outcome_rates: self.outcome.map(|c| per(c as f64)),
             first_defection: [opt(self.firsts[FIRST_DEF]), opt(self.firsts[FIRST_DEF + 1])],
@@ -543,119 +713,19 @@ impl RoundSink for MatchMetrics {
 
     #[inline(always)]
     fn round(&mut self, r: &RoundRecord) {
-        self.t += 1;
-        let t = self.t;
         self.policy.round(r);
         let d = [r.executed[0].is_d(), r.executed[1].is_d()];
-        let o = ((d[0] as u8) << 1) | d[1] as u8;
-        self.outcome[o as usize] += 1;
-
-        // Scores.
-        for i in 0..2 {
-            self.score[i] += r.payoff[i];
-            self.base[i] += r.base[i];
-        }
-        if self.discounted {
-            for i in 0..2 {
-                self.disc_score[i] += self.disc_factor * r.payoff[i];
-            }
-            self.disc_factor *= self.disc_rate;
-        }
-
-        // Cooperation and errors.
-        for i in 0..2 {
-            let j = 1 - i;
-            self.intended_c[i] += r.intended[i].is_c() as u32;
-            self.perceived_c[i] += r.perceived[j].is_c() as u32;
-            self.n_exec_err[i] += r.exec_error[i] as u32;
-            self.n_perc_err[i] += r.perc_error[i] as u32;
-        }
-        // First occurrences (rounds only grow, so the first one seen is kept).
-        if self.pending_firsts != 0 {
-            let happened = d[0] as u8
-                | (d[1] as u8) << 1
-                | (r.intended[0].is_d() as u8) << 2
-                | (r.intended[1].is_d() as u8) << 3
-                | ((o == DD) as u8) << 4
-                | ((r.trust[0] >= 0.8) as u8) << 5
-                | ((r.trust[1] >= 0.8) as u8) << 6;
-            let new = happened & self.pending_firsts;
-            if new != 0 {
-                self.record_firsts(new, t);
-            }
-        }
-
-        // Disruptions and recovery; the trigger of the current non-CC stretch.
-        let prev = self.prev_o;
-        if o == CC {
-            if self.pending != NONE {
-                let k = t - self.pending;
-                let e = self.pending_err as usize;
-                self.n_recovered[e] += 1;
-                self.recovery_sum[e] += k as u64;
-                self.n_within_10 += (k <= 10) as u32;
-                self.pending = NONE;
-            }
-            self.last_cc = t;
-        } else if prev == CC {
-            let misperceived = (d[0] && (r.perc_error[0] || self.prev_perc_err[0]))
-                || (d[1] && (r.perc_error[1] || self.prev_perc_err[1]));
-            let cause = if r.exec_error[0] || r.exec_error[1] {
-                SpiralCause::Execution
-            } else if misperceived {
-                SpiralCause::Perception
-            } else {
-                SpiralCause::Intentional
-            };
-            self.trigger_cause = cause;
-            self.n_disruptions += 1;
-            self.pending = t;
-            self.pending_err = cause != SpiralCause::Intentional;
-            self.n_err_disruptions += self.pending_err as u32;
-        }
-
-        // DD runs: spirals and chronic conflict.
-        if o == DD {
-            if prev != DD {
-                self.dd_run = 0;
-                self.dd_run_after_cc =
-                    self.last_cc != 0 && self.last_cc as u64 + self.ctx.spiral_window as u64 >= t as u64;
-                self.dd_run_cause = self.trigger_cause;
-            }
-            self.dd_run += 1;
-        } else if prev == DD {
-            self.close_dd_run();
-        }
-
-        // Echo: alternating CD / DC.
-        if o == 1 || o == 2 {
-            if prev == 3 - o {
-                self.echo_run += 1;
-            } else {
-                self.close_echo();
-                self.echo_run = 1;
-            }
-        } else if self.echo_run > 0 {
-            self.close_echo();
-        }
-        self.prev_o = o;
-        self.prev_perc_err = r.perc_error;
-
-        // Trust.
-        for i in 0..2 {
-            let tau = r.trust[i];
-            self.trust_sum[i] += tau;
-            if tau < self.trust_min[i] {
-                self.trust_min[i] = tau;
-                self.trust_min_round[i] = t;
-            }
-            if tau > self.trust_max[i] {
-                self.trust_max[i] = tau;
-            }
-            self.collapses[i] += (self.above_half[i] & (tau < 0.5)) as u32;
-            self.above_half[i] = tau >= 0.5;
-            self.ring[i][t as usize & (RING - 1)] = tau;
-        }
+        self.core::<true>(&RoundCore {
+            outcome: ((d[0] as u8) << 1) | d[1] as u8,
+            intended_d: [r.intended[0].is_d(), r.intended[1].is_d()],
+            perceived_d: [r.perceived[0].is_d(), r.perceived[1].is_d()],
+            exec_error: r.exec_error,
+            perc_error: r.perc_error,
+            payoff: r.payoff,
+            base: r.base,
+            trust: r.trust,
+        });
+        let t = self.t;
         if t >= self.len_hint || r.catastrophe {
             self.internal_last = r.internal_trust;
             self.belief_last = r.belief;

@@ -397,6 +397,86 @@ impl TrustState {
     }
 }
 
+/// How one side's trust moves in a plain match (nothing is ever received; see the engine's
+/// specialised loop), with everything that is fixed for the match read once: the rule, its
+/// rates and whether there is decay. Each implementation performs the same operations in the
+/// same order as [`TrustState::update_plain`] for the states it is made for, so the results
+/// are bit for bit the same; [`PlainKernel::of`] picks the one that fits.
+pub trait PlainUpdate: Copy {
+    /// One round: `perceived` is the other's action as this side saw it, `own` this side's
+    /// executed action, `own_prev` the one of the round before (C in round 1).
+    fn update(self, s: &mut TrustState, perceived: Action, own: Action, own_prev: Action);
+}
+
+/// U2 without decay: `τ + λ⁺(1 − τ)` after a perceived C, `τ − λ⁻τ` after a D, then the clamp.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct AsymmetricNoDecay {
+    /// λ⁺.
+    pub up: f64,
+    /// λ⁻.
+    pub down: f64,
+}
+
+impl PlainUpdate for AsymmetricNoDecay {
+    #[inline(always)]
+    fn update(self, s: &mut TrustState, perceived: Action, _own: Action, _own_prev: Action) {
+        s.update_asymmetric_plain(perceived, self.up, self.down);
+    }
+}
+
+/// U1 without decay: `(1 − λ)τ + λ·[perceived C]`, then the clamp.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct EwmaNoDecay {
+    /// λ.
+    pub lambda: f64,
+}
+
+impl PlainUpdate for EwmaNoDecay {
+    #[inline(always)]
+    fn update(self, s: &mut TrustState, perceived: Action, _own: Action, _own_prev: Action) {
+        let o = if perceived.is_c() { 1.0 } else { 0.0 };
+        s.tau = clamp01((1.0 - self.lambda) * s.tau + self.lambda * o);
+    }
+}
+
+/// Any rule, with decay or without: the rule is chosen again every round. For the rare
+/// configurations (decay, U3, U4) that have no kernel of their own.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct AnyRule;
+
+impl PlainUpdate for AnyRule {
+    #[inline(always)]
+    fn update(self, s: &mut TrustState, perceived: Action, own: Action, own_prev: Action) {
+        s.update_plain(perceived, own, own_prev);
+    }
+}
+
+/// The kernel that fits a state, chosen once per match.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum PlainKernel {
+    /// See [`AsymmetricNoDecay`].
+    Asymmetric(AsymmetricNoDecay),
+    /// See [`EwmaNoDecay`].
+    Ewma(EwmaNoDecay),
+    /// See [`AnyRule`].
+    Any,
+}
+
+impl PlainKernel {
+    /// The kernel for `s`: U1 and U2 without decay have their own, everything else takes
+    /// [`AnyRule`].
+    pub fn of(s: &TrustState) -> PlainKernel {
+        match s.cfg.rule {
+            _ if s.cfg.decay != 0.0 => PlainKernel::Any,
+            TrustRule::Asymmetric { lambda_up, lambda_down } => {
+                PlainKernel::Asymmetric(AsymmetricNoDecay { up: lambda_up, down: lambda_down })
+            }
+            TrustRule::Ewma { lambda } => PlainKernel::Ewma(EwmaNoDecay { lambda }),
+            _ => PlainKernel::Any,
+        }
+    }
+}
+
 /// Clamps to [0, 1]; NaN becomes 0 (`f64::max` returns the non-NaN operand).
 /// `f64::clamp` would let NaN through, which is why this is spelt out.
 ///

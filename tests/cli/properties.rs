@@ -388,6 +388,7 @@ fn run_into(st: &Study, dir: &std::path::Path, threads: usize) {
         progress: false,
         outputs: Default::default(),
         compress: false,
+        general_loop: false,
     };
     let r = batch::execute(st, st.scenario.seed, &opts, &AtomicBool::new(false)).expect("run");
     assert!(!r.cancelled);

@@ -197,3 +197,48 @@ fn catastrophe_ends_a_match_of_mutual_assertion() {
     let dc = row("Defector", "Cooperator");
     assert_eq!((get(&h, dc, "catastrophe"), get(&h, dc, "rounds"), get(&h, dc, "score_a")), ("0", "50", "200"));
 }
+
+/// The engine's specialised loop (automata, plain matches) is an optimisation only: for every
+/// bundled scenario, at its own seed and another, every file of a run is the same bytes as
+/// when every match takes the general loop (`--general-loop`, a hidden flag for this check).
+#[test]
+fn the_specialised_loop_changes_no_byte_of_any_bundled_scenario() {
+    let d = Dir::new();
+    let mut compared = 0;
+    for e in std::fs::read_dir(scenarios()).unwrap() {
+        let p = e.unwrap().path();
+        let text = std::fs::read_to_string(&p).unwrap();
+        if p.extension().is_none_or(|x| x != "toml") || text.contains("[evolution]") {
+            continue;
+        }
+        let name = p.file_stem().unwrap().to_string_lossy().to_string();
+        for seed in [None, Some("11")] {
+            let out = |tag: &str| format!("{name}-{}-{tag}", seed.unwrap_or("own"));
+            for (tag, general) in [("fast", false), ("general", true)] {
+                let mut c = d.cmd();
+                c.args(["run", "-q", "--threads", "2", "-o", &out(tag)]).arg(&p);
+                if let Some(s) = seed {
+                    c.args(["--seed", s]);
+                }
+                if general {
+                    c.arg("--general-loop");
+                }
+                c.assert().success();
+            }
+            let mut files: Vec<_> = std::fs::read_dir(d.join(&out("fast")))
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+                .collect();
+            files.sort();
+            assert!(files.iter().any(|f| f == "matches.csv"), "{name}: {files:?}");
+            for f in &files {
+                assert!(
+                    d.bytes(&format!("{}/{f}", out("fast"))) == d.bytes(&format!("{}/{f}", out("general"))),
+                    "{name} seed {seed:?}: {f} differs between the specialised and the general loop"
+                );
+                compared += 1;
+            }
+        }
+    }
+    assert!(compared >= 100, "compared only {compared} files");
+}

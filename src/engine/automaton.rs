@@ -1,0 +1,422 @@
+//! The specialised round loop (issue 12): a plain match (see `engine::is_plain`) between two
+//! strategies that are finite automata, with every per-match metric and no round records.
+//!
+//! The general loop calls each strategy through its trait object six times a round, hands
+//! 72-byte observations around, asks both sides for incentives on closed channels, chooses the
+//! trust rule every round and fills a full [`RoundRecord`](super::RoundRecord) for the sink.
+//! Here everything fixed for the match is decided once, before round 1:
+//! - each strategy is its automaton's table ([`Table`]): the intent is a bit of the packed state
+//!   (or one comparison with the side's uniform, for a stochastic table) and the next state one
+//!   load, indexed by the round's outcome;
+//! - the trust rule and its decay are a type ([`PlainUpdate`]) the loop is compiled for;
+//! - whether a side draws uniforms is a constant of the compiled loop;
+//! - the metrics take a [`RoundCore`] (nothing sent, no internals), and the trust ring that only
+//!   the last rounds need is written in the last rounds only.
+//!
+//! The result is the same, bit for bit, as [`play`](super::play) with a
+//! [`MatchMetrics`] sink and the strategies' own implementations: the tests below compare the
+//! two for every catalogue strategy that has an automaton, under noise, every trust rule, decay
+//! and discounting, and `tests/cli/run.rs` compares whole runs of every bundled scenario.
+
+use std::ops::Not;
+
+use super::{ErrorClock, MatchConfig, MatchEnd, MatchSeeds, RoundSink, Stream, draw_length, is_plain};
+use crate::game::Action;
+use crate::metrics::{MatchMetrics, RoundCore, TAIL_ROUNDS};
+use crate::oracle::Automaton;
+use crate::stop;
+use crate::strategy::{BuildCtx, StrategyInfo};
+use crate::trust::{AnyRule, PlainKernel, PlainUpdate, TrustState};
+
+/// A strategy automaton laid out for the loop.
+///
+/// A state is packed as `2·index + [intends D]`, so a deterministic table's intent is the low
+/// bit of the state the loop already holds, and the next state is one load.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Table {
+    /// By state index, the packed next state by outcome (own executed, other perceived: CC, CD,
+    /// DC, DD).
+    next: Box<[[u32; 4]]>,
+    /// By state index, the probability of intending C.
+    p_c: Box<[f64]>,
+    /// The packed initial state.
+    initial: u32,
+    /// Whether some state intends C with a probability strictly between 0 and 1: the side then
+    /// draws one uniform per round from its strategy stream.
+    stochastic: bool,
+}
+
+impl Table {
+    /// The table of a well-formed automaton; `None` when it is malformed (see
+    /// [`Automaton::validate`]) or has more than 2³¹ states.
+    pub fn new(auto: &Automaton) -> Option<Table> {
+        auto.validate('A').ok()?;
+        let n = auto.states.len();
+        if n >= 1 << 31 {
+            return None;
+        }
+        // With no uniform drawn the engine hands a strategy u = 1, and `decide(p, 1)` is C
+        // exactly when p ≥ 1.
+        let packed = |k: usize| ((k as u32) << 1) | (auto.states[k].p_c < 1.0) as u32;
+        let next = auto.states.iter().map(|s| s.next.map(packed)).collect();
+        let p_c: Box<[f64]> = auto.states.iter().map(|s| s.p_c).collect();
+        let stochastic = p_c.iter().any(|&p| p > 0.0 && p < 1.0);
+        Some(Table { next, p_c, initial: packed(auto.initial), stochastic })
+    }
+
+    /// Whether the side draws a uniform every round.
+    pub fn is_stochastic(&self) -> bool {
+        self.stochastic
+    }
+}
+
+/// The table of a catalogue strategy at resolved parameters, when the specialised loop can
+/// play it: the strategy has an automaton at these parameters, keeps no internal trust,
+/// belief or phase, and draws uniforms only if its implementation does (so that both loops
+/// read the same strategy stream). The catalogue's tests hold every automaton to its
+/// implementation move for move.
+pub fn table_for(info: &StrategyInfo, params: &[f64], ctx: &BuildCtx) -> Option<Table> {
+    let table = Table::new(&(info.automaton?)(params, ctx)?)?;
+    let s = (info.build)(params, ctx);
+    let internals = s.trust().is_some() || s.belief().is_some() || !s.phase().is_empty();
+    (!internals && (s.is_stochastic() || !table.is_stochastic())).then_some(table)
+}
+
+/// Plays one match between two tables with full metrics, or returns `None` (having done
+/// nothing) when the match is not plain (no injected errors, verification, hostile
+/// attribution or catastrophe, closed incentive channels without a budget, no hedging cost,
+/// finite payoffs): then the general loop must play it. `tables[i]` must reproduce the strategy of side i move for move under
+/// the engine's protocol, and neither side may have announced a policy.
+pub fn play_tables(
+    cfg: &MatchConfig,
+    seeds: &MatchSeeds,
+    tables: [&Table; 2],
+    metrics: &mut MatchMetrics,
+) -> Option<MatchEnd> {
+    if !is_plain(cfg, [false, false]) {
+        return None;
+    }
+    let end = draw_length(&cfg.horizon, seeds.length);
+    let trust = [0, 1].map(|i| TrustState::new(cfg.trust[i].receiving(&cfg.incentives[1 - i])));
+    metrics.start(end.rounds, [trust[0].value(), trust[1].value()]);
+    let start = Start { cfg, seeds, tables, trust, metrics: metrics.clone() };
+    *metrics = match (PlainKernel::of(&trust[0]), PlainKernel::of(&trust[1])) {
+        (PlainKernel::Asymmetric(a), PlainKernel::Asymmetric(b)) => by_draws(start, [a, b], end.rounds),
+        (PlainKernel::Ewma(a), PlainKernel::Ewma(b)) => by_draws(start, [a, b], end.rounds),
+        _ => by_draws(start, [AnyRule; 2], end.rounds),
+    };
+    Some(end)
+}
+
+/// Picks the loop compiled for which sides draw uniforms.
+fn by_draws<K: PlainUpdate>(start: Start<'_>, kernels: [K; 2], length: u32) -> MatchMetrics {
+    match (start.tables[0].stochastic, start.tables[1].stochastic) {
+        (false, false) => rounds::<K, false, false>(start, kernels, length),
+        (true, false) => rounds::<K, true, false>(start, kernels, length),
+        (false, true) => rounds::<K, false, true>(start, kernels, length),
+        (true, true) => rounds::<K, true, true>(start, kernels, length),
+    }
+}
+
+/// What a match starts from.
+struct Start<'a> {
+    cfg: &'a MatchConfig,
+    seeds: &'a MatchSeeds,
+    tables: [&'a Table; 2],
+    trust: [TrustState; 2],
+    /// A started accumulator (see [`RoundSink::start`]).
+    metrics: MatchMetrics,
+}
+
+/// The four error clocks of a match (execution and perception, per side).
+struct Clocks {
+    exec: [ErrorClock; 2],
+    perc: [ErrorClock; 2],
+    /// The earliest round any of them strikes.
+    next: u64,
+}
+
+impl Clocks {
+    #[inline(always)]
+    fn earliest(e: &[ErrorClock; 2], p: &[ErrorClock; 2]) -> u64 {
+        e[0].next.min(e[1].next).min(p[0].next).min(p[1].next)
+    }
+
+    /// The clocks that strike in round `t`, as bits: execution A, B, perception A, B. Out of
+    /// line: it runs in the rare rounds with an error, and keeps the clocks out of the loop.
+    #[inline(never)]
+    fn strikes(&mut self, t: u32) -> u8 {
+        let t = t as u64;
+        let bits = self.exec[0].strikes(t) as u8
+            | (self.exec[1].strikes(t) as u8) << 1
+            | (self.perc[0].strikes(t) as u8) << 2
+            | (self.perc[1].strikes(t) as u8) << 3;
+        self.next = Self::earliest(&self.exec, &self.perc);
+        bits
+    }
+}
+
+/// The players of one match in the specialised loop: their automaton states and what they
+/// played last. The metrics, the trust states, the clocks and the draws are separate locals of
+/// [`rounds`]: the clocks and the draws are handed to functions that are not inlined (the
+/// generator refills its buffer out of line), and a local whose address leaves the function
+/// must live in memory, so keeping them apart lets the compiler hold everything else in
+/// registers.
+struct Players<'a> {
+    tables: [&'a Table; 2],
+    /// Packed automaton states.
+    state: [u32; 2],
+    /// Executed actions of the round before (C before round 1).
+    prev: [Action; 2],
+}
+
+/// Plays rounds 1..=length: all but the last [`TAIL_ROUNDS`] without the trust ring, then the
+/// tail with it. A stop request is looked at between blocks of [`stop::CHECK_EVERY`] rounds,
+/// as in the general loop.
+#[inline(never)]
+fn rounds<K: PlainUpdate, const SA: bool, const SB: bool>(
+    start: Start<'_>,
+    kernels: [K; 2],
+    length: u32,
+) -> MatchMetrics {
+    let Start { cfg, seeds, tables, trust, metrics } = start;
+    let mut metrics = metrics;
+    let mut trust = trust;
+    // A plain match has no hostile-attribution bias, so perception errors come from a clock
+    // exactly as in the general loop.
+    let exec = [0, 1].map(|i| ErrorClock::new(seeds.execution[i], cfg.noise[i].execution));
+    let perc = [0, 1].map(|i| ErrorClock::new(seeds.perception[i], cfg.noise[i].perception));
+    let next = Clocks::earliest(&exec, &perc);
+    let mut clocks = Clocks { exec, perc, next };
+    let mut draws = [0, 1].map(|i| Stream::new(seeds.strategy[i], tables[i].stochastic));
+    // Base payoffs by outcome index `2·own_D + other_D`, per side.
+    let pay = [cfg.game.a.as_array(), cfg.game.b.as_array()];
+    let mut players = Players { tables, state: [tables[0].initial, tables[1].initial], prev: [Action::C; 2] };
+
+    let split = length.saturating_sub(TAIL_ROUNDS);
+    let mut t = 0u32;
+    while t < split {
+        if t != 0 && stop::requested() {
+            return metrics;
+        }
+        let block_end = (t | (stop::CHECK_EVERY - 1)).min(split - 1) + 1;
+        while t < block_end {
+            t += 1;
+            round::<K, SA, SB, false>(
+                &mut players,
+                &mut trust,
+                &mut metrics,
+                &mut clocks,
+                &mut draws,
+                &pay,
+                kernels,
+                t,
+            );
+        }
+    }
+    while t < length {
+        t += 1;
+        round::<K, SA, SB, true>(&mut players, &mut trust, &mut metrics, &mut clocks, &mut draws, &pay, kernels, t);
+    }
+    metrics
+}
+
+/// Whether side `i` intends D in this round.
+#[inline(always)]
+fn intends_d<const S: bool>(p: &Players<'_>, draws: &mut [Stream; 2], i: usize) -> bool {
+    let s = p.state[i];
+    // `decide(p, u)` is C exactly when u < p, for u in [0, 1) and p in [0, 1].
+    if S { (draws[i].next() < p.tables[i].p_c[(s >> 1) as usize]).not() } else { s & 1 != 0 }
+}
+
+/// One round: the protocol of the general loop for a plain match (docs/model.md §2.1), steps
+/// A to H.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn round<K: PlainUpdate, const SA: bool, const SB: bool, const TAIL: bool>(
+    p: &mut Players<'_>,
+    trust: &mut [TrustState; 2],
+    metrics: &mut MatchMetrics,
+    clocks: &mut Clocks,
+    draws: &mut [Stream; 2],
+    pay: &[[f64; 4]; 2],
+    kernels: [K; 2],
+    t: u32,
+) {
+    // A. Intents.
+    let intended_d = [intends_d::<SA>(p, draws, 0), intends_d::<SB>(p, draws, 1)];
+    // Which clocks strike (most rounds: none, told by one comparison).
+    let strikes = if t as u64 == clocks.next { clocks.strikes(t) } else { 0 };
+    let exec_error = [strikes & 1 != 0, strikes & 2 != 0];
+    let perc_error = [strikes & 4 != 0, strikes & 8 != 0];
+    // B, C. Execution and perception, as "is D" bits.
+    let d = [intended_d[0] ^ exec_error[0], intended_d[1] ^ exec_error[1]];
+    let perceived_d = [d[1] ^ perc_error[0], d[0] ^ perc_error[1]];
+    // The automata move on (own executed, other perceived).
+    for i in 0..2 {
+        let k = (p.state[i] >> 1) as usize;
+        p.state[i] = p.tables[i].next[k][((d[i] as usize) << 1) | perceived_d[i] as usize];
+    }
+    // E. Payoffs (no incentives in a plain match).
+    let payoff = [pay[0][((d[0] as usize) << 1) | d[1] as usize], pay[1][((d[1] as usize) << 1) | d[0] as usize]];
+    // G. The analyst trust index.
+    let executed = [Action::from_coop(!d[0]), Action::from_coop(!d[1])];
+    for i in 0..2 {
+        kernels[i].update(&mut trust[i], Action::from_coop(!perceived_d[i]), executed[i], p.prev[i]);
+    }
+    p.prev = executed;
+    // H. The metrics.
+    metrics.plain_round::<TAIL>(&RoundCore {
+        outcome: ((d[0] as u8) << 1) | d[1] as u8,
+        intended_d,
+        perceived_d,
+        exec_error,
+        perc_error,
+        payoff,
+        base: payoff,
+        trust: [trust[0].value(), trust[1].value()],
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{Horizon, Noise, play};
+    use crate::game::{Game, Payoffs};
+    use crate::metrics::MetricsCtx;
+    use crate::strategy::registry::catalogue;
+    use crate::trust::{TrustConfig, TrustRule};
+
+    /// The build context of either side of the standard prisoner's dilemma.
+    fn ctx() -> BuildCtx {
+        let p = Payoffs::STANDARD_PD;
+        BuildCtx {
+            own: p,
+            other: p,
+            incentives: Default::default(),
+            other_incentives: Default::default(),
+            trust: TrustConfig::defaults(p.greed()),
+            continuation: None,
+        }
+    }
+
+    /// The settings a pair is checked under: trust rule and decay, noise, discount, horizon.
+    fn config(k: usize) -> (MatchConfig, Option<f64>) {
+        let mut cfg = MatchConfig::simple(Game::symmetric(Payoffs::STANDARD_PD), 150);
+        let base = TrustConfig::defaults(2.0);
+        let rules = [
+            (TrustRule::DEFAULT_ASYMMETRIC, 0.0),
+            (TrustRule::DEFAULT_ASYMMETRIC, 0.05),
+            (TrustRule::DEFAULT_EWMA, 0.0),
+            (TrustRule::DEFAULT_EWMA, 0.1),
+            (TrustRule::DEFAULT_BETA, 0.0),
+            (TrustRule::DEFAULT_BAYESIAN, 0.0),
+        ];
+        let (rule, decay) = rules[k % rules.len()];
+        cfg.trust = [TrustConfig { rule, decay, initial: 0.6, ..base }, TrustConfig { rule, decay, ..base }];
+        let noises = [
+            [Noise::default(); 2],
+            [Noise { execution: 0.05, ..Noise::default() }; 2],
+            [
+                Noise { execution: 0.03, perception: 0.04, hostile_bias: 0.0 },
+                Noise { execution: 0.0, perception: 0.1, hostile_bias: 0.0 },
+            ],
+        ];
+        cfg.noise = noises[(k / rules.len()) % noises.len()];
+        let horizons = [
+            Horizon::Fixed { rounds: 150 },
+            Horizon::Fixed { rounds: 7 },
+            Horizon::Continuation { continuation: 0.99, max_rounds: 400 },
+        ];
+        cfg.horizon = horizons[(k / (rules.len() * noises.len())) % horizons.len()];
+        let discount = (k % 5 == 4).then_some(0.97);
+        (cfg, discount)
+    }
+
+    const CONFIGS: usize = 6 * 3 * 3;
+
+    /// Plays `a` against `b` in both loops and checks every metric bit for bit.
+    fn same_in_both_loops(a: &StrategyInfo, b: &StrategyInfo, k: usize, seed: u64) {
+        let c = ctx();
+        let (va, vb) = (a.resolve(&[], &c), b.resolve(&[], &c));
+        let (Some(ta), Some(tb)) = (table_for(a, &va, &c), table_for(b, &vb, &c)) else { return };
+        let (cfg, discount) = config(k);
+        let seeds = MatchSeeds {
+            length: seed,
+            execution: [seed ^ 1, seed ^ 2],
+            perception: [seed ^ 3, seed ^ 4],
+            strategy: [seed ^ 5, seed ^ 6],
+        };
+        let mut mctx = MetricsCtx::new(cfg.game, cfg.incentives);
+        mctx.discount = discount;
+        let mut general = MatchMetrics::new(mctx);
+        let (mut sa, mut sb) = ((a.build)(&va, &c), (b.build)(&vb, &c));
+        let end = play(&cfg, &seeds, &mut *sa, &mut *sb, &mut general);
+        let mut fast = MatchMetrics::new(mctx);
+        let end_fast = play_tables(&cfg, &seeds, [&ta, &tb], &mut fast).expect("a plain match");
+        assert_eq!(end, end_fast, "{} vs {} config {k}", a.name, b.name);
+        let (g, f) = (general.finish().values(), fast.finish().values());
+        for (col, (x, y)) in crate::metrics::MatchStats::COLUMNS.iter().zip(g.iter().zip(&f)) {
+            assert!(
+                x.to_bits() == y.to_bits(),
+                "{} vs {} config {k}: {col} {x} (general) != {y} (specialised)",
+                a.name,
+                b.name
+            );
+        }
+    }
+
+    #[test]
+    fn every_automaton_pair_gives_the_general_loops_metrics_bit_for_bit() {
+        let c = ctx();
+        let playable: Vec<&StrategyInfo> =
+            catalogue().iter().filter(|i| table_for(i, &i.resolve(&[], &c), &c).is_some()).collect();
+        // The classic automata, the memory-one family and the incentive users with automata.
+        assert!(playable.len() >= 25, "{} catalogue strategies have tables", playable.len());
+        let mut k = 0;
+        for a in &playable {
+            for b in &playable {
+                same_in_both_loops(a, b, k % CONFIGS, 1000 + k as u64);
+                k += 1;
+            }
+        }
+    }
+
+    #[test]
+    fn every_setting_is_covered_for_the_noisy_reciprocators() {
+        let find = |n: &str| catalogue().iter().find(|i| i.name == n).expect(n);
+        for (a, b) in [("tit-for-tat", "tit-for-tat"), ("gtft", "random"), ("win-stay-lose-shift", "grudger")] {
+            for k in 0..CONFIGS {
+                same_in_both_loops(find(a), find(b), k, 77 + k as u64);
+            }
+        }
+    }
+
+    #[test]
+    fn a_match_that_is_not_plain_is_left_to_the_general_loop() {
+        let c = ctx();
+        let tft = catalogue().iter().find(|i| i.name == "tit-for-tat").unwrap();
+        let t = table_for(tft, &[], &c).expect("tit-for-tat is an automaton");
+        let mut cfg = MatchConfig::simple(Game::symmetric(Payoffs::STANDARD_PD), 10);
+        cfg.incentives[0].reward = crate::incentive::Channel { cost: 1.0, effect: 1.0, max: 1.0 };
+        let mut m = MatchMetrics::new(MetricsCtx::new(cfg.game, cfg.incentives));
+        let seeds = MatchSeeds { length: 0, execution: [1, 2], perception: [3, 4], strategy: [5, 6] };
+        assert!(play_tables(&cfg, &seeds, [&t, &t], &mut m).is_none());
+        assert_eq!(m.rounds_seen(), 0);
+    }
+
+    #[test]
+    fn tables_pack_the_intent_into_the_state() {
+        let c = ctx();
+        let grudger = catalogue().iter().find(|i| i.name == "grudger").unwrap();
+        let t = table_for(grudger, &[], &c).expect("grudger is an automaton");
+        // State 0 cooperates (low bit 0); after any D perceived it moves to state 1, which
+        // defects for ever (packed 2·1 + 1 = 3).
+        assert_eq!(t.initial, 0);
+        assert_eq!(t.next[0], [0, 3, 0, 3]);
+        assert_eq!(t.next[1], [3, 3, 3, 3]);
+        assert!(!t.is_stochastic());
+        let random = catalogue().iter().find(|i| i.name == "random").unwrap();
+        assert!(table_for(random, &random.resolve(&[], &c), &c).expect("random").is_stochastic());
+    }
+}
