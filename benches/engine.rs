@@ -4,7 +4,10 @@
 //! second on one thread.
 //!
 //! - `engine/plain`: tit-for-tat against tit-for-tat, no noise.
-//! - `engine/noisy`: the same with 5% execution noise (the README's headline figure).
+//! - `engine/noisy`: the same with 5% execution noise (the README's headline figure); both
+//!   sides are automata, so this is the specialised loop (`src/engine/automaton.rs`).
+//! - `engine/noisy-general`: the same match in the general loop (`--general-loop`), which must
+//!   not get slower.
 //! - `engine/incentives`: carrot-and-stick against tit-for-tat with rewards and sanctions open,
 //!   2% execution and perception noise.
 //! - `engine/trust`: trust-threshold against bayesian-reciprocator with trust dynamics on and
@@ -55,9 +58,13 @@ fn engine(c: &mut Criterion) {
     g.sample_size(10);
     for &(name, a, b, extra) in CASES {
         let s = study(a, b, extra);
-        let prep = Prepared::new(&s, 7);
+        let mut prep = Prepared::new(&s, 7);
         let run = prep.plan.run(0);
         g.bench_function(name, |bench| bench.iter(|| prep.play(&run, false).values));
+        if name == "noisy" {
+            prep.specialised = false;
+            g.bench_function("noisy-general", |bench| bench.iter(|| prep.play(&run, false).values));
+        }
     }
     g.finish();
 }
