@@ -321,3 +321,23 @@ fn evolve_shard_arguments_are_checked_like_runs() {
     d.cmd().args(["evolve", "-q", "--shard", "149/150", "-o", "p"]).arg(&sc).assert().code(2);
     d.cmd().args(["evolve", "-q", "--force", "--shard", "149/150", "-o", "p"]).arg(&sc).assert().success();
 }
+
+#[test]
+fn every_evolve_process_file_and_column_is_documented() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    use detente::evolution::output as o;
+    let names = detente::evolution::PROCESSES.iter().chain(detente::evolution::FITNESS_MODES);
+    for p in names.chain(detente::evolution::FITNESS_MAPS) {
+        assert!(readme.contains(&format!("`{p}`")) || readme.contains(&format!("\"{p}\"")), "README lacks {p}");
+    }
+    for f in o::EVOLVE_FILES {
+        assert!(readme.contains(&format!("`{f}`")), "README lacks {f}");
+    }
+    let columns = [o::EVOLUTION_COLUMNS, o::FIXATION_COLUMNS, o::INVASION_COLUMNS, o::STATIONARY_COLUMNS];
+    for c in columns.iter().copied().flatten().chain(o::REST_POINT_COLUMNS) {
+        assert!(readme.contains(&format!("`{c}`")), "README lacks evolve column `{c}`");
+    }
+    for flag in ["--shard K/N", "evolution.part-K-of-N.csv", "fixation.part-K-of-N.csv"] {
+        assert!(readme.contains(flag), "README lacks {flag}");
+    }
+}
