@@ -5,6 +5,10 @@
 //! checks that all N parts are present, complete and agree, rebuilds the study from the
 //! scenario text, copies the part rows in shard order and computes the aggregate tables from
 //! them — the same code path a single run uses, fed the same numbers.
+//!
+//! The parts of `detente evolve --shard` are merged by [`crate::evolution::merge`] with the same
+//! checks (`check_split`, `concat`); [`merge_any`] tells the two kinds apart by their
+//! manifests, so `detente merge DIR` takes either.
 
 use std::fs;
 use std::io::{BufRead, BufReader, Write};
