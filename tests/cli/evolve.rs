@@ -299,6 +299,12 @@ fn evolve_merge_refuses_missing_altered_and_foreign_parts() {
     let out = d.cmd().args(["merge", "--force", "cut"]).assert().code(2);
     let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
     assert!(err.contains("fixation.part-0-of-2.csv") && err.contains("shard 0/2"), "{err}");
+    // A duplicated part (shard 0's manifest copied over shard 1's): exit 2, naming it.
+    evolve_in_shards(&d, &sc, 3, "dup", &[]);
+    std::fs::copy(d.join("dup/manifest.part-0-of-3.json"), d.join("dup/manifest.part-1-of-3.json")).unwrap();
+    let out = d.cmd().args(["merge", "--force", "dup"]).assert().code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains("manifest.part-1-of-3.json") && err.contains("shard 0/3"), "{err}");
     // A part of `detente run` among evolve parts: exit 2.
     d.cmd().args(["run", "-q", "--shard", "1/2", "-o", "kinds"]).arg(&sc).assert().success();
     d.cmd().args(["evolve", "-q", "--shard", "0/2", "-o", "kinds"]).arg(&sc).assert().success();
