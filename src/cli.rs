@@ -100,6 +100,10 @@ pub struct EvolveArgs {
     /// No progress bar and no closing summary line.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Run only shard K of N (K from 0) of the runs and invasions, e.g. --shard 0/3; then
+    /// `detente merge DIR`.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<Shard>,
 }
 
 /// Arguments of `detente merge`.
@@ -682,11 +686,27 @@ fn params_text(i: &crate::strategy::StrategyInfo) -> String {
 }
 
 fn cmd_merge(a: MergeArgs) -> Result<(), Failure> {
-    let r = crate::merge::merge(&a.dir, a.force).map_err(|e| match &e {
+    let merged = crate::merge::merge_any(&a.dir, a.force).map_err(|e| match &e {
         crate::merge::MergeError::Run(batch::RunError::Output(o)) if is_usage(o) => Failure::input(e),
         crate::merge::MergeError::Parts(_) | crate::merge::MergeError::Scenario { .. } => Failure::input(e),
         _ => Failure::run(e),
     })?;
+    let r = match merged {
+        crate::merge::Merged::Run(r) => r,
+        crate::merge::Merged::Evolve(r) => {
+            if !a.quiet {
+                note!(
+                    "detente: merged {} evolve shards, {} runs at {} sweep point{} -> {}",
+                    r.shards,
+                    r.runs,
+                    r.points,
+                    if r.points == 1 { "" } else { "s" },
+                    a.dir.display()
+                );
+            }
+            return Ok(());
+        }
+    };
     if !a.quiet {
         note!(
             "detente: merged {} shards, {} matches{} -> {}",
@@ -1019,9 +1039,12 @@ fn cmd_evolve(a: EvolveArgs) -> Result<(), Failure> {
         force: a.force,
         threads: a.threads.map(|t| t as usize),
         progress: !a.quiet && std::io::stderr().is_terminal(),
+        shard: a.shard,
     };
     let r = crate::evolution::run::evolve(&study, seed, &opts, &cancel).map_err(|e| match &e {
+        EvolutionError::Output(o) if is_usage(o) => Failure::input(e),
         EvolutionError::NoTable(_)
+        | EvolutionError::Shard { .. }
         | EvolutionError::Output(crate::output::OutputError::Exists { .. })
         | EvolutionError::Output(crate::output::OutputError::NotADirectory { .. }) => Failure::input(e),
         _ => Failure::run(e),
@@ -1034,7 +1057,8 @@ fn cmd_evolve(a: EvolveArgs) -> Result<(), Failure> {
             .map(|(i, l)| format!("{l} {}", r.fixations.iter().map(|p| p.get(i).copied().unwrap_or(0)).sum::<u64>()))
             .collect();
         eprintln!(
-            "detente: {} runs, {} generations in {:.2} s; fixed: {} -> {}",
+            "detente: {}{} runs, {} generations in {:.2} s; fixed: {} -> {}",
+            a.shard.map_or(String::new(), |s| format!("shard {}/{}: ", s.index, s.count)),
             r.runs,
             r.generations,
             r.elapsed.as_secs_f64(),

@@ -5,6 +5,10 @@
 //! checks that all N parts are present, complete and agree, rebuilds the study from the
 //! scenario text, copies the part rows in shard order and computes the aggregate tables from
 //! them — the same code path a single run uses, fed the same numbers.
+//!
+//! The parts of `detente evolve --shard` are merged by [`crate::evolution::merge`] with the same
+//! checks (`check_split`, `concat`); [`merge_any`] tells the two kinds apart by their
+//! manifests, so `detente merge DIR` takes either.
 
 use std::fs;
 use std::io::{BufRead, BufReader, Write};
@@ -54,17 +58,23 @@ impl From<OutputError> for MergeError {
     }
 }
 
-struct Part {
-    shard: Shard,
-    name: String,
-    manifest: Value,
+/// One shard's part manifest, `manifest.part-K-of-N.json`, as read.
+pub(crate) struct Part {
+    /// The shard it describes (from its name, checked against its content).
+    pub(crate) shard: Shard,
+    /// The manifest's file name.
+    pub(crate) name: String,
+    /// The manifest.
+    pub(crate) manifest: Value,
 }
 
 fn parts_error(msg: String) -> MergeError {
     MergeError::Parts(msg)
 }
 
-fn read_parts(dir: &Path) -> Result<Vec<Part>, MergeError> {
+/// Reads every part manifest in `dir`, sorted by shard count and index; a part whose name and
+/// content disagree is refused.
+pub(crate) fn read_parts(dir: &Path) -> Result<Vec<Part>, MergeError> {
     let entries = fs::read_dir(dir).map_err(|e| parts_error(format!("cannot read {}: {e}", dir.display())))?;
     let mut parts = Vec::new();
     for e in entries.flatten() {
@@ -98,6 +108,30 @@ fn read_parts(dir: &Path) -> Result<Vec<Part>, MergeError> {
     Ok(parts)
 }
 
+/// What `detente merge` merged.
+#[derive(Clone, Debug)]
+pub enum Merged {
+    /// The parts of `detente run --shard`.
+    Run(MergeReport),
+    /// The parts of `detente evolve --shard`.
+    Evolve(crate::evolution::merge::EvolveMergeReport),
+}
+
+/// Merges the shards in `dir`, whichever command wrote them: the parts of `detente evolve`
+/// (part manifests with `"command": "evolve"`) go to [`crate::evolution::merge::merge`], all
+/// others to [`merge`]. Each takes the directory's lock and checks every part itself.
+pub fn merge_any(dir: &Path, force: bool) -> Result<Merged, MergeError> {
+    let evolve = dir.is_dir()
+        && read_parts(dir).is_ok_and(|parts| {
+            parts.iter().any(|p| p.manifest.get("command").and_then(Value::as_str) == Some("evolve"))
+        });
+    if evolve {
+        Ok(Merged::Evolve(crate::evolution::merge::merge(dir, force)?))
+    } else {
+        Ok(Merged::Run(merge(dir, force)?))
+    }
+}
+
 /// Merges the shards in `dir`. With `force`, existing merged results are replaced.
 ///
 /// Every part is checked before it is used: its manifest must describe that very part, agree
@@ -111,9 +145,90 @@ pub fn merge(dir: &Path, force: bool) -> Result<MergeReport, MergeError> {
     let own: Vec<String> = FileNames::new(None).owned(true);
     let out = OutputDir::open(dir, &own, force, false)?;
     let parts = read_parts(dir)?;
+    let n =
+        check_split(dir, &parts, &["command", "scenario_hash", "detente_version", "seed", "trace", "matches"], "run")?;
+    let first = &parts[0];
+    if first.manifest.get("command").and_then(Value::as_str) == Some("evolve") {
+        return Err(parts_error(format!(
+            "{}: these are parts of `detente evolve`; `detente merge {}` joins them (merge::merge_any)",
+            first.name,
+            dir.display()
+        )));
+    }
+    let manifest_name = first.name.clone();
+    let source = first.manifest.get("source").and_then(Value::as_str).unwrap_or_default();
+    let seed = first.manifest.get("seed").and_then(Value::as_u64).unwrap_or(0);
+    let trace = first.manifest.get("trace").and_then(Value::as_bool).unwrap_or(false);
+    let study = crate::scenario::parse(source, &manifest_name)
+        .map_err(|e| MergeError::Scenario { manifest: manifest_name.clone(), message: e.to_string() })?;
+    let prep = Prepared::new(&study, seed);
+    let hash = scenario_hash(&study);
+    if Some(hash.as_str()) != first.manifest.get("scenario_hash").and_then(Value::as_str) {
+        return Err(parts_error(format!("{manifest_name}: its scenario no longer gives the recorded scenario hash")));
+    }
+    if n > prep.plan.len().max(1) {
+        return Err(parts_error(format!(
+            "{manifest_name}: {n} shards for {} matches; a study has at most one shard per match",
+            prep.plan.len()
+        )));
+    }
+
+    let mut tables = Tables::new(&prep, dir)?;
+    let shard_rows = |s: Shard| {
+        let r = prep.plan.shard_range(s.index, s.count);
+        Some(r.end - r.start)
+    };
+    let (matches, _) = concat(
+        &out,
+        "matches.csv",
+        &parts,
+        |s| FileNames::new(Some(s)).matches,
+        &shard_rows,
+        "matches",
+        &mut |path, shard| {
+            let range = prep.plan.shard_range(shard.index, shard.count);
+            replay(&prep, &path.to_path_buf(), range, &mut |run, row| tables.push(&prep, run, row))
+                .map_err(MergeError::Run)
+        },
+    )?;
+    let mut files = vec![FileEntry { name: "matches.csv".into(), rows: prep.plan.len(), sum: matches }];
+    if trace {
+        let (rounds, rows) = concat(
+            &out,
+            "rounds.csv",
+            &parts,
+            |s| FileNames::new(Some(s)).rounds,
+            &|_| None,
+            "rounds",
+            &mut |_, _| Ok(()),
+        )?;
+        files.push(FileEntry { name: "rounds.csv".into(), rows, sum: rounds });
+    }
+    out.commit("matches.csv")?;
+    if trace {
+        out.commit("rounds.csv")?;
+    }
+    files.extend(tables.finish(&prep, &out)?);
+    let manifest = build_manifest(&ManifestInput {
+        study: &study,
+        plan: &prep.plan,
+        seed,
+        hash: &hash,
+        shard: None,
+        trace,
+        files: &files,
+    });
+    out.write_atomic("manifest.json", manifest.as_bytes())?;
+    Ok(MergeReport { shards: n, matches: prep.plan.len(), trace })
+}
+
+/// Checks that `parts` are one complete split of one study: a single shard count N, every K
+/// below N present, and agreement on `keys` and on this detente version. `command` (`run`,
+/// `evolve`) names the command that writes the parts, for the hint. Returns N.
+pub(crate) fn check_split(dir: &Path, parts: &[Part], keys: &[&str], command: &str) -> Result<u64, MergeError> {
     let Some(first) = parts.first() else {
         return Err(parts_error(format!(
-            "{} has no shard manifests (manifest.part-K-of-N.json); run `detente run SCENARIO --shard K/N -o {}` for every K first",
+            "{} has no shard manifests (manifest.part-K-of-N.json); run `detente {command} SCENARIO --shard K/N -o {}` for every K first",
             dir.display(),
             dir.display()
         )));
@@ -140,7 +255,7 @@ pub fn merge(dir: &Path, force: bool) -> Result<MergeReport, MergeError> {
         )));
     }
     let field = |p: &Part, k: &str| p.manifest.get(k).cloned().unwrap_or(Value::Null);
-    for key in ["scenario_hash", "detente_version", "seed", "trace", "matches"] {
+    for key in keys {
         if let Some(p) = parts.iter().find(|p| field(p, key) != field(first, key)) {
             return Err(parts_error(format!(
                 "{} does not agree with {} on {key} ({} against {}): these parts come from different runs",
@@ -159,69 +274,20 @@ pub fn merge(dir: &Path, force: bool) -> Result<MergeReport, MergeError> {
             )));
         }
     }
-    let manifest_name = first.name.clone();
-    let source = first.manifest.get("source").and_then(Value::as_str).unwrap_or_default();
-    let seed = first.manifest.get("seed").and_then(Value::as_u64).unwrap_or(0);
-    let trace = first.manifest.get("trace").and_then(Value::as_bool).unwrap_or(false);
-    let study = crate::scenario::parse(source, &manifest_name)
-        .map_err(|e| MergeError::Scenario { manifest: manifest_name.clone(), message: e.to_string() })?;
-    let prep = Prepared::new(&study, seed);
-    let hash = scenario_hash(&study);
-    if Some(hash.as_str()) != first.manifest.get("scenario_hash").and_then(Value::as_str) {
-        return Err(parts_error(format!("{manifest_name}: its scenario no longer gives the recorded scenario hash")));
-    }
-    if n > prep.plan.len().max(1) {
-        return Err(parts_error(format!(
-            "{manifest_name}: {n} shards for {} matches; a study has at most one shard per match",
-            prep.plan.len()
-        )));
-    }
-
-    let mut tables = Tables::new(&prep, dir)?;
-    let shard_rows = |s: Shard| {
-        let r = prep.plan.shard_range(s.index, s.count);
-        Some(r.end - r.start)
-    };
-    let (matches, _) =
-        concat(&out, "matches.csv", &parts, |s| FileNames::new(Some(s)).matches, &shard_rows, &mut |path, shard| {
-            let range = prep.plan.shard_range(shard.index, shard.count);
-            replay(&prep, &path.to_path_buf(), range, &mut |run, row| tables.push(&prep, run, row))
-                .map_err(MergeError::Run)
-        })?;
-    let mut files = vec![FileEntry { name: "matches.csv".into(), rows: prep.plan.len(), sum: matches }];
-    if trace {
-        let (rounds, rows) =
-            concat(&out, "rounds.csv", &parts, |s| FileNames::new(Some(s)).rounds, &|_| None, &mut |_, _| Ok(()))?;
-        files.push(FileEntry { name: "rounds.csv".into(), rows, sum: rounds });
-    }
-    out.commit("matches.csv")?;
-    if trace {
-        out.commit("rounds.csv")?;
-    }
-    files.extend(tables.finish(&prep, &out)?);
-    let manifest = build_manifest(&ManifestInput {
-        study: &study,
-        plan: &prep.plan,
-        seed,
-        hash: &hash,
-        shard: None,
-        trace,
-        files: &files,
-    });
-    out.write_atomic("manifest.json", manifest.as_bytes())?;
-    Ok(MergeReport { shards: n, matches: prep.plan.len(), trace })
+    Ok(n)
 }
 
 /// Concatenates the part files of `name` into `<name>.partial`, keeping one header, and syncs
 /// it. Each part must have exactly the bytes and checksum its manifest records (and, for
 /// `matches`, the rows of its shard); `check` is called on every part first. Returns the sum of
 /// the result and the total rows the manifests record.
-fn concat(
+pub(crate) fn concat(
     out: &OutputDir,
     name: &str,
     parts: &[Part],
     part_name: impl Fn(Shard) -> String,
     expected_rows: &dyn Fn(Shard) -> Option<u64>,
+    what: &str,
     check: &mut dyn FnMut(&Path, Shard) -> Result<(), MergeError>,
 ) -> Result<(Sum, u64), MergeError> {
     let mut pending = commit::Pending::create(out.path(), name)?;
@@ -242,7 +308,7 @@ fn concat(
         if let Some(expected) = expected_rows(shard) {
             if entry.rows != expected {
                 return Err(parts_error(format!(
-                    "{}: records {} rows for {file}, but shard {}/{} has {expected} matches",
+                    "{}: records {} rows for {file}, but shard {}/{} has {expected} {what}",
                     part.name, entry.rows, shard.index, shard.count
                 )));
             }

@@ -24,9 +24,14 @@
 //! pair ([`fixation::fixation`]), the small-mutation-limit stationary distribution
 //! ([`fixation::stationary`]) and the replicator rest points with their stability
 //! ([`replicator::rest_points`]). The files are described in [`output`].
+//!
+//! Like `detente run`, a large study can be split: `detente evolve --shard K/N` runs the K-th
+//! slice of the study's runs and invasions ([`run::Work`]) and `detente merge DIR` joins the parts
+//! into the bytes one process writes ([`merge`]).
 
 pub mod fixation;
 pub mod linalg;
+pub mod merge;
 pub mod output;
 pub mod play;
 pub mod population;
@@ -180,6 +185,19 @@ pub enum EvolutionError {
     /// Interrupted.
     #[error("interrupted")]
     Cancelled,
+    /// A shard that cannot exist for this study.
+    #[error(
+        "--shard {}/{}: this study has {units} runs and invasions to share, so at most {} shards (and K below N)",
+        shard.index,
+        shard.count,
+        (*units).max(1)
+    )]
+    Shard {
+        /// The shard asked for.
+        shard: crate::plan::Shard,
+        /// The units of work of the study ([`run::Work`]).
+        units: u64,
+    },
 }
 
 #[cfg(test)]

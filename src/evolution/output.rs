@@ -9,16 +9,24 @@
 //! | `rest_points.csv` | replicator, replicator-discrete | `rest_point, strategy, share, stability, max_real_eigenvalue` |
 //! | `manifest.json` | every process | settings, payoff matrix, files and row counts |
 //!
-//! Every file is written as `<name>.partial`, flushed to disk (`fsync`), renamed into place and
-//! the directory synced, so a file with its final name is always complete ([`commit`]).
+//! Every file is written through the project's one commit protocol ([`crate::output::commit`]):
+//! `<name>.partial`, flushed to disk (`fsync`), renamed into place and the directory synced, so a
+//! file with its final name is always complete.
+//!
+//! A shard (`--shard K/N`) writes `evolution.part-K-of-N.csv`, `fixation.part-K-of-N.csv` and
+//! `manifest.part-K-of-N.json` instead; `detente merge` joins them ([`super::merge`]).
 
-use std::fs::File;
-use std::io::{self, Write};
+use std::io::Write;
 use std::path::Path;
 
 use crate::output::OutputError;
+use crate::output::checksum::Sum;
+use crate::output::commit::Pending;
+use crate::output::manifest::FileEntry;
+use crate::plan::Shard;
 
-/// Every file `detente evolve` may write (for the overwrite check).
+/// Every file a whole `detente evolve` (or a merge of its shards) may write (for the overwrite
+/// check).
 pub const EVOLVE_FILES: &[&str] =
     &["evolution.csv", "fixation.csv", "invasion.csv", "stationary.csv", "rest_points.csv", "manifest.json"];
 
@@ -34,53 +42,48 @@ pub const STATIONARY_COLUMNS: &[&str] =
 /// The columns of `rest_points.csv` after the sweep columns.
 pub const REST_POINT_COLUMNS: &[&str] = &["rest_point", "strategy", "share", "stability", "max_real_eigenvalue"];
 
-/// Commits `<dir>/<name>.partial` as `<dir>/<name>`: fsync the file, then the project's one
-/// commit protocol renames it and syncs the directory ([`crate::output::commit`]).
-pub fn commit(dir: &Path, name: &str) -> Result<(), OutputError> {
-    let from = crate::output::commit::partial_path(dir, name);
-    File::open(&from).and_then(|f| f.sync_all()).map_err(|e| OutputError::io(&from, e))?;
-    crate::output::commit::rename_partial(dir, name)
+/// The name shard `shard` gives the file `name`: `evolution.csv` → `evolution.part-K-of-N.csv`,
+/// `manifest.json` → `manifest.part-K-of-N.json`; `name` itself for a whole run.
+pub fn part_name(name: &str, shard: Option<Shard>) -> String {
+    match (shard, name.rsplit_once('.')) {
+        (Some(s), Some((stem, ext))) => format!("{stem}.{}.{ext}", s.tag()),
+        (Some(s), None) => format!("{name}.{}", s.tag()),
+        (None, _) => name.to_string(),
+    }
 }
 
-/// Writes a whole file with the project's one commit protocol ([`crate::output::commit`]).
-pub fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), OutputError> {
-    crate::output::commit::write_file(dir, name, bytes)
+/// A CSV file being streamed through [`Pending`], counting its data rows and summing its bytes
+/// (FNV-1a 64, as the manifests record them).
+pub struct CsvFile {
+    pending: Pending,
+    name: String,
+    rows: u64,
+    sum: Sum,
 }
 
-/// A CSV file being streamed to `<name>.partial`, with its row count.
-pub struct Stream {
-    /// The buffered file.
-    pub out: io::BufWriter<File>,
-    /// The final name.
-    pub name: String,
-    /// Data rows written so far.
-    pub rows: u64,
-}
-
-impl Stream {
+impl CsvFile {
     /// Creates `<dir>/<name>.partial` and writes the header.
-    pub fn create(dir: &Path, name: &str, header: &[String]) -> Result<Stream, OutputError> {
-        let path = dir.join(format!("{name}.partial"));
-        let f = File::create(&path).map_err(|e| OutputError::io(&path, e))?;
-        let mut s = Stream { out: io::BufWriter::with_capacity(1 << 16, f), name: name.to_string(), rows: 0 };
+    pub fn create(dir: &Path, name: &str, header: &[String]) -> Result<CsvFile, OutputError> {
+        let mut f =
+            CsvFile { pending: Pending::create(dir, name)?, name: name.to_string(), rows: 0, sum: Sum::default() };
         let mut line = Vec::new();
         record(&mut line, header.iter().map(String::as_str));
-        s.write(&line, 0, dir)?;
-        Ok(s)
+        f.write(&line, 0)?;
+        Ok(f)
     }
 
     /// Appends bytes holding `rows` data rows.
-    pub fn write(&mut self, bytes: &[u8], rows: u64, dir: &Path) -> Result<(), OutputError> {
+    pub fn write(&mut self, bytes: &[u8], rows: u64) -> Result<(), OutputError> {
         self.rows += rows;
-        self.out.write_all(bytes).map_err(|e| OutputError::io(dir.join(&self.name), e))
+        self.sum = self.sum.update(bytes);
+        let path = self.pending.path().to_path_buf();
+        self.pending.writer().write_all(bytes).map_err(|e| OutputError::io(path, e))
     }
 
-    /// Flushes and commits.
-    pub fn finish(mut self, dir: &Path) -> Result<(String, u64), OutputError> {
-        self.out.flush().map_err(|e| OutputError::io(dir.join(&self.name), e))?;
-        drop(self.out);
-        commit(dir, &self.name)?;
-        Ok((self.name, self.rows))
+    /// Commits the file ([`Pending::commit`]) and returns its manifest entry.
+    pub fn finish(self) -> Result<FileEntry, OutputError> {
+        self.pending.commit()?;
+        Ok(FileEntry { name: self.name, rows: self.rows, sum: self.sum })
     }
 }
 

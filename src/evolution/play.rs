@@ -183,7 +183,9 @@ impl AutomatonMatch {
             Some(l) if l == f64::NEG_INFINITY => from,
             Some(l) => {
                 let u: f64 = 1.0 - rng.random::<f64>(); // (0, 1]
-                let g = (u.ln() / l).floor();
+                // ln u ≤ 0 and l < 0, so g ≥ 0 and the cast (which truncates) is the floor; an
+                // explicit floor() is a libm call on baseline x86-64 and cost 8% of a Moran run.
+                let g = u.ln() / l;
                 if g >= (u64::MAX / 2) as f64 { u64::MAX } else { from.saturating_add(g as u64) }
             }
         }

@@ -48,8 +48,9 @@ pub struct RunEnd {
     pub generations: u64,
     /// Generations (0 … end, the end included) spent monomorphic in each strategy.
     pub monomorphic: Vec<u64>,
-    /// Σ over generations (0 … end) of each strategy's share.
-    pub share_sum: Vec<f64>,
+    /// Σ over generations (0 … end) of each strategy's count: an integer, so that sums over
+    /// runs do not depend on how the runs were split among threads or shards.
+    pub count_sum: Vec<u64>,
 }
 
 /// Draws an index with probability proportional to `w` (the cumulative-sum rule of
@@ -149,7 +150,7 @@ impl Model<'_> {
             alive: vec![1.0; n as usize],
             alive_n: vec![1; n as usize],
         };
-        let mut end = RunEnd { fixed: None, generations: 0, monomorphic: vec![0; k], share_sum: vec![0.0; k] };
+        let mut end = RunEnd { fixed: None, generations: 0, monomorphic: vec![0; k], count_sum: vec![0; k] };
         let mut g = 0u64;
         let every = every.max(1);
         record(0, &c);
@@ -354,6 +355,6 @@ fn tally(end: &mut RunEnd, c: &[u64], n: u64) {
         if v == n {
             end.monomorphic[x] += 1;
         }
-        end.share_sum[x] += v as f64 / n.max(1) as f64;
+        end.count_sum[x] = end.count_sum[x].saturating_add(v);
     }
 }

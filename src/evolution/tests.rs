@@ -81,8 +81,11 @@ strategies = ["TitForTat", "Grudger", "WinStayLoseShift", "Defector"]
 
 #[test]
 fn automaton_matches_agree_with_the_exact_oracle_and_the_engine() {
-    // The second roster has a randomising strategy (GTFT), which takes the round-by-round path.
-    for text in [NOISY.to_string(), NOISY.replace("\"WinStayLoseShift\"", "\"GTFT\"")] {
+    // The second roster has a randomising strategy (GTFT), which takes the round-by-round path;
+    // the third has execution noise only, as the Axelrod-Python Moran workload.
+    for text in
+        [NOISY.to_string(), NOISY.replace("\"WinStayLoseShift\"", "\"GTFT\""), NOISY.replace("perception = 0.02\n", "")]
+    {
         agree_with_oracle(&text);
     }
 }
@@ -92,7 +95,8 @@ fn agree_with_oracle(text: &str) {
     let fast = AutomatonMatch::new(&sc).expect("all four are finite-state");
     let engine = EngineMatch::new(&sc);
     let reps = 3000;
-    for (x, y) in [(0, 1), (0, 2), (1, 3), (2, 2)] {
+    // Both seats of TitForTat against Grudger, each against itself, and the rest.
+    for (x, y) in [(0, 1), (1, 0), (0, 0), (1, 1), (0, 2), (1, 3), (2, 2)] {
         let exact = crate::exact::solve_pairing(&sc, x, y).unwrap().result.sides[0].payoff;
         for (name, f) in [
             ("automata", &(|r: &mut ChaCha8Rng| fast.play(x, y, r)) as &dyn Fn(&mut ChaCha8Rng) -> [f64; 2]),
@@ -148,4 +152,53 @@ fn play_mode_runs_are_reproducible() {
         let moved: i64 = w[0].1.iter().zip(&w[1].1).map(|(x, y)| (*x as i64 - *y as i64).abs()).sum();
         assert!(moved == 0 || moved == 2);
     }
+}
+
+#[test]
+fn shards_cover_the_work_once_and_split_points_where_the_slices_say() {
+    // Two sweep points of 3 strategies: 5 runs + 6 pairs × 2 invasions = 17 units each.
+    let text = "[game]\nR = 3\nS = 0\nT = 5\nP = 1\n[horizon]\nrounds = 10\n[tournament]\nstrategies = [\"TitForTat\", \"Defector\", \"Grudger\"]\n[evolution]\nruns = 5\ninvasion_runs = 2\n[sweep]\n\"evolution.selection\" = [0.5, 1]\n";
+    let study = crate::scenario::parse(text, "w.toml").unwrap();
+    let work = super::run::Work::new(&study);
+    assert_eq!(work.len(), 34);
+    assert_eq!(work.points[0], super::run::PointWork { runs: 5, pairs: 6, invasions: 2 });
+    for n in [1u64, 2, 3, 7, 34] {
+        let mut next = 0;
+        let mut per_point = [0u64; 2];
+        for k in 0..n {
+            let r = work.shard_range(crate::plan::Shard { index: k, count: n });
+            assert_eq!(r.start, next, "{k}/{n}");
+            assert!(r.end - r.start == 34 / n || r.end - r.start == 34 / n + 1);
+            next = r.end;
+            for (p, total) in per_point.iter_mut().enumerate() {
+                let u = work.within(p, &r);
+                *total += u.end - u.start;
+            }
+        }
+        assert_eq!((next, per_point), (34, [17, 17]), "{n} shards");
+    }
+    // Shard 1 of 3 is units 11..22: point 0's units 11..17 (its last 3 pairs' invasions) and
+    // point 1's units 0..5 (its five runs).
+    let r = work.shard_range(crate::plan::Shard { index: 1, count: 3 });
+    assert_eq!((r.clone(), work.within(0, &r), work.within(1, &r)), (11..22, 11..17, 0..5));
+}
+
+#[test]
+fn tallies_add_exactly_and_refuse_other_shapes() {
+    let mut a = super::run::Tally::new(2);
+    let b = super::run::Tally {
+        runs: 3,
+        generations: 40,
+        fixed: vec![1, 2],
+        monomorphic: vec![5, 6],
+        counts: vec![70, 50],
+        invasion_wins: vec![1, 0],
+        invasion_generations: vec![9, 4],
+    };
+    assert!(a.add(&b) && a.add(&b));
+    assert_eq!((a.runs, a.generations, a.counts.clone(), a.invasion_wins.clone()), (6, 80, vec![140, 100], vec![2, 0]));
+    assert_eq!(a.invasion_generations_total(), 26);
+    let before = a.clone();
+    assert!(!a.add(&super::run::Tally::new(3)));
+    assert_eq!(a, before);
 }

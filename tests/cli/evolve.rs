@@ -216,3 +216,134 @@ fn evolution_axelrod_moran_finding() {
     check(share("Defector"), 0.26, "Defector");
     check(share("Cooperator"), 0.06, "Cooperator");
 }
+
+/// Runs `detente evolve --shard K/N` for every K into `dir`, then `detente merge dir`.
+fn evolve_in_shards(d: &Dir, sc: &std::path::Path, n: u32, dir: &str, extra: &[&str]) {
+    for k in 0..n {
+        d.cmd()
+            .args(["evolve", "-q", "--shard", &format!("{k}/{n}"), "-o", dir])
+            .args(extra)
+            .arg(sc)
+            .assert()
+            .success();
+    }
+    d.cmd().args(["merge", "-q", dir]).assert().success();
+}
+
+#[test]
+fn evolve_shards_merge_to_the_single_process_bytes() {
+    let d = Dir::new();
+    let pairwise = SMALL.replace("process = \"moran\"", "process = \"pairwise\"").replace("fitness = \"play\"\n", "");
+    let replicator = SMALL
+        .replace("process = \"moran\"", "process = \"replicator\"")
+        .replace("fitness = \"play\"\n", "")
+        .replace("record_every = 5", "record_every = 10\ngenerations = 50")
+        + "[sweep]\n\"noise.execution\" = [0, 0.05, 0.1]\n";
+    let swept_moran = SMALL.replace("runs = 30", "runs = 7") + "[sweep]\n\"evolution.selection\" = [0.5, 1]\n";
+    let cases = [
+        ("moran", SMALL.to_string(), &["evolution.csv", "fixation.csv", "invasion.csv", "stationary.csv"][..]),
+        ("pairwise", pairwise, &["evolution.csv", "fixation.csv", "invasion.csv", "stationary.csv"][..]),
+        ("swept-moran", swept_moran, &["evolution.csv", "fixation.csv", "invasion.csv", "stationary.csv"][..]),
+        ("replicator", replicator, &["evolution.csv", "rest_points.csv"][..]),
+    ];
+    for (name, text, files) in cases {
+        let sc = d.write(&format!("{name}.toml"), text);
+        let single = format!("{name}-single");
+        let parts = format!("{name}-parts");
+        d.cmd().args(["evolve", "-q", "-o", &single]).arg(&sc).assert().success();
+        // One thread per shard: the thread count changes nothing either.
+        evolve_in_shards(&d, &sc, 3, &parts, &["--threads", "1"]);
+        for f in files.iter().chain(&["manifest.json"]) {
+            assert_eq!(d.bytes(&format!("{single}/{f}")), d.bytes(&format!("{parts}/{f}")), "{name}: {f} differs");
+        }
+        assert!(!rows(&d.read(&format!("{parts}/evolution.csv"))).is_empty(), "{name}");
+        // The merged directory is refused a second merge without --force.
+        d.cmd().args(["merge", "-q", &parts]).assert().code(2);
+    }
+    // The split is by runs and invasions: 30 runs + 6 pairs × 20 invasions = 150 units, so shard
+    // 0 of 3 holds all 30 runs and the first 20 invasions, shards 1 and 2 invasions only.
+    let (fh, f0) = crate::util::csv(&d.read("moran-parts/fixation.part-0-of-3.csv"));
+    assert_eq!((fh.len(), f0.len()), (3, 30));
+    assert_eq!(crate::util::csv(&d.read("moran-parts/fixation.part-1-of-3.csv")).1.len(), 0);
+    let m: serde_json::Value = serde_json::from_str(&d.read("moran-parts/manifest.part-1-of-3.json")).unwrap();
+    assert_eq!(m["range"], serde_json::json!([50, 100]));
+    assert_eq!(m["tallies"][0]["tally"]["runs"], 0);
+    let wins: u64 =
+        m["tallies"][0]["tally"]["invasion_wins"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).sum();
+    assert!(wins <= 50);
+}
+
+#[test]
+fn evolve_merge_refuses_missing_altered_and_foreign_parts() {
+    let d = Dir::new();
+    let sc = d.write("evo.toml", SMALL);
+    // A missing part: exit 2, naming it, nothing merged.
+    for k in [0, 2] {
+        d.cmd().args(["evolve", "-q", "--shard", &format!("{k}/3"), "-o", "gap"]).arg(&sc).assert().success();
+    }
+    let out = d.cmd().args(["merge", "gap"]).assert().code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains("1/3") && err.contains("not finished"), "{err}");
+    assert!(!d.join("gap/evolution.csv").exists() && !d.join("gap/manifest.json").exists());
+    // A part of another seed: exit 2, naming the part and the seed.
+    d.cmd().args(["evolve", "-q", "--shard", "0/2", "-o", "mixed"]).arg(&sc).assert().success();
+    d.cmd().args(["evolve", "-q", "--seed", "99", "--shard", "1/2", "-o", "mixed"]).arg(&sc).assert().success();
+    let out = d.cmd().args(["merge", "mixed"]).assert().code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains("seed") && err.contains("manifest.part-1-of-2.json"), "{err}");
+    // An altered part file: exit 2, naming the file and the shard to rerun.
+    evolve_in_shards(&d, &sc, 2, "cut", &[]);
+    let path = d.join("cut/fixation.part-0-of-2.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replacen("Defector", "Grudger", 1)).unwrap();
+    let out = d.cmd().args(["merge", "--force", "cut"]).assert().code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains("fixation.part-0-of-2.csv") && err.contains("shard 0/2"), "{err}");
+    // A duplicated part (shard 0's manifest copied over shard 1's): exit 2, naming it.
+    evolve_in_shards(&d, &sc, 3, "dup", &[]);
+    std::fs::copy(d.join("dup/manifest.part-0-of-3.json"), d.join("dup/manifest.part-1-of-3.json")).unwrap();
+    let out = d.cmd().args(["merge", "--force", "dup"]).assert().code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains("manifest.part-1-of-3.json") && err.contains("shard 0/3"), "{err}");
+    // A part of `detente run` among evolve parts: exit 2.
+    d.cmd().args(["run", "-q", "--shard", "1/2", "-o", "kinds"]).arg(&sc).assert().success();
+    d.cmd().args(["evolve", "-q", "--shard", "0/2", "-o", "kinds"]).arg(&sc).assert().success();
+    d.cmd().args(["merge", "kinds"]).assert().code(2);
+}
+
+#[test]
+fn evolve_shard_arguments_are_checked_like_runs() {
+    let d = Dir::new();
+    let sc = d.write("evo.toml", SMALL);
+    for bad in ["3/3", "1/0", "x/2", "2"] {
+        d.cmd().args(["evolve", "-q", "--shard", bad, "-o", "p"]).arg(&sc).assert().code(2);
+    }
+    // 30 runs and 120 invasions: at most 150 shards.
+    let out = d.cmd().args(["evolve", "-q", "--shard", "0/151", "-o", "p"]).arg(&sc).assert().code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains("at most 150 shards"), "{err}");
+    d.cmd().args(["evolve", "-q", "--shard", "149/150", "-o", "p"]).arg(&sc).assert().success();
+    // A finished shard is not overwritten without --force.
+    d.cmd().args(["evolve", "-q", "--shard", "149/150", "-o", "p"]).arg(&sc).assert().code(2);
+    d.cmd().args(["evolve", "-q", "--force", "--shard", "149/150", "-o", "p"]).arg(&sc).assert().success();
+}
+
+#[test]
+fn every_evolve_process_file_and_column_is_documented() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    use detente::evolution::output as o;
+    let names = detente::evolution::PROCESSES.iter().chain(detente::evolution::FITNESS_MODES);
+    for p in names.chain(detente::evolution::FITNESS_MAPS) {
+        assert!(readme.contains(&format!("`{p}`")) || readme.contains(&format!("\"{p}\"")), "README lacks {p}");
+    }
+    for f in o::EVOLVE_FILES {
+        assert!(readme.contains(&format!("`{f}`")), "README lacks {f}");
+    }
+    let columns = [o::EVOLUTION_COLUMNS, o::FIXATION_COLUMNS, o::INVASION_COLUMNS, o::STATIONARY_COLUMNS];
+    for c in columns.iter().copied().flatten().chain(o::REST_POINT_COLUMNS) {
+        assert!(readme.contains(&format!("`{c}`")), "README lacks evolve column `{c}`");
+    }
+    for flag in ["--shard K/N", "evolution.part-K-of-N.csv", "fixation.part-K-of-N.csv"] {
+        assert!(readme.contains(flag), "README lacks {flag}");
+    }
+}
