@@ -11,6 +11,7 @@
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
@@ -29,8 +30,11 @@ pub use crate::output::checkpoint::Checkpoint;
 use crate::output::pairs::{PairsOut, PairsTable};
 pub use crate::output::session::FileNames;
 pub use crate::plan::Shard;
+use points::PointCache;
+
+mod points;
 use crate::plan::{Plan, Run, match_seeds};
-use crate::scenario::Study;
+use crate::scenario::{Scenario, Study};
 use crate::strategy::BuildCtx;
 
 pub use crate::output::rows::{MATCH_ID_COLUMNS, POINT_COLUMN, ROUND_COLUMNS};
@@ -131,6 +135,35 @@ pub struct PreparedPoint {
     pub params: Vec<[Vec<f64>; 2]>,
     /// The sweep values as written in the CSVs.
     pub values: Vec<String>,
+    /// The resolved scenario at this point (its roster is the one played).
+    pub scenario: Scenario,
+}
+
+impl PreparedPoint {
+    /// Resolves sweep point `point` of `study` and makes it ready to play.
+    pub fn new(study: &Study, point: usize) -> PreparedPoint {
+        let p = study.points.get(point);
+        let sc = p.scenario;
+        let build = [sc.build_ctx(crate::game::Side::A), sc.build_ctx(crate::game::Side::B)];
+        let params: Vec<[Vec<f64>; 2]> = sc
+            .roster
+            .iter()
+            .map(|e| [e.info.resolve(&e.overrides, &build[0]), e.info.resolve(&e.overrides, &build[1])])
+            .collect();
+        let mut metrics = MetricsCtx::new(sc.game, sc.incentives);
+        metrics.types = sc.types;
+        metrics.spiral_min_len = sc.metrics.spiral_min_len;
+        metrics.spiral_window = sc.metrics.spiral_window;
+        metrics.discount = sc.metrics.discount;
+        PreparedPoint {
+            config: sc.match_config(),
+            metrics,
+            build,
+            params,
+            values: p.values.iter().map(|(_, v)| crate::output::format::float(*v)).collect(),
+            scenario: sc,
+        }
+    }
 }
 
 /// A study turned into a plan and per-point settings.
@@ -139,8 +172,8 @@ pub struct Prepared<'a> {
     pub study: &'a Study,
     /// The run list's shape.
     pub plan: Plan,
-    /// Per sweep point.
-    pub points: Vec<PreparedPoint>,
+    /// The points being played, prepared when first asked for ([`Prepared::point`]).
+    points: PointCache,
     /// Roster labels.
     pub labels: Vec<String>,
     /// Roster canonical strategy names.
@@ -152,47 +185,31 @@ pub struct Prepared<'a> {
 }
 
 impl<'a> Prepared<'a> {
-    /// Prepares a study with a master seed (the scenario's or an override).
+    /// Prepares a study with a master seed (the scenario's or an override). Points are prepared
+    /// as they are played, a few at a time, so memory does not grow with the sweep.
     pub fn new(study: &'a Study, seed: u64) -> Prepared<'a> {
         let base = &study.scenario;
         let pairs = study.pairings();
         let plan = Plan { points: study.points.len(), pairs, reps: base.repetitions };
-        let sweep_columns: Vec<String> =
-            study.points.first().map(|p| p.values.iter().map(|(k, _)| k.clone()).collect()).unwrap_or_default();
-        let points = study
-            .points
-            .iter()
-            .map(|p| {
-                let sc = &p.scenario;
-                let build = [sc.build_ctx(crate::game::Side::A), sc.build_ctx(crate::game::Side::B)];
-                let params: Vec<[Vec<f64>; 2]> = sc
-                    .roster
-                    .iter()
-                    .map(|e| [e.info.resolve(&e.overrides, &build[0]), e.info.resolve(&e.overrides, &build[1])])
-                    .collect();
-                let mut metrics = MetricsCtx::new(sc.game, sc.incentives);
-                metrics.types = sc.types;
-                metrics.spiral_min_len = sc.metrics.spiral_min_len;
-                metrics.spiral_window = sc.metrics.spiral_window;
-                metrics.discount = sc.metrics.discount;
-                PreparedPoint {
-                    config: sc.match_config(),
-                    metrics,
-                    build,
-                    params,
-                    values: p.values.iter().map(|(_, v)| crate::output::format::float(*v)).collect(),
-                }
-            })
-            .collect();
         Prepared {
             study,
             plan,
-            points,
+            points: PointCache::default(),
             labels: base.roster.iter().map(|e| e.label.clone()).collect(),
             names: base.roster.iter().map(|e| e.info.name).collect(),
-            sweep_columns,
+            sweep_columns: study.points.columns(),
             seed,
         }
+    }
+
+    /// Sweep point `k` ready to play: prepared now, or taken from the few recently prepared.
+    pub fn point(&self, k: usize) -> Arc<PreparedPoint> {
+        self.points.get(k, || PreparedPoint::new(self.study, k))
+    }
+
+    /// The sweep values of point `k` as written in the CSVs (nothing is resolved).
+    pub fn point_values(&self, k: usize) -> Vec<String> {
+        self.study.points.value_texts(k)
     }
 
     /// The header of `matches.csv`.
@@ -214,8 +231,8 @@ impl<'a> Prepared<'a> {
 
     /// Plays one run.
     pub fn play(&self, run: &Run, trace: bool) -> MatchOutcome {
-        let pp = &self.points[run.point];
-        let sc = &self.study.points[run.point].scenario;
+        let pp = self.point(run.point);
+        let sc = &pp.scenario;
         let (ea, eb) = (&sc.roster[run.a], &sc.roster[run.b]);
         let mut sa = ea.build(&pp.params[run.a][0], &pp.build[0]);
         let mut sb = eb.build(&pp.params[run.b][1], &pp.build[1]);
@@ -299,7 +316,7 @@ pub fn write_match_row<W: Write>(
     m: &MatchOutcome,
     buf: &mut String,
 ) -> csv::Result<()> {
-    let pp = &prep.points[run.point];
+    let pp = prep.point(run.point);
     let row = rows::MatchRow {
         point: run.point,
         point_values: &pp.values,
@@ -320,7 +337,7 @@ pub fn write_round_rows<W: Write>(
     rounds: &[RoundRecord],
     buf: &mut String,
 ) -> csv::Result<()> {
-    let pp = &prep.points[run.point];
+    let pp = prep.point(run.point);
     rows::write_round_rows(out, run.point, &pp.values, (&prep.labels[run.a], &prep.labels[run.b]), run.rep, rounds, buf)
 }
 
@@ -642,6 +659,8 @@ pub struct Tables {
     pairs: PairsTable,
     pairs_rows: csv::Writer<BufWriter<File>>,
     matrix_rows: csv::Writer<BufWriter<File>>,
+    /// The sweep values of the point of the last match pushed, as written.
+    point_values: (Option<usize>, Vec<String>),
 }
 
 fn spill_writer(dir: &Path) -> Result<csv::Writer<BufWriter<File>>, RunError> {
@@ -660,25 +679,23 @@ impl Tables {
             pairs: PairsTable::new(prep.plan.points, prep.labels.len()),
             pairs_rows: spill_writer(dir)?,
             matrix_rows: spill_writer(dir)?,
+            point_values: (None, Vec::new()),
         })
     }
 
-    fn text<'a>(prep: &'a Prepared, values: &'a dyn Fn(usize) -> &'a [String]) -> StrategyText<'a, 'a> {
+    fn text<'a>(prep: &'a Prepared, values: &'a dyn Fn(usize) -> Vec<String>) -> StrategyText<'a> {
         StrategyText { labels: &prep.labels, names: &prep.names, point_values: values }
     }
 
     /// Adds one match.
     pub fn push(&mut self, prep: &Prepared, run: &Run, row: &[f64]) -> Result<(), RunError> {
+        if self.point_values.0 != Some(run.point) {
+            self.point_values = (Some(run.point), prep.point_values(run.point));
+        }
         self.summary
-            .push(
-                &mut self.summary_rows,
-                run,
-                (&prep.labels[run.a], &prep.labels[run.b]),
-                &prep.points[run.point].values,
-                row,
-            )
+            .push(&mut self.summary_rows, run, (&prep.labels[run.a], &prep.labels[run.b]), &self.point_values.1, row)
             .map_err(csv_err(PathBuf::from("summary.csv")))?;
-        let values = |p: usize| prep.points[p].values.as_slice();
+        let values = |p: usize| prep.point_values(p);
         self.strategies
             .push(&mut self.strategies_rows, run, row, &Tables::text(prep, &values))
             .map_err(csv_err(PathBuf::from("strategies.csv")))?;
@@ -697,7 +714,7 @@ impl Tables {
     pub fn finish(mut self, prep: &Prepared, dir: &OutputDir) -> Result<Vec<FileEntry>, RunError> {
         let err = |name: &str| csv_err(dir.file(name));
         self.summary.flush(&mut self.summary_rows).map_err(err("summary.csv"))?;
-        let values = |p: usize| prep.points[p].values.as_slice();
+        let values = |p: usize| prep.point_values(p);
         self.strategies
             .finish(&mut self.strategies_rows, &Tables::text(prep, &values))
             .map_err(err("strategies.csv"))?;

@@ -43,8 +43,7 @@ pub fn estimate(study: &Study, trace: bool, threads: usize, share: f64) -> Estim
     let points = study.points.len() as f64;
     let reps = s.repetitions as f64;
     let matches = points * pairs * reps * share;
-    let rounds: f64 =
-        study.points.iter().map(|p| p.scenario.horizon.expected_rounds()).sum::<f64>() * pairs * reps * share;
+    let rounds: f64 = study.points.expected_rounds() * pairs * reps * share;
     let mut output = matches * MATCH_ROW_BYTES
         + points * pairs * SUMMARY_ROW_BYTES
         + points * s.roster.len() as f64 * STRATEGY_ROW_BYTES;
@@ -141,7 +140,7 @@ pub fn disk_refusal(e: &Estimate, dir: &Path, trace: bool) -> Option<String> {
 /// incentives received and spent, hedging and catastrophe), and over its longest match; either is
 /// infinite when the arithmetic overflows `f64`. An error names the side and the bound.
 pub fn payoff_bounds(study: &Study) -> Result<(), String> {
-    for p in &study.points {
+    for p in study.points.iter() {
         let sc = &p.scenario;
         let games = [&sc.game.a, &sc.game.b];
         for (side, g) in games.iter().enumerate() {

@@ -96,7 +96,7 @@ pub fn evolve(study: &Study, seed: u64, opts: &Options, cancel: &AtomicBool) -> 
     let total_runs: u64 = study
         .points
         .iter()
-        .filter_map(|p| p.scenario.evolution.as_ref())
+        .filter_map(|p| p.scenario.evolution)
         .map(|e| if e.process.is_replicator() { 1 } else { e.runs as u64 })
         .sum();
     let bar = if opts.progress {

@@ -67,8 +67,9 @@ pub fn write<W: std::io::Write>(prep: &Prepared, w: &mut csv::Writer<W>) -> csv:
     w.write_record(header(prep))?;
     let mut buf = String::new();
     let mut rows = 0;
-    for (p, point) in prep.points.iter().enumerate() {
-        for (i, e) in prep.study.points[p].scenario.roster.iter().enumerate() {
+    for p in 0..prep.plan.points {
+        let point = prep.point(p);
+        for (i, e) in point.scenario.roster.iter().enumerate() {
             let [pa, pb] = &point.params[i];
             let sides: &[(&str, &[f64], usize)] =
                 if pa == pb { &[("both", pa, 0)] } else { &[("a", pa, 0), ("b", pb, 1)] };
