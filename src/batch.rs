@@ -20,7 +20,7 @@ use rayon::prelude::*;
 use crate::engine::{MatchConfig, Recorder, RoundRecord, play};
 use crate::metrics::{MatchMetrics, MatchStats, MetricsCtx};
 use crate::output::checkpoint::Identity;
-use crate::output::manifest::{FileEntry, ManifestInput, build as build_manifest, scenario_hash};
+use crate::output::manifest::{FileEntry, ManifestInput, scenario_hash, write as write_manifest};
 use crate::output::rows::{self, record_bytes};
 use crate::output::session::{Opened, Session, SessionSpec};
 use crate::output::tables::{StrategyTable, StrategyText, SummaryTable};
@@ -635,7 +635,7 @@ fn run_to_dir(
     if whole {
         opts.outputs.prune(session.dir().path(), &mut files).map_err(|e| OutputError::io(session.dir().path(), e))?;
     }
-    let manifest = build_manifest(&ManifestInput {
+    let manifest = ManifestInput {
         study: prep.study,
         plan: &prep.plan,
         seed: prep.seed,
@@ -643,8 +643,8 @@ fn run_to_dir(
         shard: opts.shard,
         trace,
         files: &files,
-    });
-    session.finish(&manifest)?;
+    };
+    session.finish_with(|w| write_manifest(&manifest, w))?;
     Ok((played.0, played.1, false))
 }
 
@@ -661,6 +661,11 @@ pub struct Tables {
     matrix_rows: csv::Writer<BufWriter<File>>,
     /// The sweep values of the point of the last match pushed, as written.
     point_values: (Option<usize>, Vec<String>),
+    /// `roster.csv` rows, written for each point as its first match arrives (while the point is
+    /// still prepared), and how many; the points before `roster_next` are written.
+    roster_rows: csv::Writer<BufWriter<File>>,
+    roster_count: u64,
+    roster_next: usize,
 }
 
 fn spill_writer(dir: &Path) -> Result<csv::Writer<BufWriter<File>>, RunError> {
@@ -680,6 +685,9 @@ impl Tables {
             pairs_rows: spill_writer(dir)?,
             matrix_rows: spill_writer(dir)?,
             point_values: (None, Vec::new()),
+            roster_rows: spill_writer(dir)?,
+            roster_count: 0,
+            roster_next: 0,
         })
     }
 
@@ -691,6 +699,7 @@ impl Tables {
     pub fn push(&mut self, prep: &Prepared, run: &Run, row: &[f64]) -> Result<(), RunError> {
         if self.point_values.0 != Some(run.point) {
             self.point_values = (Some(run.point), prep.point_values(run.point));
+            self.write_roster_until(prep, run.point + 1).map_err(csv_err(PathBuf::from("roster.csv")))?;
         }
         self.summary
             .push(&mut self.summary_rows, run, (&prep.labels[run.a], &prep.labels[run.b]), &self.point_values.1, row)
@@ -709,11 +718,21 @@ impl Tables {
         Ok(())
     }
 
+    /// Writes the `roster.csv` rows of the points before `end` not written yet.
+    fn write_roster_until(&mut self, prep: &Prepared, end: usize) -> csv::Result<()> {
+        while self.roster_next < end {
+            self.roster_count += crate::output::roster::write_point(prep, &mut self.roster_rows, self.roster_next)?;
+            self.roster_next += 1;
+        }
+        Ok(())
+    }
+
     /// Commits `summary.csv`, `strategies.csv`, `pairs.csv`, `matrix.csv` and `roster.csv`;
     /// returns their manifest entries.
     pub fn finish(mut self, prep: &Prepared, dir: &OutputDir) -> Result<Vec<FileEntry>, RunError> {
         let err = |name: &str| csv_err(dir.file(name));
         self.summary.flush(&mut self.summary_rows).map_err(err("summary.csv"))?;
+        self.write_roster_until(prep, prep.plan.points).map_err(err("roster.csv"))?;
         let values = |p: usize| prep.point_values(p);
         self.strategies
             .finish(&mut self.strategies_rows, &Tables::text(prep, &values))
@@ -768,7 +787,13 @@ impl Tables {
             rows: prep.plan.points as u64 * prep.labels.len() as u64,
             sum: matrix,
         });
-        files.push(crate::output::pivot::commit_roster(prep, dir.path())?);
+        let roster = crate::output::tables::commit_spilled(
+            dir,
+            "roster.csv",
+            &crate::output::roster::header(prep),
+            self.roster_rows,
+        )?;
+        files.push(FileEntry { name: "roster.csv".into(), rows: self.roster_count, sum: roster });
         Ok(files)
     }
 }

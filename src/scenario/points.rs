@@ -44,13 +44,18 @@ pub(crate) struct Facts {
     pub expected_rounds: f64,
     /// Whether the two sides differ at any point.
     pub sides_differ: bool,
+    /// The first point whose payoffs can overflow (see [`crate::preflight::payoff_bounds`]).
+    pub first_overflow: Option<usize>,
 }
 
 impl Facts {
-    /// Adds one point.
-    pub fn add(&mut self, sc: &Scenario) {
+    /// Adds point `k`.
+    pub fn add(&mut self, k: usize, sc: &Scenario) {
         self.expected_rounds += sc.horizon.expected_rounds();
         self.sides_differ |= sc.sides_differ();
+        if self.first_overflow.is_none() && crate::preflight::overflow(sc).is_some() {
+            self.first_overflow = Some(k);
+        }
     }
 }
 
@@ -69,7 +74,7 @@ impl Points {
     /// The single point of a study without a sweep.
     pub(crate) fn single(sc: Scenario) -> Points {
         let mut facts = Facts::default();
-        facts.add(&sc);
+        facts.add(0, &sc);
         Points {
             inner: Arc::new(Inner {
                 origin: String::new(),
@@ -180,6 +185,12 @@ impl Points {
     /// Whether the two sides differ (payoffs, incentives, trust, noise…) at any point.
     pub fn sides_differ(&self) -> bool {
         self.inner.facts.sides_differ
+    }
+
+    /// The first point whose payoffs after incentives can overflow 64-bit floats, if any
+    /// ([`crate::preflight::overflow`]).
+    pub fn first_overflow(&self) -> Option<usize> {
+        self.inner.facts.first_overflow
     }
 }
 

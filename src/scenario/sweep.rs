@@ -13,8 +13,10 @@ use super::points::{Facts, Points, Swept, overrides};
 use super::resolve::{Catalog, ROSTER_PREFIX, Resolver};
 use super::tree::{Entry, Node, Span, Val};
 
-/// The largest number of points a sweep may have.
-pub const MAX_POINTS: usize = 100_000;
+/// The largest number of points a sweep may have: 10^6. Points are resolved when played, not
+/// kept, so memory does not limit it; the time to validate every point up front (tens of
+/// seconds at this size) and the values of `zip` ranges (8 bytes per point and axis) do.
+pub const MAX_POINTS: usize = 1_000_000;
 
 /// How the axes of a sweep combine.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -566,7 +568,7 @@ pub(crate) fn study(
             }
             warnings.push(w);
         }
-        facts.add(&sc);
+        facts.add(k, &sc);
         if k == 0 && base.is_none() {
             first = Some(sc);
         }
