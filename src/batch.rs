@@ -279,6 +279,8 @@ pub struct Played {
     pub matches_row: Vec<u8>,
     /// The `rounds.csv` rows (empty without a trace).
     pub rounds_rows: Vec<u8>,
+    /// With the first match of each sweep point: the point's `roster.csv` rows and their count.
+    pub roster: Option<(u64, Vec<u8>)>,
 }
 
 impl Prepared<'_> {
@@ -304,7 +306,14 @@ impl Prepared<'_> {
             write_round_rows(&mut w, self, run, rs, &mut buf)?;
             w.flush()?;
         }
-        Ok(Played { rounds: rounds_of(&m), values: m.values, matches_row, rounds_rows })
+        // Formatted here, where the point is prepared, rather than by the writer, which would
+        // have to resolve the point again.
+        let roster = if run.pair == 0 && run.rep == 0 {
+            Some(crate::output::roster::point_rows(self, run.point)?)
+        } else {
+            None
+        };
+        Ok(Played { rounds: rounds_of(&m), values: m.values, matches_row, rounds_rows, roster })
     }
 }
 
@@ -603,7 +612,7 @@ fn run_to_dir(
                 session.append(&p.matches_row, &p.rounds_rows)?;
             }
             if let Some(t) = tables.as_mut() {
-                t.push(prep, &prep.plan.run(i), &p.values)?;
+                t.push_with_roster(prep, &prep.plan.run(i), &p.values, p.roster.as_ref())?;
             }
             played.0 += 1;
             played.1 += p.rounds;
@@ -663,7 +672,7 @@ pub struct Tables {
     point_values: (Option<usize>, Vec<String>),
     /// `roster.csv` rows, written for each point as its first match arrives (while the point is
     /// still prepared), and how many; the points before `roster_next` are written.
-    roster_rows: csv::Writer<BufWriter<File>>,
+    roster_rows: BufWriter<File>,
     roster_count: u64,
     roster_next: usize,
 }
@@ -685,7 +694,10 @@ impl Tables {
             pairs_rows: spill_writer(dir)?,
             matrix_rows: spill_writer(dir)?,
             point_values: (None, Vec::new()),
-            roster_rows: spill_writer(dir)?,
+            roster_rows: BufWriter::with_capacity(
+                1 << 16,
+                tempfile::tempfile_in(dir).map_err(|e| OutputError::io(dir, e))?,
+            ),
             roster_count: 0,
             roster_next: 0,
         })
@@ -697,9 +709,21 @@ impl Tables {
 
     /// Adds one match.
     pub fn push(&mut self, prep: &Prepared, run: &Run, row: &[f64]) -> Result<(), RunError> {
+        self.push_with_roster(prep, run, row, None)
+    }
+
+    /// Adds one match, with its point's `roster.csv` rows when they are already formatted
+    /// ([`Played::roster`]); without them they are made here.
+    pub fn push_with_roster(
+        &mut self,
+        prep: &Prepared,
+        run: &Run,
+        row: &[f64],
+        roster: Option<&(u64, Vec<u8>)>,
+    ) -> Result<(), RunError> {
         if self.point_values.0 != Some(run.point) {
             self.point_values = (Some(run.point), prep.point_values(run.point));
-            self.write_roster_until(prep, run.point + 1).map_err(csv_err(PathBuf::from("roster.csv")))?;
+            self.write_roster_until(prep, run.point + 1, roster).map_err(csv_err(PathBuf::from("roster.csv")))?;
         }
         self.summary
             .push(&mut self.summary_rows, run, (&prep.labels[run.a], &prep.labels[run.b]), &self.point_values.1, row)
@@ -718,10 +742,21 @@ impl Tables {
         Ok(())
     }
 
-    /// Writes the `roster.csv` rows of the points before `end` not written yet.
-    fn write_roster_until(&mut self, prep: &Prepared, end: usize) -> csv::Result<()> {
+    /// Writes the `roster.csv` rows of the points before `end` not written yet; `last`: those of
+    /// point `end - 1`, when already formatted.
+    fn write_roster_until(&mut self, prep: &Prepared, end: usize, last: Option<&(u64, Vec<u8>)>) -> csv::Result<()> {
         while self.roster_next < end {
-            self.roster_count += crate::output::roster::write_point(prep, &mut self.roster_rows, self.roster_next)?;
+            let p = self.roster_next;
+            let made;
+            let (rows, bytes) = match last {
+                Some(given) if p + 1 == end => given,
+                _ => {
+                    made = crate::output::roster::point_rows(prep, p)?;
+                    &made
+                }
+            };
+            self.roster_rows.write_all(bytes)?;
+            self.roster_count += rows;
             self.roster_next += 1;
         }
         Ok(())
@@ -732,7 +767,7 @@ impl Tables {
     pub fn finish(mut self, prep: &Prepared, dir: &OutputDir) -> Result<Vec<FileEntry>, RunError> {
         let err = |name: &str| csv_err(dir.file(name));
         self.summary.flush(&mut self.summary_rows).map_err(err("summary.csv"))?;
-        self.write_roster_until(prep, prep.plan.points).map_err(err("roster.csv"))?;
+        self.write_roster_until(prep, prep.plan.points, None).map_err(err("roster.csv"))?;
         let values = |p: usize| prep.point_values(p);
         self.strategies
             .finish(&mut self.strategies_rows, &Tables::text(prep, &values))
@@ -791,7 +826,7 @@ impl Tables {
             dir,
             "roster.csv",
             &crate::output::roster::header(prep),
-            self.roster_rows,
+            csv::Writer::from_writer(self.roster_rows),
         )?;
         files.push(FileEntry { name: "roster.csv".into(), rows: self.roster_count, sum: roster });
         Ok(files)

@@ -70,9 +70,17 @@ pub fn write<W: std::io::Write>(prep: &Prepared, w: &mut csv::Writer<W>) -> csv:
     Ok(rows)
 }
 
+/// The `roster.csv` rows of point `p` as bytes, and how many there are. A run formats them on
+/// the worker that plays the point's first match, while the point is prepared
+/// ([`Prepared::point`]), so no point is resolved again for this table.
+pub fn point_rows(prep: &Prepared, p: usize) -> csv::Result<(u64, Vec<u8>)> {
+    let mut w = csv::WriterBuilder::new().buffer_capacity(1024).from_writer(Vec::new());
+    let rows = write_point(prep, &mut w, p)?;
+    let bytes = w.into_inner().map_err(|e| csv::Error::from(e.into_error()))?;
+    Ok((rows, bytes))
+}
+
 /// Writes the `roster.csv` rows of point `p` (no header; see [`write`]) and returns how many.
-/// A run writes them as the point's matches reach the writer, while the point is still
-/// prepared ([`Prepared::point`]), so no point is resolved again for this table.
 pub fn write_point<W: std::io::Write>(prep: &Prepared, w: &mut csv::Writer<W>, p: usize) -> csv::Result<u64> {
     let names = param_names(prep);
     let base_names = base_param_names(prep);
