@@ -176,3 +176,46 @@ pub fn file_entry(manifest: &Value, name: &str) -> Option<FileEntry> {
     let hash = u64::from_str_radix(f.get("fnv1a64")?.as_str()?, 16).ok()?;
     Some(FileEntry { name: name.to_string(), rows, sum: Sum { bytes, hash } })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The resolved study as the manifest wrote it while every point was held in memory: a
+    /// `serde_json` object tree (keys sorted).
+    fn resolved_as_a_tree(study: &Study) -> Value {
+        let points: Vec<Value> = study
+            .points
+            .iter()
+            .map(|p| Value::Object(p.values.iter().map(|(k, v)| (k.clone(), json!(v))).collect()))
+            .collect();
+        json!({
+            "scenario": serde_json::to_value(&study.scenario).unwrap_or(Value::Null),
+            "sweep_points": points,
+        })
+    }
+
+    /// The streamed form gives the bytes of the tree form, compact (the hash) and pretty (the
+    /// manifest), with axes written out of key order and a sweep of a strategy parameter.
+    #[test]
+    fn streamed_resolved_study_has_the_bytes_of_the_tree() {
+        let text = "[game]\nR = 3\nS = 0\nT = 5\nP = 1\n[tournament]\nstrategies = [\"tft\", { name = \"gtft\", label = \"G\" }]\n\
+                    [sweep]\n\"trust.initial\" = [0.25, 0.75]\n\"noise.execution\" = { from = 0, to = 0.1, steps = 3 }\n\
+                    \"tournament.strategies.G.q\" = [0.1, 0.2]\n";
+        let study = crate::scenario::parse(text, "t.toml").expect("valid");
+        assert_eq!(study.points.len(), 12);
+        let tree = resolved_as_a_tree(&study);
+        assert_eq!(serde_json::to_string(&Resolved(&study)).unwrap(), tree.to_string());
+        assert_eq!(
+            serde_json::to_string_pretty(&Resolved(&study)).unwrap(),
+            serde_json::to_string_pretty(&tree).unwrap()
+        );
+        assert_eq!(scenario_hash(&study), format!("{:016x}", fnv1a64(tree.to_string().as_bytes())));
+        let plain = crate::scenario::parse(
+            "[game]\nR = 3\nS = 0\nT = 5\nP = 1\n[tournament]\nstrategies = [\"tft\"]\n",
+            "p.toml",
+        )
+        .expect("valid");
+        assert_eq!(serde_json::to_string(&Resolved(&plain)).unwrap(), resolved_as_a_tree(&plain).to_string());
+    }
+}

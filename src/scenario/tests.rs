@@ -822,7 +822,7 @@ fn sweep_limits_duplicates_and_shadowing() {
     at(&e, 8, 2, "sweep");
     assert_eq!(e.message, "the sweep has 1001000 points (1000 × 1001), more than the limit of 1000000");
     let e = err(&format!("{GAME}{TOUR}[sweep]\n\"noise.execution\" = {{ from = 0, to = 1, steps = 1000001 }}\n"));
-    at(&e, 9, 21, "sweep.noise.execution.steps");
+    at(&e, 9, 49, "sweep.noise.execution.steps");
     assert_eq!(e.message, "expected at most 1000000 steps, found 1000001");
     let e = err(&format!("{GAME}{TOUR}[sweep]\nnoise.execution = [0.1]\n\"noise.execution\" = [0.2]\n"));
     at(&e, 10, 1, "sweep.noise.execution");
