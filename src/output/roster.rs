@@ -56,20 +56,6 @@ pub fn header(prep: &Prepared) -> Vec<String> {
     h
 }
 
-/// Writes `roster.csv` (header and rows) to `w` and returns its data rows: per point and roster
-/// entry one row (`side` = `both`), or two (`a` and `b`) when a side's payoffs resolve a parameter
-/// differently. Booleans are 0/1, integers plain; a parameter the strategy does not have is an
-/// empty cell. Composed entries name their move strategy in `base` and give its parameters in
-/// the `base.<name>` columns. Rows are streamed, one point at a time.
-pub fn write<W: std::io::Write>(prep: &Prepared, w: &mut csv::Writer<W>) -> csv::Result<u64> {
-    w.write_record(header(prep))?;
-    let mut rows = 0;
-    for p in 0..prep.plan.points {
-        rows += write_point(prep, w, p)?;
-    }
-    Ok(rows)
-}
-
 /// The `roster.csv` rows of point `p` as bytes, and how many there are. A run formats them on
 /// the worker that plays the point's first match, while the point is prepared
 /// ([`Prepared::point`]), so no point is resolved again for this table.
@@ -80,7 +66,13 @@ pub fn point_rows(prep: &Prepared, p: usize) -> csv::Result<(u64, Vec<u8>)> {
     Ok((rows, bytes))
 }
 
-/// Writes the `roster.csv` rows of point `p` (no header; see [`write`]) and returns how many.
+/// Writes the `roster.csv` rows of point `p` (no header) and returns how many.
+///
+/// `roster.csv` ([`header`], then these rows point by point) has, per point and roster
+/// entry one row (`side` = `both`), or two (`a` and `b`) when a side's payoffs resolve a parameter
+/// differently. Booleans are 0/1, integers plain; a parameter the strategy does not have is an
+/// empty cell. Composed entries name their move strategy in `base` and give its parameters in
+/// the `base.<name>` columns. Rows are streamed, one point at a time.
 pub fn write_point<W: std::io::Write>(prep: &Prepared, w: &mut csv::Writer<W>, p: usize) -> csv::Result<u64> {
     let names = param_names(prep);
     let base_names = base_param_names(prep);
