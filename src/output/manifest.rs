@@ -104,7 +104,7 @@ pub struct ManifestInput<'a> {
     pub files: &'a [FileEntry],
 }
 
-/// Builds the manifest text (see [`write`], which streams it).
+/// Builds the manifest text (see [`write()`], which streams it).
 pub fn build(m: &ManifestInput) -> String {
     let mut out = Vec::new();
     // Writing to memory cannot fail.
