@@ -11,6 +11,7 @@
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
@@ -19,7 +20,7 @@ use rayon::prelude::*;
 use crate::engine::{MatchConfig, Recorder, RoundRecord, Table, play};
 use crate::metrics::{MatchMetrics, MatchStats, MetricsCtx};
 use crate::output::checkpoint::Identity;
-use crate::output::manifest::{FileEntry, ManifestInput, build as build_manifest, scenario_hash};
+use crate::output::manifest::{FileEntry, ManifestInput, scenario_hash, write as write_manifest};
 use crate::output::rows::{self, record_bytes};
 use crate::output::session::{Opened, Session, SessionSpec};
 use crate::output::tables::{StrategyTable, StrategyText, SummaryTable};
@@ -29,8 +30,11 @@ pub use crate::output::checkpoint::Checkpoint;
 use crate::output::pairs::{PairsOut, PairsTable};
 pub use crate::output::session::FileNames;
 pub use crate::plan::Shard;
+use points::PointCache;
+
+mod points;
 use crate::plan::{Plan, Run, match_seeds};
-use crate::scenario::Study;
+use crate::scenario::{Scenario, Study};
 use crate::strategy::BuildCtx;
 
 pub use crate::output::rows::{MATCH_ID_COLUMNS, POINT_COLUMN, ROUND_COLUMNS};
@@ -133,9 +137,41 @@ pub struct PreparedPoint {
     pub params: Vec<[Vec<f64>; 2]>,
     /// The sweep values as written in the CSVs.
     pub values: Vec<String>,
+    /// The resolved scenario at this point (its roster is the one played).
+    pub scenario: Scenario,
     /// The specialised loop's automaton tables per roster entry and side (see
     /// [`crate::engine::play_tables`]); `None` where the entry must take the general loop.
     pub tables: Vec<[Option<Table>; 2]>,
+}
+
+impl PreparedPoint {
+    /// Resolves sweep point `point` of `study` and makes it ready to play.
+    pub fn new(study: &Study, point: usize) -> PreparedPoint {
+        let p = study.points.get(point);
+        let sc = p.scenario;
+        let build = [sc.build_ctx(crate::game::Side::A), sc.build_ctx(crate::game::Side::B)];
+        let params: Vec<[Vec<f64>; 2]> = sc
+            .roster
+            .iter()
+            .map(|e| [e.info.resolve(&e.overrides, &build[0]), e.info.resolve(&e.overrides, &build[1])])
+            .collect();
+        let mut metrics = MetricsCtx::new(sc.game, sc.incentives);
+        metrics.types = sc.types;
+        metrics.spiral_min_len = sc.metrics.spiral_min_len;
+        metrics.spiral_window = sc.metrics.spiral_window;
+        metrics.discount = sc.metrics.discount;
+        let tables =
+            sc.roster.iter().zip(&params).map(|(e, p)| [0, 1].map(|i| entry_table(e, &p[i], &build[i]))).collect();
+        PreparedPoint {
+            tables,
+            config: sc.match_config(),
+            metrics,
+            build,
+            params,
+            values: p.values.iter().map(|(_, v)| crate::output::format::float(*v)).collect(),
+            scenario: sc,
+        }
+    }
 }
 
 /// A study turned into a plan and per-point settings.
@@ -144,8 +180,8 @@ pub struct Prepared<'a> {
     pub study: &'a Study,
     /// The run list's shape.
     pub plan: Plan,
-    /// Per sweep point.
-    pub points: Vec<PreparedPoint>,
+    /// The points being played, prepared when first asked for ([`Prepared::point`]).
+    points: PointCache,
     /// Roster labels.
     pub labels: Vec<String>,
     /// Roster canonical strategy names.
@@ -160,55 +196,32 @@ pub struct Prepared<'a> {
 }
 
 impl<'a> Prepared<'a> {
-    /// Prepares a study with a master seed (the scenario's or an override).
+    /// Prepares a study with a master seed (the scenario's or an override). Points are prepared
+    /// as they are played, a few at a time, so memory does not grow with the sweep.
     pub fn new(study: &'a Study, seed: u64) -> Prepared<'a> {
         let base = &study.scenario;
         let pairs = study.pairings();
         let plan = Plan { points: study.points.len(), pairs, reps: base.repetitions };
-        let sweep_columns: Vec<String> =
-            study.points.first().map(|p| p.values.iter().map(|(k, _)| k.clone()).collect()).unwrap_or_default();
-        let points = study
-            .points
-            .iter()
-            .map(|p| {
-                let sc = &p.scenario;
-                let build = [sc.build_ctx(crate::game::Side::A), sc.build_ctx(crate::game::Side::B)];
-                let params: Vec<[Vec<f64>; 2]> = sc
-                    .roster
-                    .iter()
-                    .map(|e| [e.info.resolve(&e.overrides, &build[0]), e.info.resolve(&e.overrides, &build[1])])
-                    .collect();
-                let mut metrics = MetricsCtx::new(sc.game, sc.incentives);
-                metrics.types = sc.types;
-                metrics.spiral_min_len = sc.metrics.spiral_min_len;
-                metrics.spiral_window = sc.metrics.spiral_window;
-                metrics.discount = sc.metrics.discount;
-                let tables = sc
-                    .roster
-                    .iter()
-                    .zip(&params)
-                    .map(|(e, p)| [0, 1].map(|i| entry_table(e, &p[i], &build[i])))
-                    .collect();
-                PreparedPoint {
-                    tables,
-                    config: sc.match_config(),
-                    metrics,
-                    build,
-                    params,
-                    values: p.values.iter().map(|(_, v)| crate::output::format::float(*v)).collect(),
-                }
-            })
-            .collect();
         Prepared {
             study,
             plan,
-            points,
+            points: PointCache::default(),
             labels: base.roster.iter().map(|e| e.label.clone()).collect(),
             names: base.roster.iter().map(|e| e.info.name).collect(),
-            sweep_columns,
+            sweep_columns: study.points.columns(),
             seed,
             specialised: true,
         }
+    }
+
+    /// Sweep point `k` ready to play: prepared now, or taken from the few recently prepared.
+    pub fn point(&self, k: usize) -> Arc<PreparedPoint> {
+        self.points.get(k, || PreparedPoint::new(self.study, k))
+    }
+
+    /// The sweep values of point `k` as written in the CSVs (nothing is resolved).
+    pub fn point_values(&self, k: usize) -> Vec<String> {
+        self.study.points.value_texts(k)
     }
 
     /// The header of `matches.csv`.
@@ -230,8 +243,8 @@ impl<'a> Prepared<'a> {
 
     /// Plays one run.
     pub fn play(&self, run: &Run, trace: bool) -> MatchOutcome {
-        let pp = &self.points[run.point];
-        let sc = &self.study.points[run.point].scenario;
+        let pp = self.point(run.point);
+        let sc = &pp.scenario;
         let (ea, eb) = (&sc.roster[run.a], &sc.roster[run.b]);
         let (match_seed, seeds) = match_seeds(self.seed, run.rep, run.a, run.b);
         let mut metrics = MatchMetrics::new(MetricsCtx { announce: [ea.announce, eb.announce], ..pp.metrics });
@@ -301,6 +314,8 @@ pub struct Played {
     pub matches_row: Vec<u8>,
     /// The `rounds.csv` rows (empty without a trace).
     pub rounds_rows: Vec<u8>,
+    /// With the first match of each sweep point: the point's `roster.csv` rows and their count.
+    pub roster: Option<(u64, Vec<u8>)>,
 }
 
 impl Prepared<'_> {
@@ -319,6 +334,9 @@ impl Prepared<'_> {
             write_match_row(&mut w, self, run, &m, &mut buf)?;
             w.flush()?;
         }
+        // Two chunks of up to 4,096 rows are in flight: keep each row's bytes, not its 1 KiB
+        // working buffer (a row of a short match is a few hundred bytes).
+        matches_row.shrink_to_fit();
         let mut rounds_rows = Vec::new();
         if let Some(rs) = &m.rounds {
             rounds_rows.reserve(rs.len() * 160);
@@ -326,7 +344,14 @@ impl Prepared<'_> {
             write_round_rows(&mut w, self, run, rs, &mut buf)?;
             w.flush()?;
         }
-        Ok(Played { rounds: rounds_of(&m), values: m.values, matches_row, rounds_rows })
+        // Formatted here, where the point is prepared, rather than by the writer, which would
+        // have to resolve the point again.
+        let roster = if run.pair == 0 && run.rep == 0 {
+            Some(crate::output::roster::point_rows(self, run.point)?)
+        } else {
+            None
+        };
+        Ok(Played { rounds: rounds_of(&m), values: m.values, matches_row, rounds_rows, roster })
     }
 }
 
@@ -338,7 +363,7 @@ pub fn write_match_row<W: Write>(
     m: &MatchOutcome,
     buf: &mut String,
 ) -> csv::Result<()> {
-    let pp = &prep.points[run.point];
+    let pp = prep.point(run.point);
     let row = rows::MatchRow {
         point: run.point,
         point_values: &pp.values,
@@ -359,18 +384,19 @@ pub fn write_round_rows<W: Write>(
     rounds: &[RoundRecord],
     buf: &mut String,
 ) -> csv::Result<()> {
-    let pp = &prep.points[run.point];
+    let pp = prep.point(run.point);
     rows::write_round_rows(out, run.point, &pp.values, (&prep.labels[run.a], &prep.labels[run.b]), run.rep, rounds, buf)
 }
 
 /// How many runs to play between two writes: about half a million rounds, at least one run per
-/// thread, so a chunk takes well under a second and cancellation is prompt; at most 8,192, so
-/// the two chunks in flight (one played, one written) of very short matches hold a few tens of
-/// MiB, not hundreds.
+/// thread, so a chunk takes well under a second and cancellation is prompt; at most 4,096, so
+/// the two chunks in flight (one played, one written) of very short matches hold about 10 MiB
+/// (with the allocator's slack, a 300,000-point sweep of 10-round matches peaked at 74 MiB with
+/// 8,192 and 43 MiB with 4,096).
 fn chunk_size(expected_rounds: f64, threads: usize, trace: bool) -> u64 {
     let target = if trace { 200_000.0 } else { 500_000.0 };
     let n = (target / expected_rounds.max(1.0)).floor() as u64;
-    n.clamp(threads as u64, 8_192.max(threads as u64))
+    n.clamp(threads as u64, 4_096.max(threads as u64))
 }
 
 /// The least time between two checkpoints: each one syncs the row files to disk, which costs
@@ -626,7 +652,7 @@ fn run_to_dir(
                 session.append(&p.matches_row, &p.rounds_rows)?;
             }
             if let Some(t) = tables.as_mut() {
-                t.push(prep, &prep.plan.run(i), &p.values)?;
+                t.push_with_roster(prep, &prep.plan.run(i), &p.values, p.roster.as_ref())?;
             }
             played.0 += 1;
             played.1 += p.rounds;
@@ -658,7 +684,7 @@ fn run_to_dir(
     if whole {
         opts.outputs.prune(session.dir().path(), &mut files).map_err(|e| OutputError::io(session.dir().path(), e))?;
     }
-    let manifest = build_manifest(&ManifestInput {
+    let manifest = ManifestInput {
         study: prep.study,
         plan: &prep.plan,
         seed: prep.seed,
@@ -666,8 +692,8 @@ fn run_to_dir(
         shard: opts.shard,
         trace,
         files: &files,
-    });
-    session.finish(&manifest)?;
+    };
+    session.finish_with(|w| write_manifest(&manifest, w))?;
     Ok((played.0, played.1, false))
 }
 
@@ -682,6 +708,13 @@ pub struct Tables {
     pairs: PairsTable,
     pairs_rows: csv::Writer<BufWriter<File>>,
     matrix_rows: csv::Writer<BufWriter<File>>,
+    /// The sweep values of the point of the last match pushed, as written.
+    point_values: (Option<usize>, Vec<String>),
+    /// `roster.csv` rows, written for each point as its first match arrives (while the point is
+    /// still prepared), and how many; the points before `roster_next` are written.
+    roster_rows: BufWriter<File>,
+    roster_count: u64,
+    roster_next: usize,
 }
 
 fn spill_writer(dir: &Path) -> Result<csv::Writer<BufWriter<File>>, RunError> {
@@ -700,25 +733,42 @@ impl Tables {
             pairs: PairsTable::new(prep.plan.points, prep.labels.len()),
             pairs_rows: spill_writer(dir)?,
             matrix_rows: spill_writer(dir)?,
+            point_values: (None, Vec::new()),
+            roster_rows: BufWriter::with_capacity(
+                1 << 16,
+                tempfile::tempfile_in(dir).map_err(|e| OutputError::io(dir, e))?,
+            ),
+            roster_count: 0,
+            roster_next: 0,
         })
     }
 
-    fn text<'a>(prep: &'a Prepared, values: &'a dyn Fn(usize) -> &'a [String]) -> StrategyText<'a, 'a> {
+    fn text<'a>(prep: &'a Prepared, values: &'a dyn Fn(usize) -> Vec<String>) -> StrategyText<'a> {
         StrategyText { labels: &prep.labels, names: &prep.names, point_values: values }
     }
 
     /// Adds one match.
     pub fn push(&mut self, prep: &Prepared, run: &Run, row: &[f64]) -> Result<(), RunError> {
+        self.push_with_roster(prep, run, row, None)
+    }
+
+    /// Adds one match, with its point's `roster.csv` rows when they are already formatted
+    /// ([`Played::roster`]); without them they are made here.
+    pub fn push_with_roster(
+        &mut self,
+        prep: &Prepared,
+        run: &Run,
+        row: &[f64],
+        roster: Option<&(u64, Vec<u8>)>,
+    ) -> Result<(), RunError> {
+        if self.point_values.0 != Some(run.point) {
+            self.point_values = (Some(run.point), prep.point_values(run.point));
+            self.write_roster_until(prep, run.point + 1, roster).map_err(csv_err(PathBuf::from("roster.csv")))?;
+        }
         self.summary
-            .push(
-                &mut self.summary_rows,
-                run,
-                (&prep.labels[run.a], &prep.labels[run.b]),
-                &prep.points[run.point].values,
-                row,
-            )
+            .push(&mut self.summary_rows, run, (&prep.labels[run.a], &prep.labels[run.b]), &self.point_values.1, row)
             .map_err(csv_err(PathBuf::from("summary.csv")))?;
-        let values = |p: usize| prep.points[p].values.as_slice();
+        let values = |p: usize| prep.point_values(p);
         self.strategies
             .push(&mut self.strategies_rows, run, row, &Tables::text(prep, &values))
             .map_err(csv_err(PathBuf::from("strategies.csv")))?;
@@ -732,12 +782,33 @@ impl Tables {
         Ok(())
     }
 
+    /// Writes the `roster.csv` rows of the points before `end` not written yet; `last`: those of
+    /// point `end - 1`, when already formatted.
+    fn write_roster_until(&mut self, prep: &Prepared, end: usize, last: Option<&(u64, Vec<u8>)>) -> csv::Result<()> {
+        while self.roster_next < end {
+            let p = self.roster_next;
+            let made;
+            let (rows, bytes) = match last {
+                Some(given) if p + 1 == end => given,
+                _ => {
+                    made = crate::output::roster::point_rows(prep, p)?;
+                    &made
+                }
+            };
+            self.roster_rows.write_all(bytes)?;
+            self.roster_count += rows;
+            self.roster_next += 1;
+        }
+        Ok(())
+    }
+
     /// Commits `summary.csv`, `strategies.csv`, `pairs.csv`, `matrix.csv` and `roster.csv`;
     /// returns their manifest entries.
     pub fn finish(mut self, prep: &Prepared, dir: &OutputDir) -> Result<Vec<FileEntry>, RunError> {
         let err = |name: &str| csv_err(dir.file(name));
         self.summary.flush(&mut self.summary_rows).map_err(err("summary.csv"))?;
-        let values = |p: usize| prep.points[p].values.as_slice();
+        self.write_roster_until(prep, prep.plan.points, None).map_err(err("roster.csv"))?;
+        let values = |p: usize| prep.point_values(p);
         self.strategies
             .finish(&mut self.strategies_rows, &Tables::text(prep, &values))
             .map_err(err("strategies.csv"))?;
@@ -791,7 +862,13 @@ impl Tables {
             rows: prep.plan.points as u64 * prep.labels.len() as u64,
             sum: matrix,
         });
-        files.push(crate::output::pivot::commit_roster(prep, dir.path())?);
+        let roster = crate::output::tables::commit_spilled(
+            dir,
+            "roster.csv",
+            &crate::output::roster::header(prep),
+            csv::Writer::from_writer(self.roster_rows),
+        )?;
+        files.push(FileEntry { name: "roster.csv".into(), rows: self.roster_count, sum: roster });
         Ok(files)
     }
 }

@@ -316,9 +316,7 @@ fn plan_figures(study: &Study) -> (u64, f64) {
     let s = &study.scenario;
     let pairs = study.pairings().len() as u64;
     let matches = study.points.len() as u64 * pairs * s.repetitions as u64;
-    let rounds: f64 = study.points.iter().map(|p| p.scenario.horizon.expected_rounds()).sum::<f64>()
-        * pairs as f64
-        * s.repetitions as f64;
+    let rounds: f64 = study.points.expected_rounds() * pairs as f64 * s.repetitions as f64;
     (matches, rounds)
 }
 
@@ -826,7 +824,7 @@ fn cmd_analyze(a: AnalyzeArgs) -> Result<(), Failure> {
                         .iter()
                         .zip(&reports)
                         .map(|(p, r)| {
-                            serde_json::json!({"scenario": study.scenario.name, "point": point(p), "report": r})
+                            serde_json::json!({"scenario": study.scenario.name, "point": point(&p), "report": r})
                         })
                         .collect(),
                 )

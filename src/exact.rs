@@ -522,7 +522,7 @@ sanction = { cost = 0.5, effect = 1, max = 3 }
 strategies = ["carrot-and-stick", "WSLS", "Grudger", "ZDExtort2"]
 "#;
         let st = study(text);
-        let sc = &st.points[0].scenario;
+        let sc = &st.points.get(0).scenario;
         let noise = OracleNoise::from_engine(&sc.noise).unwrap();
         let t = solve_study(&st);
         assert_eq!(t.solved(), 10);
@@ -543,7 +543,7 @@ strategies = ["carrot-and-stick", "WSLS", "Grudger", "ZDExtort2"]
         // A short cap is summed round by round: δ^K is not negligible there.
         let short = text.replace("max_rounds = 5000", "max_rounds = 20");
         let st = study(&short);
-        let sc = &st.points[0].scenario;
+        let sc = &st.points.get(0).scenario;
         let t = solve_study(&st);
         let s = t.rows[0].outcome.as_ref().unwrap();
         let x = automaton_of(sc, 0, Side::A).unwrap();

@@ -43,8 +43,7 @@ pub fn estimate(study: &Study, trace: bool, threads: usize, share: f64) -> Estim
     let points = study.points.len() as f64;
     let reps = s.repetitions as f64;
     let matches = points * pairs * reps * share;
-    let rounds: f64 =
-        study.points.iter().map(|p| p.scenario.horizon.expected_rounds()).sum::<f64>() * pairs * reps * share;
+    let rounds: f64 = study.points.expected_rounds() * pairs * reps * share;
     let mut output = matches * MATCH_ROW_BYTES
         + points * pairs * SUMMARY_ROW_BYTES
         + points * s.roster.len() as f64 * STRATEGY_ROW_BYTES;
@@ -140,36 +139,48 @@ pub fn disk_refusal(e: &Estimate, dir: &Path, trace: bool) -> Option<String> {
 /// The largest absolute payoff one side can get in one round of a scenario (stage payoff plus
 /// incentives received and spent, hedging and catastrophe), and over its longest match; either is
 /// infinite when the arithmetic overflows `f64`. An error names the side and the bound.
+///
+/// Every point was checked while the file was parsed ([`Points::first_overflow`]); only the
+/// first point that fails is resolved again, for the message.
+///
+/// [`Points::first_overflow`]: crate::scenario::Points::first_overflow
 pub fn payoff_bounds(study: &Study) -> Result<(), String> {
-    for p in &study.points {
-        let sc = &p.scenario;
-        let games = [&sc.game.a, &sc.game.b];
-        for (side, g) in games.iter().enumerate() {
-            let stage = [g.R, g.S, g.T, g.P].iter().fold(0.0f64, |m, x| m.max(x.abs()));
-            let own = &sc.incentives[side];
-            let other = &sc.incentives[1 - side];
-            let received = other.reward.effect.abs() * other.reward.max.abs()
-                + other.sanction.effect.abs() * other.sanction.max.abs();
-            let spent = own.reward.cost.abs() * own.reward.max.abs() + own.sanction.cost.abs() * own.sanction.max.abs();
-            let per_round = stage + received + spent + sc.hedge_cost[side].abs();
-            let per_match = per_round * sc.horizon.max_rounds() as f64;
-            if !per_round.is_finite() || !per_match.is_finite() {
-                let at = if p.values.is_empty() {
-                    String::new()
-                } else {
-                    let v: Vec<String> = p.values.iter().map(|(k, v)| format!("{k} = {v}")).collect();
-                    format!(" at sweep point {}", v.join(", "))
-                };
-                return Err(format!(
-                    "{}: side {}'s payoffs after incentives are not finite numbers{at}: a round can pay up to {per_round:e} and a match of {} rounds up to {per_match:e}, beyond the range of 64-bit floats; scale [game] and [incentives] down",
-                    study.origin,
-                    if side == 0 { "A" } else { "B" },
-                    sc.horizon.max_rounds()
-                ));
-            }
+    let Some(k) = study.points.first_overflow() else { return Ok(()) };
+    let p = study.points.get(k);
+    let sc = &p.scenario;
+    let Some((side, per_round, per_match)) = overflow(sc) else { return Ok(()) };
+    let at = if p.values.is_empty() {
+        String::new()
+    } else {
+        let v: Vec<String> = p.values.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+        format!(" at sweep point {}", v.join(", "))
+    };
+    Err(format!(
+        "{}: side {}'s payoffs after incentives are not finite numbers{at}: a round can pay up to {per_round:e} and a match of {} rounds up to {per_match:e}, beyond the range of 64-bit floats; scale [game] and [incentives] down",
+        study.origin,
+        if side == 0 { "A" } else { "B" },
+        sc.horizon.max_rounds()
+    ))
+}
+
+/// The first side (0 for A) whose bound on a round's or a match's payoff is not finite at this
+/// scenario, with both bounds (see [`payoff_bounds`]).
+pub fn overflow(sc: &crate::scenario::Scenario) -> Option<(usize, f64, f64)> {
+    let games = [&sc.game.a, &sc.game.b];
+    for (side, g) in games.iter().enumerate() {
+        let stage = [g.R, g.S, g.T, g.P].iter().fold(0.0f64, |m, x| m.max(x.abs()));
+        let own = &sc.incentives[side];
+        let other = &sc.incentives[1 - side];
+        let received =
+            other.reward.effect.abs() * other.reward.max.abs() + other.sanction.effect.abs() * other.sanction.max.abs();
+        let spent = own.reward.cost.abs() * own.reward.max.abs() + own.sanction.cost.abs() * own.sanction.max.abs();
+        let per_round = stage + received + spent + sc.hedge_cost[side].abs();
+        let per_match = per_round * sc.horizon.max_rounds() as f64;
+        if !per_round.is_finite() || !per_match.is_finite() {
+            return Some((side, per_round, per_match));
         }
     }
-    Ok(())
+    None
 }
 
 /// The most worker threads worth starting: 4 per core. More only costs start-up time and memory.

@@ -87,8 +87,8 @@ fuzz_target!(|data: &[u8]| {
     let _ = prep.matches_header();
     for i in 0..n.min(DEEP as u64) {
         let run = prep.plan.run(i);
-        let pp = &prep.points[run.point];
-        let sc = &study.points[run.point].scenario;
+        let pp = prep.point(run.point);
+        let sc = &pp.scenario;
         let mut cfg = pp.config.clone();
         cfg.horizon = match cfg.horizon {
             Horizon::Fixed { rounds } => Horizon::Fixed { rounds: rounds.min(CAP) },

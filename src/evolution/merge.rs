@@ -125,8 +125,8 @@ pub fn merge(dir: &Path, force: bool) -> Result<EvolveMergeReport, MergeError> {
     let mut tables = create_tables(out.path(), &study, !stochastic).map_err(from_evolution)?;
     let mut points_json = Vec::new();
     for (p, point) in study.points.iter().enumerate() {
-        let Some(setup) = PointSetup::new(point, seed) else { continue };
-        points_json.push(setup.manifest_entry(point));
+        let Some(setup) = PointSetup::new(&point, seed) else { continue };
+        points_json.push(setup.manifest_entry(&point));
         write_tables(&setup, &labels, &sums[p], &mut tables).map_err(from_evolution)?;
     }
     for f in &files {

@@ -437,14 +437,14 @@ pub fn evolve(study: &Study, seed: u64, opts: &Options, cancel: &AtomicBool) -> 
         if units.is_empty() && shard.is_some() {
             continue;
         }
-        let Some(setup) = PointSetup::new(point, seed) else { continue };
+        let Some(setup) = PointSetup::new(&point, seed) else { continue };
         let ctx = Ctx { seed, point: pi, setup: &setup, labels: &labels, pool: &pool, cancel, bar: &bar };
         let tally = ctx.simulate(units.clone(), &mut evo, fix.as_mut())?;
         report.runs += tally.runs;
         report.generations += tally.generations.saturating_add(tally.invasion_generations_total());
         report.fixations.push(if stochastic { tally.fixed.clone() } else { Vec::new() });
         if shard.is_none() {
-            points_json.push(setup.manifest_entry(point));
+            points_json.push(setup.manifest_entry(&point));
             write_tables(&setup, &labels, &tally, &mut tables)?;
         } else {
             tallies.push(json!({"point": pi, "units": [units.start, units.end], "tally": tally}));

@@ -11,7 +11,6 @@ pub mod format;
 pub mod lock;
 pub mod manifest;
 pub mod pairs;
-pub mod pivot;
 pub mod publish;
 pub mod roster;
 pub mod rows;

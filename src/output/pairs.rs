@@ -130,8 +130,9 @@ pub struct PairsOut<'a, W: Write> {
     pub matrix: &'a mut csv::Writer<W>,
     /// Roster labels.
     pub labels: &'a [String],
-    /// The sweep values of a point, as written.
-    pub point_values: &'a dyn Fn(usize) -> &'a [String],
+    /// The sweep values of a point, as written (made when a point's rows are written: a sweep's
+    /// points are not all held in memory).
+    pub point_values: &'a dyn Fn(usize) -> Vec<String>,
 }
 
 impl PairsTable {
@@ -230,7 +231,7 @@ impl PairsTable {
                     continue;
                 }
                 out.pairs.write_field(p.to_string())?;
-                for v in values {
+                for v in &values {
                     out.pairs.write_field(v)?;
                 }
                 out.pairs.write_field(safe_text(&out.labels[f]).as_bytes())?;
@@ -255,7 +256,7 @@ impl PairsTable {
         }
         for (f, label) in out.labels.iter().enumerate() {
             out.matrix.write_field(p.to_string())?;
-            for v in values {
+            for v in &values {
                 out.matrix.write_field(v)?;
             }
             out.matrix.write_field(safe_text(label).as_bytes())?;
@@ -293,7 +294,7 @@ mod tests {
         let r = |a, b, rep| Run { index: 0, point: 0, pair: 0, a, b, rep };
         let labels: Vec<String> = ["TFT", "ALLD", "=x"].map(String::from).to_vec();
         let (mut pw, mut mw) = (csv::Writer::from_writer(Vec::new()), csv::Writer::from_writer(Vec::new()));
-        let no_values = |_: usize| -> &[String] { &[] };
+        let no_values = |_: usize| -> Vec<String> { Vec::new() };
         let mut out = PairsOut { pairs: &mut pw, matrix: &mut mw, labels: &labels, point_values: &no_values };
         t.push(&mut out, &r(0, 1, 0), &row(0.0, 5.0, 1.0, 0.0)).unwrap();
         t.push(&mut out, &r(0, 1, 1), &row(1.0, 1.0, 0.0, 0.0)).unwrap();

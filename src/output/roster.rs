@@ -56,40 +56,49 @@ pub fn header(prep: &Prepared) -> Vec<String> {
     h
 }
 
-/// Writes `roster.csv` (header and rows) to `w` and returns its data rows: per point and roster
+/// The `roster.csv` rows of point `p` as bytes, and how many there are. A run formats them on
+/// the worker that plays the point's first match, while the point is prepared
+/// ([`Prepared::point`]), so no point is resolved again for this table.
+pub fn point_rows(prep: &Prepared, p: usize) -> csv::Result<(u64, Vec<u8>)> {
+    let mut w = csv::WriterBuilder::new().buffer_capacity(1024).from_writer(Vec::new());
+    let rows = write_point(prep, &mut w, p)?;
+    let bytes = w.into_inner().map_err(|e| csv::Error::from(e.into_error()))?;
+    Ok((rows, bytes))
+}
+
+/// Writes the `roster.csv` rows of point `p` (no header) and returns how many.
+///
+/// `roster.csv` ([`header`], then these rows point by point) has, per point and roster
 /// entry one row (`side` = `both`), or two (`a` and `b`) when a side's payoffs resolve a parameter
 /// differently. Booleans are 0/1, integers plain; a parameter the strategy does not have is an
 /// empty cell. Composed entries name their move strategy in `base` and give its parameters in
 /// the `base.<name>` columns. Rows are streamed, one point at a time.
-pub fn write<W: std::io::Write>(prep: &Prepared, w: &mut csv::Writer<W>) -> csv::Result<u64> {
+pub fn write_point<W: std::io::Write>(prep: &Prepared, w: &mut csv::Writer<W>, p: usize) -> csv::Result<u64> {
     let names = param_names(prep);
     let base_names = base_param_names(prep);
-    w.write_record(header(prep))?;
     let mut buf = String::new();
     let mut rows = 0;
-    for (p, point) in prep.points.iter().enumerate() {
-        for (i, e) in prep.study.points[p].scenario.roster.iter().enumerate() {
-            let [pa, pb] = &point.params[i];
-            let sides: &[(&str, &[f64], usize)] =
-                if pa == pb { &[("both", pa, 0)] } else { &[("a", pa, 0), ("b", pb, 1)] };
-            for &(side, values, s) in sides {
-                w.write_field(p.to_string())?;
-                for v in &point.values {
-                    w.write_field(v)?;
-                }
-                w.write_field(safe_text(&e.label).as_bytes())?;
-                w.write_field(e.info.name)?;
-                w.write_field(e.info.family)?;
-                w.write_field(side)?;
-                w.write_field(e.base.as_ref().map_or("", |b| b.info.name))?;
-                w.write_field(announce_text(e.announce))?;
-                write_params(w, &mut buf, &names, e.info.params, values)?;
-                let base_values = e.base.as_ref().map(|b| b.info.resolve(&b.overrides, &point.build[s]));
-                let base_specs = e.base.as_ref().map_or(&[][..], |b| b.info.params);
-                write_params(w, &mut buf, &base_names, base_specs, base_values.as_deref().unwrap_or(&[]))?;
-                w.write_record(None::<&[u8]>)?;
-                rows += 1;
+    let point = prep.point(p);
+    for (i, e) in point.scenario.roster.iter().enumerate() {
+        let [pa, pb] = &point.params[i];
+        let sides: &[(&str, &[f64], usize)] = if pa == pb { &[("both", pa, 0)] } else { &[("a", pa, 0), ("b", pb, 1)] };
+        for &(side, values, s) in sides {
+            w.write_field(p.to_string())?;
+            for v in &point.values {
+                w.write_field(v)?;
             }
+            w.write_field(safe_text(&e.label).as_bytes())?;
+            w.write_field(e.info.name)?;
+            w.write_field(e.info.family)?;
+            w.write_field(side)?;
+            w.write_field(e.base.as_ref().map_or("", |b| b.info.name))?;
+            w.write_field(announce_text(e.announce))?;
+            write_params(w, &mut buf, &names, e.info.params, values)?;
+            let base_values = e.base.as_ref().map(|b| b.info.resolve(&b.overrides, &point.build[s]));
+            let base_specs = e.base.as_ref().map_or(&[][..], |b| b.info.params);
+            write_params(w, &mut buf, &base_names, base_specs, base_values.as_deref().unwrap_or(&[]))?;
+            w.write_record(None::<&[u8]>)?;
+            rows += 1;
         }
     }
     Ok(rows)

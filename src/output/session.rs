@@ -294,6 +294,18 @@ impl Session {
         self.dir.write_atomic(&self.names.manifest, manifest.as_bytes())?;
         self.dir.remove(&self.names.checkpoint)
     }
+
+    /// [`Session::finish`] with the manifest streamed by `write` (a large sweep's manifest is
+    /// never held in memory), under the same commit protocol.
+    pub fn finish_with(
+        self,
+        write: impl FnOnce(&mut BufWriter<File>) -> std::io::Result<()>,
+    ) -> Result<(), OutputError> {
+        let mut p = commit::Pending::create(self.dir.path(), &self.names.manifest)?;
+        write(p.writer()).map_err(|e| OutputError::io(p.path(), e))?;
+        p.commit()?;
+        self.dir.remove(&self.names.checkpoint)
+    }
 }
 
 fn write_rows(dir: &OutputDir, rows: &mut Rows, bytes: &[u8]) -> Result<(), OutputError> {

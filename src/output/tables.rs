@@ -426,12 +426,12 @@ impl StrategyTable {
     }
 
     /// Adds one match; first writes the rows of every point before the match's point.
-    pub fn push<'v, W: Write>(
+    pub fn push<W: Write>(
         &mut self,
         out: &mut csv::Writer<W>,
         run: &Run,
         row: &[f64],
-        text: &StrategyText<'_, 'v>,
+        text: &StrategyText<'_>,
     ) -> csv::Result<()> {
         self.write_until(out, run.point, text)?;
         let accs = &mut self.accs;
@@ -469,16 +469,16 @@ impl StrategyTable {
     }
 
     /// Writes the rows of every point not written yet, to the end.
-    pub fn finish<'v, W: Write>(&mut self, out: &mut csv::Writer<W>, text: &StrategyText<'_, 'v>) -> csv::Result<()> {
+    pub fn finish<W: Write>(&mut self, out: &mut csv::Writer<W>, text: &StrategyText<'_>) -> csv::Result<()> {
         self.write_until(out, self.points, text)
     }
 
     /// Writes the rows of the points before `point` not written yet.
-    fn write_until<'v, W: Write>(
+    fn write_until<W: Write>(
         &mut self,
         out: &mut csv::Writer<W>,
         point: usize,
-        text: &StrategyText<'_, 'v>,
+        text: &StrategyText<'_>,
     ) -> csv::Result<()> {
         while self.current < point {
             self.write_point(out, self.current, text)?;
@@ -490,12 +490,7 @@ impl StrategyTable {
 
     /// Writes one point's rows: strategies by rank (mean score per round, best first; ties keep
     /// roster order).
-    fn write_point<'v, W: Write>(
-        &self,
-        out: &mut csv::Writer<W>,
-        p: usize,
-        text: &StrategyText<'_, 'v>,
-    ) -> csv::Result<()> {
+    fn write_point<W: Write>(&self, out: &mut csv::Writer<W>, p: usize, text: &StrategyText<'_>) -> csv::Result<()> {
         let mut buf = String::new();
         let mut num = |out: &mut csv::Writer<W>, x: f64| -> csv::Result<()> {
             buf.clear();
@@ -513,7 +508,7 @@ impl StrategyTable {
         for (rank, &i) in order.iter().enumerate() {
             let acc = &accs[i];
             out.write_field(p.to_string())?;
-            for v in values {
+            for v in &values {
                 out.write_field(v)?;
             }
             out.write_field((rank + 1).to_string())?;
@@ -540,13 +535,14 @@ impl StrategyTable {
 }
 
 /// The text of `strategies.csv` rows: roster labels and names, and each point's sweep values.
-pub struct StrategyText<'a, 'v> {
+pub struct StrategyText<'a> {
     /// Roster labels.
     pub labels: &'a [String],
     /// Roster canonical names.
     pub names: &'a [&'static str],
-    /// The sweep values of a point, as written.
-    pub point_values: &'a dyn Fn(usize) -> &'v [String],
+    /// The sweep values of a point, as written (made when a point's rows are written: a sweep's
+    /// points are not all held in memory).
+    pub point_values: &'a dyn Fn(usize) -> Vec<String>,
 }
 
 /// Commits a table with the commit protocol: its header, then the rows spilled to the

@@ -68,7 +68,7 @@ pub fn finding(d: &Digest) -> String {
     if d.points.len() > 1 {
         let _ = write!(s, " (At sweep point 0, {}; the sweep figures show every point.)", p.describe());
     }
-    let a = crate::cli::analysis_report(&d.study.points[0].scenario);
+    let a = crate::cli::analysis_report(&d.study.points.get(0).scenario);
     let _ = write!(s, " Stage game: {}", a.sentence);
     s
 }

@@ -1,7 +1,8 @@
 //! Scenario files: the TOML schema, validation with positions, and parameter sweeps.
 //!
 //! [`load`] reads a file and [`parse`] parses text into a [`Study`]: the resolved base
-//! [`Scenario`], the optional [`Sweep`] and one resolved [`Point`] per sweep point. Every problem
+//! [`Scenario`], the optional [`Sweep`] and its [`Points`], each resolved into a [`Point`] when
+//! asked (all of them are validated while parsing). Every problem
 //! is reported as a [`ScenarioError`] that names the file, line, column, key, what was expected
 //! and, where one is close, the valid name that was probably meant:
 //!
@@ -109,6 +110,7 @@ use crate::trust::TrustConfig;
 
 mod error;
 mod keys;
+mod points;
 mod resolve;
 mod seats;
 mod sweep;
@@ -119,6 +121,7 @@ mod tests;
 
 pub use error::{Diagnostic, MAX_ERRORS, ScenarioError, Severity, Snippet};
 pub use keys::{KEYS, KeyDoc, Ty, sweep_paths};
+pub use points::Points;
 pub use seats::{SEATS, Seats};
 pub use sweep::{MAX_POINTS, Sweep, SweepAxis, SweepMode};
 
@@ -338,7 +341,7 @@ pub struct Point {
     pub scenario: Scenario,
 }
 
-/// A parsed scenario file: the base scenario, the sweep and its resolved points.
+/// A parsed scenario file: the base scenario, the sweep and its points.
 #[derive(Clone, Debug)]
 pub struct Study {
     /// The scenario as written (without sweep values). When the file alone is incomplete because
@@ -346,8 +349,9 @@ pub struct Study {
     pub scenario: Scenario,
     /// The sweep, if the file has one.
     pub sweep: Option<Sweep>,
-    /// The points to run: exactly one with empty `values` when there is no sweep.
-    pub points: Vec<Point>,
+    /// The points to run: exactly one with empty `values` when there is no sweep. Each is
+    /// resolved when asked ([`Points::get`]), so a sweep of any size takes little memory.
+    pub points: Points,
     /// Warnings (the scenario runs, but something looks wrong).
     pub warnings: Vec<Diagnostic>,
     /// The file text.

@@ -310,8 +310,22 @@ impl<'a> Resolver<'a> {
     }
 
     fn num_as(&mut self, view: &View<'a>, key: &str, ty: Ty) -> Option<Num> {
+        let got = self.got(view, key)?;
+        // A valid number builds no strings: every sweep point is resolved this way (twice in a
+        // run), so the path and the "found" text are made only for an error.
+        let valid = match &got {
+            Got::Ov(i) => Some((self.ov[*i].value, Some(*i))),
+            Got::Tree(e) => match e.node.val {
+                Val::Int(Some(i)) => Some((i as f64, None)),
+                Val::Float(f) => Some((f, None)),
+                _ => None,
+            },
+        };
+        if let Some((v, ov)) = valid.filter(|&(v, _)| ty.check(v).is_ok()) {
+            return Some(Num { v, ov });
+        }
         let path = view.key(key);
-        match self.got(view, key)? {
+        match got {
             Got::Ov(i) => {
                 let (v, span) = (self.ov[i].value, self.ov[i].span.clone());
                 self.check_num(&span, &path, ty, v, &float(v)).then_some(Num { v, ov: Some(i) })

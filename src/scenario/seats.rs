@@ -56,7 +56,7 @@ impl Study {
     pub fn both_seats(&self) -> bool {
         match self.scenario.seats {
             Some(s) => s == Seats::Both,
-            None => self.scenario.sides_differ() || self.points.iter().any(|p| p.scenario.sides_differ()),
+            None => self.scenario.sides_differ() || self.points.sides_differ(),
         }
     }
 

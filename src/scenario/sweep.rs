@@ -6,14 +6,17 @@ use crate::output::format::float;
 use crate::strategy::StrategyInfo;
 use crate::suggest::closest;
 
+use super::Study;
 use super::error::{Diagnostic, ScenarioError, Severity, Source};
 use super::keys::{self, Ty};
-use super::resolve::{Catalog, Override, ROSTER_PREFIX, Resolver};
+use super::points::{Facts, Points, Swept, overrides};
+use super::resolve::{Catalog, ROSTER_PREFIX, Resolver};
 use super::tree::{Entry, Node, Span, Val};
-use super::{Point, Study};
 
-/// The largest number of points a sweep may have.
-pub const MAX_POINTS: usize = 100_000;
+/// The largest number of points a sweep may have: 10^6. Points are resolved when played, not
+/// kept, so memory does not limit it; the time to validate every point up front (tens of
+/// seconds at this size) and the values of `zip` ranges (8 bytes per point and axis) do.
+pub const MAX_POINTS: usize = 1_000_000;
 
 /// How the axes of a sweep combine.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -186,7 +189,8 @@ impl Reader<'_> {
                 }
                 Val::Table(t) if t.iter().any(|x| matches!(x.key.as_str(), "from" | "to" | "steps")) => {
                     if let Some(values) = self.range(&key, &e.node, t) {
-                        let spans = vec![e.node.span.clone(); values.len()];
+                        // Every value of a range shares the range's span: one entry, not one per value.
+                        let spans = vec![e.node.span.clone()];
                         out.push((
                             SweepAxis { path, values },
                             AxisSrc { key_span: key_span.clone(), value_spans: spans },
@@ -480,7 +484,8 @@ fn read(
     Ok((Sweep { mode, axes }, srcs))
 }
 
-/// Resolves the file (and its sweep points) into a [`Study`].
+/// Resolves the file into a [`Study`], validating every sweep point (one at a time: the points
+/// are not kept; [`Points`] resolves them again when asked).
 pub(crate) fn study(
     src: &Source<'_>,
     root: &Node,
@@ -502,7 +507,7 @@ pub(crate) fn study(
     let Some(sweep_entry) = sweep_entry else {
         return match base {
             Some(sc) => {
-                let points = vec![Point { values: Vec::new(), scenario: sc.clone() }];
+                let points = Points::single(sc.clone());
                 Ok(study(sc, None, points, base_r.warnings))
             }
             None => Err(fail(base_r.errors)),
@@ -515,18 +520,13 @@ pub(crate) fn study(
             return Err(fail(errs));
         }
     };
+    let value_spans: Vec<Vec<Span>> = srcs.iter().map(|s| s.value_spans.clone()).collect();
     let n = sweep.len();
-    let mut points = Vec::with_capacity(n);
+    let mut facts = Facts::default();
+    let mut first = None;
     let mut warnings = base_r.warnings;
     for k in 0..n {
-        let idx = sweep.indices(k);
-        let ov: Vec<Override> = sweep
-            .axes
-            .iter()
-            .zip(&srcs)
-            .zip(&idx)
-            .map(|((a, s), &i)| Override { path: a.path.clone(), value: a.values[i], span: s.value_spans[i].clone() })
-            .collect();
+        let ov = overrides(&sweep, &value_spans, k);
         let mut r = Resolver::new(src, &ov, cat);
         r.check_unknown = k == 0;
         let sc = r.scenario(root, default_name);
@@ -568,12 +568,27 @@ pub(crate) fn study(
             }
             warnings.push(w);
         }
-        points.push(Point { values: sweep.values(k), scenario: sc });
+        facts.add(k, &sc);
+        if k == 0 && base.is_none() {
+            first = Some(sc);
+        }
     }
-    let scenario = match base {
+    let scenario = match base.or(first) {
         Some(sc) => sc,
-        None => points[0].scenario.clone(),
+        None => return Err(fail(Vec::new())),
     };
+    let points = Points::swept(
+        Swept {
+            origin: src.origin.to_string(),
+            text: src.text.to_string(),
+            root: root.clone(),
+            default_name: default_name.to_string(),
+            cat,
+            sweep: sweep.clone(),
+            value_spans,
+        },
+        facts,
+    );
     Ok(study(scenario, Some(sweep), points, warnings))
 }
 

@@ -218,7 +218,7 @@ fn example_parses_exactly() {
     assert!(st.warnings.is_empty(), "{:?}", st.warnings);
     assert!(st.sweep.is_none());
     assert_eq!(st.points.len(), 1);
-    assert!(st.points[0].values.is_empty());
+    assert!(st.points.get(0).values.is_empty());
     assert_eq!(st.origin, ORIGIN);
     assert_eq!(st.source, without_gtft);
     let sc = &st.scenario;
@@ -713,7 +713,7 @@ fn sweep_grid_nested_and_quoted_keys() {
     assert_eq!(sw.axes[1], SweepAxis { path: "trust.initial".into(), values: vec![0.0, 0.25, 0.5, 0.75, 1.0] });
     assert_eq!(st.points.len(), 10);
     // The last axis varies fastest.
-    let p = &st.points[6];
+    let p = &st.points.get(6);
     assert_eq!(p.values, vec![("noise.execution".to_string(), 0.1), ("trust.initial".to_string(), 0.25)]);
     assert_eq!(p.scenario.noise[0].execution, 0.1);
     assert_eq!(p.scenario.noise[1].execution, 0.1);
@@ -731,7 +731,7 @@ fn sweep_range_values_are_typed_decimals() {
     let sw = st.sweep.as_ref().expect("a sweep");
     assert_eq!(0.1 + (0.5 - 0.1) * 2.0 / 4.0, 0.30000000000000004);
     assert_eq!(sw.axes[0].values, vec![0.1, 0.2, 0.3, 0.4, 0.5]);
-    assert_eq!(st.points[2].scenario.trust[0].initial, 0.3);
+    assert_eq!(st.points.get(2).scenario.trust[0].initial, 0.3);
 }
 
 #[test]
@@ -741,7 +741,7 @@ fn sweep_zip_sub_tables_sides_and_strategy_params() {
     );
     let st = ok_fake(&src);
     assert_eq!(st.points.len(), 2);
-    let p = &st.points[1];
+    let p = &st.points.get(1);
     assert_eq!(p.values[0], ("tournament.strategies.G q.q".to_string(), 0.3));
     assert_eq!(p.values[1], ("noise.b.perception".to_string(), 0.02));
     assert_eq!(p.scenario.roster[1].overrides, vec![("q".to_string(), 0.3)]);
@@ -817,10 +817,13 @@ fn sweep_zip_length_mismatch() {
 #[test]
 fn sweep_limits_duplicates_and_shadowing() {
     let e = err(&format!(
-        "{GAME}{TOUR}[sweep]\n\"noise.execution\" = {{ from = 0, to = 1, steps = 1000 }}\n\"trust.initial\" = {{ from = 0, to = 1, steps = 101 }}\n"
+        "{GAME}{TOUR}[sweep]\n\"noise.execution\" = {{ from = 0, to = 1, steps = 1000 }}\n\"trust.initial\" = {{ from = 0, to = 1, steps = 1001 }}\n"
     ));
     at(&e, 8, 2, "sweep");
-    assert_eq!(e.message, "the sweep has 101000 points (1000 × 101), more than the limit of 100000");
+    assert_eq!(e.message, "the sweep has 1001000 points (1000 × 1001), more than the limit of 1000000");
+    let e = err(&format!("{GAME}{TOUR}[sweep]\n\"noise.execution\" = {{ from = 0, to = 1, steps = 1000001 }}\n"));
+    at(&e, 9, 49, "sweep.noise.execution.steps");
+    assert_eq!(e.message, "expected at most 1000000 steps, found 1000001");
     let e = err(&format!("{GAME}{TOUR}[sweep]\nnoise.execution = [0.1]\n\"noise.execution\" = [0.2]\n"));
     at(&e, 10, 1, "sweep.noise.execution");
     let e = err(&format!(
@@ -834,7 +837,7 @@ fn sweep_limits_duplicates_and_shadowing() {
 fn sweep_may_supply_a_value_the_file_lacks() {
     let st = ok(&format!("{GAME}[horizon]\nmax_rounds = 100\n{TOUR}[sweep]\n\"horizon.continuation\" = [0.5, 0.9]\n"));
     assert_eq!(st.scenario.horizon, Horizon::Continuation { continuation: 0.5, max_rounds: 100 });
-    assert_eq!(st.points[1].scenario.horizon, Horizon::Continuation { continuation: 0.9, max_rounds: 100 });
+    assert_eq!(st.points.get(1).scenario.horizon, Horizon::Continuation { continuation: 0.9, max_rounds: 100 });
 }
 
 /// Every numeric key can be swept, and the value reaches the scenario.
@@ -876,7 +879,7 @@ fn every_sweep_path_resolves() {
         }
         let src = format!("{GAME}{extra}{TOUR}[sweep]\n\"{path}\" = [{v}]\n");
         let st = parse(&src, ORIGIN).unwrap_or_else(|e| panic!("{path}:\n{e}"));
-        let point = &st.points[0].scenario;
+        let point = &st.points.get(0).scenario;
         match path.as_str() {
             // The file alone lacks a required value: the base is the first point.
             "horizon.continuation" => {

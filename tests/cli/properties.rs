@@ -308,8 +308,8 @@ proptest! {
     fn payoff_identity_and_rates(g in gen_scenario()) {
         let st = study(&g);
         let prep = Prepared::new(&st, st.scenario.seed);
-        let sc = &st.points[0].scenario;
-        let pp = &prep.points[0];
+        let sc = &st.points.get(0).scenario;
+        let pp = prep.point(0);
         for i in 0..prep.plan.len() {
             let run = prep.plan.run(i);
             let mut a = (sc.roster[run.a].info.build)(&pp.params[run.a][0], &pp.build[0]);
