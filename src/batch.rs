@@ -328,15 +328,22 @@ impl Prepared<'_> {
         }
         let m = self.play(run, trace);
         let mut buf = String::new();
-        let mut matches_row = Vec::with_capacity(1024);
-        {
-            let mut w = writer(&mut matches_row);
-            write_match_row(&mut w, self, run, &m, &mut buf)?;
-            w.flush()?;
-        }
-        // Two chunks of up to 4,096 rows are in flight: keep each row's bytes, not its 1 KiB
-        // working buffer (a row of a short match is a few hundred bytes).
-        matches_row.shrink_to_fit();
+        // Sized to the row: about 9 bytes a number (two chunks of up to 4,096 rows are in
+        // flight, so a row keeps its own bytes, not a large working buffer).
+        let pp = self.point(run.point);
+        let mut matches_row = Vec::with_capacity(64 + 16 * pp.values.len() + 10 * m.values.len());
+        rows::push_match_row(
+            &mut matches_row,
+            &rows::MatchRow {
+                point: run.point,
+                point_values: &pp.values,
+                labels: (&self.labels[run.a], &self.labels[run.b]),
+                rep: run.rep,
+                seed: m.seed,
+                truncated: m.truncated,
+                values: &m.values,
+            },
+        );
         let mut rounds_rows = Vec::new();
         if let Some(rs) = &m.rounds {
             rounds_rows.reserve(rs.len() * 160);
@@ -353,27 +360,6 @@ impl Prepared<'_> {
         };
         Ok(Played { rounds: rounds_of(&m), values: m.values, matches_row, rounds_rows, roster })
     }
-}
-
-/// Appends one `matches.csv` row (see [`rows::write_match_row`]).
-pub fn write_match_row<W: Write>(
-    out: &mut csv::Writer<W>,
-    prep: &Prepared,
-    run: &Run,
-    m: &MatchOutcome,
-    buf: &mut String,
-) -> csv::Result<()> {
-    let pp = prep.point(run.point);
-    let row = rows::MatchRow {
-        point: run.point,
-        point_values: &pp.values,
-        labels: (&prep.labels[run.a], &prep.labels[run.b]),
-        rep: run.rep,
-        seed: m.seed,
-        truncated: m.truncated,
-        values: &m.values,
-    };
-    rows::write_match_row(out, &row, buf)
 }
 
 /// Appends the `rounds.csv` rows of one match (see [`rows::write_round_rows`]).

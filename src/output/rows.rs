@@ -67,6 +67,52 @@ pub struct MatchRow<'a> {
     pub values: &'a [f64],
 }
 
+/// Appends one CSV field to a row being built as bytes, quoted as the `csv` crate's writer
+/// quotes it (only when it holds a comma, a quote or a line break; quotes doubled), so the row
+/// is the same bytes the writer would make.
+pub fn push_field(out: &mut Vec<u8>, field: &[u8]) {
+    if field.iter().any(|&b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
+        out.push(b'"');
+        for &b in field {
+            if b == b'"' {
+                out.push(b'"');
+            }
+            out.push(b);
+        }
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(field);
+    }
+}
+
+/// Appends one `matches.csv` row, terminator included, built as bytes: integers through
+/// `itoa`, numbers through the shortest float formatter (neither needs quoting), text fields
+/// quoted as the `csv` writer would ([`push_field`]). The bytes are those of
+/// [`write_match_row`] (a test holds this); it skips the writer's per-field quoting scan and
+/// the UTF-8 check of every number.
+pub fn push_match_row(out: &mut Vec<u8>, m: &MatchRow) {
+    let mut int = itoa::Buffer::new();
+    out.extend_from_slice(int.format(m.point).as_bytes());
+    for v in m.point_values {
+        out.push(b',');
+        push_field(out, v.as_bytes());
+    }
+    out.push(b',');
+    push_field(out, safe_text(m.labels.0).as_bytes());
+    out.push(b',');
+    push_field(out, safe_text(m.labels.1).as_bytes());
+    out.push(b',');
+    out.extend_from_slice(int.format(m.rep).as_bytes());
+    out.push(b',');
+    out.extend_from_slice(int.format(m.seed).as_bytes());
+    out.extend_from_slice(if m.truncated { b",1" } else { b",0" });
+    for &x in m.values {
+        out.push(b',');
+        crate::output::format::push_float_bytes(out, x);
+    }
+    out.push(b'\n');
+}
+
 /// Formats one CSV record (a header) as bytes.
 pub fn record_bytes(fields: &[String]) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
@@ -151,4 +197,37 @@ pub fn write_round_rows<W: Write>(
         out.write_record(None::<&[u8]>)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod byte_row_tests {
+    use super::*;
+
+    /// The byte-built row is the `csv` writer's row, for awkward labels and values.
+    #[test]
+    fn byte_rows_are_the_csv_writers_rows() {
+        let labels = ["TFT", "a,b", "say \"hi\"", "line\nbreak", "=SUM(A1)", "", " space ", "ünïcode", "cr\rx"];
+        let values = [0.0, -0.0, 1.5, -2.0, 1e-7, 3.0e20, f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 0.1 + 0.2];
+        let sweep = ["0.5".to_string(), "a,b".to_string()];
+        for (k, a) in labels.iter().enumerate() {
+            for b in labels {
+                let row = MatchRow {
+                    point: k * 7,
+                    point_values: if k % 2 == 0 { &sweep[..] } else { &[] },
+                    labels: (a, b),
+                    rep: 3 * k as u32,
+                    seed: u64::MAX - k as u64,
+                    truncated: k % 3 == 0,
+                    values: &values,
+                };
+                let mut w = csv::Writer::from_writer(Vec::new());
+                let mut buf = String::new();
+                write_match_row(&mut w, &row, &mut buf).unwrap();
+                let expected = w.into_inner().unwrap();
+                let mut got = Vec::new();
+                push_match_row(&mut got, &row);
+                assert_eq!(String::from_utf8_lossy(&got), String::from_utf8_lossy(&expected), "labels {a:?} {b:?}");
+            }
+        }
+    }
 }
