@@ -88,7 +88,7 @@ pub fn push_field(out: &mut Vec<u8>, field: &[u8]) {
 /// Appends one `matches.csv` row, terminator included, built as bytes: integers through
 /// `itoa`, numbers through the shortest float formatter (neither needs quoting), text fields
 /// quoted as the `csv` writer would ([`push_field`]). The bytes are those of
-/// [`write_match_row`] (a test holds this); it skips the writer's per-field quoting scan and
+/// the `csv` writer's (a test holds this); it skips the writer's per-field quoting scan and
 /// the UTF-8 check of every number.
 pub fn push_match_row(out: &mut Vec<u8>, m: &MatchRow) {
     let mut int = itoa::Buffer::new();
@@ -119,25 +119,6 @@ pub fn record_bytes(fields: &[String]) -> Vec<u8> {
     // Writing to memory cannot fail.
     let _ = w.write_record(fields);
     w.into_inner().unwrap_or_default()
-}
-
-/// Appends one `matches.csv` row.
-pub fn write_match_row<W: Write>(out: &mut csv::Writer<W>, m: &MatchRow, buf: &mut String) -> csv::Result<()> {
-    out.write_field(m.point.to_string())?;
-    for v in m.point_values {
-        out.write_field(v)?;
-    }
-    out.write_field(safe_text(m.labels.0).as_bytes())?;
-    out.write_field(safe_text(m.labels.1).as_bytes())?;
-    out.write_field(m.rep.to_string())?;
-    out.write_field(m.seed.to_string())?;
-    out.write_field(if m.truncated { "1" } else { "0" })?;
-    for &x in m.values {
-        buf.clear();
-        push_float(buf, x);
-        out.write_field(buf.as_bytes())?;
-    }
-    out.write_record(None::<&[u8]>)
 }
 
 /// Appends the `rounds.csv` rows of one match.
@@ -202,6 +183,26 @@ pub fn write_round_rows<W: Write>(
 #[cfg(test)]
 mod byte_row_tests {
     use super::*;
+
+    /// The reference: one `matches.csv` row through the `csv` writer, field by field, as rows
+    /// were written before [`push_match_row`].
+    fn write_match_row<W: std::io::Write>(out: &mut csv::Writer<W>, m: &MatchRow, buf: &mut String) -> csv::Result<()> {
+        out.write_field(m.point.to_string())?;
+        for v in m.point_values {
+            out.write_field(v)?;
+        }
+        out.write_field(safe_text(m.labels.0).as_bytes())?;
+        out.write_field(safe_text(m.labels.1).as_bytes())?;
+        out.write_field(m.rep.to_string())?;
+        out.write_field(m.seed.to_string())?;
+        out.write_field(if m.truncated { "1" } else { "0" })?;
+        for &x in m.values {
+            buf.clear();
+            push_float(buf, x);
+            out.write_field(buf.as_bytes())?;
+        }
+        out.write_record(None::<&[u8]>)
+    }
 
     /// The byte-built row is the `csv` writer's row, for awkward labels and values.
     #[test]
