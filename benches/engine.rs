@@ -12,6 +12,9 @@
 //!   2% execution and perception noise.
 //! - `engine/trust`: trust-threshold against bayesian-reciprocator with trust dynamics on and
 //!   the same noise.
+//! - `engine/learning`: bush-mosteller (a reinforcement learner) against tit-for-tat, 5%
+//!   execution noise.
+//! - `engine/q-learning`: q-learner against win-stay-lose-shift, 5% execution noise.
 //!
 //! Run with `cargo bench --bench engine`; `cargo bench --bench engine -- noisy` runs one.
 
@@ -48,8 +51,8 @@ const CASES: &[(&str, &str, &str, &str)] = &[
         "bayesian-reciprocator",
         "[noise]\nexecution = 0.02\nperception = 0.02\n[trust]\ninitial = 0.4",
     ),
-    // Learning strategies: add their case here once they are in the catalogue, e.g.
-    // ("learning", "<learning strategy>", "tit-for-tat", "[noise]\nexecution = 0.05"),
+    ("learning", "bush-mosteller", "tit-for-tat", "[noise]\nexecution = 0.05"),
+    ("q-learning", "q-learner", "win-stay-lose-shift", "[noise]\nexecution = 0.05"),
 ];
 
 fn engine(c: &mut Criterion) {
