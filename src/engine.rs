@@ -320,15 +320,21 @@ struct ErrorClock {
     rng: Option<ChaCha8Rng>,
     ln_q: f64,
     next: u64,
+    /// The strike after `next`, drawn one strike ahead: the draw's `ln` and division then
+    /// run while the rounds before `next` are played, instead of holding up the round after
+    /// a strike. The gaps, and so the rounds that strike, are the same.
+    after: u64,
 }
 
 impl ErrorClock {
     fn new(seed: u64, p: f64) -> ErrorClock {
         if p.is_nan() || p <= 0.0 {
-            return ErrorClock { rng: None, ln_q: 0.0, next: u64::MAX };
+            return ErrorClock { rng: None, ln_q: 0.0, next: u64::MAX, after: u64::MAX };
         }
-        let mut c = ErrorClock { rng: Some(ChaCha8Rng::seed_from_u64(seed)), ln_q: (1.0 - p.min(1.0)).ln(), next: 0 };
+        let mut c =
+            ErrorClock { rng: Some(ChaCha8Rng::seed_from_u64(seed)), ln_q: (1.0 - p.min(1.0)).ln(), next: 0, after: 0 };
         c.next = c.gap();
+        c.after = c.next.saturating_add(c.gap());
         c
     }
 
@@ -351,7 +357,8 @@ impl ErrorClock {
     #[inline]
     fn strikes(&mut self, t: u64) -> bool {
         if t == self.next {
-            self.next = t.saturating_add(self.gap());
+            self.next = self.after;
+            self.after = self.next.saturating_add(self.gap());
             true
         } else {
             false

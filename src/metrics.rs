@@ -154,20 +154,265 @@ pub(crate) struct RoundCore {
     pub trust: [f64; 2],
 }
 
+/// The part of [`MatchMetrics`] that every round changes: counts, scores, the trust
+/// statistics and the state of the current runs of outcomes.
+///
+/// It is `Copy` and never indexed by a value of the round, so the specialised loop
+/// (`engine::automaton`) can copy it into registers for the whole match and hand it back at
+/// the end, leaving the rest of the accumulator in memory for the rounds that change it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Hot {
+    t: u32,
+    /// Rounds in which each side played D, and rounds of DD: the outcome counts follow from
+    /// these and `t` (three additions a round, none indexed by the outcome).
+    n_d: [u32; 2],
+    n_dd: u32,
+    /// Bit k is set while `firsts[k]` has not happened: once every event has happened, the
+    /// per-round cost of tracking them is one test.
+    pending_firsts: u8,
+    runs: Runs,
+    /// The sums and extremes of the round values.
+    v: Sums,
+}
+
+/// The part of [`Hot`] made of the rounds' values: payoff sums and the trust statistics.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Sums {
+    score: [f64; 2],
+    disc_score: [f64; 2],
+    disc_factor: f64,
+    /// Whether the latest trust value is ≥ 0.5 (for collapses).
+    above_half: [bool; 2],
+    trust_sum: [f64; 2],
+    trust_min: [f64; 2],
+    trust_min_round: [u32; 2],
+    trust_max: [f64; 2],
+    collapses: [u32; 2],
+}
+
+impl Sums {
+    /// Adds the payoffs of round `t` (discounted too when `DISC`) and its trust values to the
+    /// trust statistics.
+    #[inline(always)]
+    fn add_values<const DISC: bool>(&mut self, payoff: [f64; 2], trust: [f64; 2], t: u32, disc_rate: f64) {
+        self.add_payoffs::<DISC>(payoff, disc_rate);
+        for (i, &tau) in trust.iter().enumerate() {
+            self.trust_sum[i] += tau;
+            if tau < self.trust_min[i] {
+                self.trust_min[i] = tau;
+                self.trust_min_round[i] = t;
+            }
+            if tau > self.trust_max[i] {
+                self.trust_max[i] = tau;
+            }
+            self.collapses[i] += (self.above_half[i] & (tau < 0.5)) as u32;
+            self.above_half[i] = tau >= 0.5;
+        }
+    }
+
+    /// Adds a round's payoffs (discounted too when `DISC`).
+    #[inline(always)]
+    fn add_payoffs<const DISC: bool>(&mut self, payoff: [f64; 2], disc_rate: f64) {
+        for (score, p) in self.score.iter_mut().zip(payoff) {
+            *score += p;
+        }
+        if DISC {
+            for (disc, p) in self.disc_score.iter_mut().zip(payoff) {
+                *disc += self.disc_factor * p;
+            }
+            self.disc_factor *= disc_rate;
+        }
+    }
+}
+
+/// The values pass of [`MatchMetrics::plain_block`]: the sums and extremes of `v` after the
+/// rounds `t0 + 1..` of the block, exactly as [`Sums::add_values`] round by round.
+#[inline(always)]
+fn values_block<const DISC: bool>(
+    v: Sums,
+    pay: &[[f64; 4]; 2],
+    packed: &[u8],
+    trust: &[[f64; 2]],
+    t0: u32,
+    disc_rate: f64,
+) -> Sums {
+    let mut v = v;
+    let pay_by_outcome: [[f64; 2]; 4] = std::array::from_fn(|o| [pay[0][o], pay[1][(o & 1) << 1 | o >> 1]]);
+    let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
+    for (&byte, &tau) in packed.iter().zip(trust) {
+        v.add_payoffs::<DISC>(pay_by_outcome[(byte & 3) as usize], disc_rate);
+        for i in 0..2 {
+            v.trust_sum[i] += tau[i];
+            // Spelt as comparisons (not `f64::min`), which compile to one instruction each.
+            lo[i] = if tau[i] < lo[i] { tau[i] } else { lo[i] };
+            hi[i] = if tau[i] > hi[i] { tau[i] } else { hi[i] };
+        }
+    }
+    for i in 0..2 {
+        // Round by round, the record low is the first value below every earlier one; the
+        // last record is the first round that reaches the block's lowest value, if that is
+        // below the low before the block. (No NaN: `min` and `<` agree.)
+        if lo[i] < v.trust_min[i] {
+            if let Some(k) = trust.iter().position(|tau| tau[i] == lo[i]) {
+                v.trust_min[i] = trust[k][i];
+                v.trust_min_round[i] = t0 + k as u32 + 1;
+            }
+        }
+        if hi[i] > v.trust_max[i] {
+            if let Some(k) = trust.iter().position(|tau| tau[i] == hi[i]) {
+                v.trust_max[i] = trust[k][i];
+            }
+        }
+        if lo[i] >= 0.5 {
+            // No value below 0.5: no collapse, and the last one is above.
+            v.above_half[i] |= !trust.is_empty();
+        } else {
+            for tau in trust {
+                v.collapses[i] += (v.above_half[i] & (tau[i] < 0.5)) as u32;
+                v.above_half[i] = tau[i] >= 0.5;
+            }
+        }
+    }
+    v
+}
+
+/// The errors of a round as bits: execution A, B, perception A, B (bits 0 to 3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Errors(pub u8);
+
+impl Errors {
+    #[inline(always)]
+    fn of(r: &RoundCore) -> Errors {
+        Errors(
+            r.exec_error[0] as u8
+                | (r.exec_error[1] as u8) << 1
+                | (r.perc_error[0] as u8) << 2
+                | (r.perc_error[1] as u8) << 3,
+        )
+    }
+
+    #[inline(always)]
+    fn any(self) -> bool {
+        self.0 != 0
+    }
+
+    /// Whether side `i` made an execution error.
+    #[inline(always)]
+    pub(crate) fn exec(self, i: usize) -> bool {
+        self.0 & (1 << i) != 0
+    }
+
+    /// Whether side `i` made a perception error.
+    #[inline(always)]
+    pub(crate) fn perc(self, i: usize) -> bool {
+        self.0 & (4 << i) != 0
+    }
+}
+
+/// A round of a plain match as [`MatchMetrics::plain_block`] reads it (with its two trust
+/// values beside it): the outcome `2·[A played D] + [B played D]` in bits 0–1 and the errors in
+/// bits 2–5. What a side intended is what it played, unless an execution error flipped it.
+#[inline(always)]
+pub(crate) fn pack(outcome: u8, errors: Errors) -> u8 {
+    outcome | errors.0 << 2
+}
+
+/// The runs of outcomes in progress.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Runs {
+    /// The outcome of the round before (`NO_OUTCOME` before round 1).
+    prev_o: u8,
+    /// The perception errors of the round before.
+    prev_perc_err: [bool; 2],
+    /// The latest CC round (0: none yet).
+    last_cc: u32,
+    /// The length of the DD run in progress (0: none).
+    dd_run: u32,
+    /// The length of the run of alternating CD / DC in progress (0: none).
+    echo_run: u32,
+}
+
+impl Runs {
+    /// Whether round `t`, without errors and with outcome `o`, leaves every run as it is but
+    /// for its length: the same outcome as the round before (a CC, a DD, or a CD or DC that is
+    /// not part of an echo), or the next step of an echo. Then it does what
+    /// [`MatchMetrics::runs_step`] would (a CC round after a CC round has no disruption
+    /// pending, and after CC or DD no echo is open), and returns true; otherwise it changes
+    /// nothing and returns false.
+    #[inline(always)]
+    fn unchanged(&mut self, o: u8, t: u32) -> bool {
+        let x = o ^ self.prev_o;
+        if x == 0 {
+            match o {
+                CC => self.last_cc = t,
+                DD => self.dd_run += 1,
+                _ if self.echo_run < 2 => self.echo_run = 1,
+                _ => return false,
+            }
+        } else if x == 3 && o != CC && o != DD {
+            self.echo_run += 1;
+            self.prev_o = o;
+        } else {
+            return false;
+        }
+        self.prev_perc_err = [false; 2];
+        true
+    }
+}
+
+impl Hot {
+    /// Counts round `r`, adds its payoffs (discounted too when `DISC`) and its trust to the
+    /// trust statistics, and returns its number.
+    #[inline(always)]
+    fn tally<const DISC: bool>(&mut self, r: &RoundCore, disc_rate: f64) -> u32 {
+        let t = self.count(r.outcome);
+        self.v.add_values::<DISC>(r.payoff, r.trust, t, disc_rate);
+        t
+    }
+
+    /// Counts a round with outcome `o` and returns its number.
+    #[inline(always)]
+    fn count(&mut self, o: u8) -> u32 {
+        self.t += 1;
+        self.n_d[0] += (o >> 1) as u32;
+        self.n_d[1] += (o & 1) as u32;
+        self.n_dd += (o == DD) as u32;
+        self.t
+    }
+
+    fn new() -> Hot {
+        Hot {
+            t: 0,
+            n_d: [0; 2],
+            n_dd: 0,
+            v: Sums {
+                score: [0.0; 2],
+                disc_score: [0.0; 2],
+                disc_factor: 1.0,
+                trust_sum: [0.0; 2],
+                trust_min: [f64::INFINITY; 2],
+                trust_min_round: [NONE; 2],
+                trust_max: [f64::NEG_INFINITY; 2],
+                above_half: [false; 2],
+                collapses: [0; 2],
+            },
+            runs: Runs { prev_o: NO_OUTCOME, prev_perc_err: [false; 2], last_cc: 0, dd_run: 0, echo_run: 0 },
+            pending_firsts: ALL_FIRSTS,
+        }
+    }
+}
+
 /// The streaming accumulator for one match. Feed it through [`RoundSink`], then call
 /// [`MatchMetrics::finish`]. [`RoundSink::start`] resets it, so one value can serve many matches.
 #[derive(Clone, Debug)]
 pub struct MatchMetrics {
     ctx: MetricsCtx,
+    /// What every round changes (see [`Hot`]).
+    hot: Hot,
     tragic: bool,
     disc_rate: f64,
 
-    t: u32,
-    outcome: [u32; 4],
-    score: [f64; 2],
     base: [f64; 2],
-    disc_score: [f64; 2],
-    disc_factor: f64,
     /// Rounds in which an execution error turned an intended C into a played D (`_loss`) or an
     /// intended D into a played C (`_gain`), per side: the intended cooperation count is the
     /// played one plus gains minus losses, so rounds without errors add nothing here.
@@ -180,22 +425,14 @@ pub struct MatchMetrics {
     /// First rounds of the events of `firsts`: defection A/B, intended defection A/B, DD,
     /// trust ≥ 0.8 A/B (`NONE` while not seen).
     firsts: [u32; 7],
-    /// Bit k is set while `firsts[k]` has not happened: once every event has happened, the
-    /// per-round cost of tracking them is one test.
-    pending_firsts: u8,
     /// The announced match length: internal trust and belief are only copied from that round
     /// on, since only the final values are reported.
     len_hint: u32,
     n_exec_err: [u32; 2],
     n_perc_err: [u32; 2],
 
-    prev_o: u8,
-    prev_perc_err: [bool; 2],
-    last_cc: u32,
     trigger_cause: SpiralCause,
 
-    // DD runs and spirals.
-    dd_run: u32,
     dd_run_after_cc: bool,
     dd_run_cause: SpiralCause,
     n_spirals: u32,
@@ -205,8 +442,6 @@ pub struct MatchMetrics {
     n_tragic: u32,
     chronic_dd: u32,
 
-    // Echo.
-    echo_run: u32,
     n_echo: u32,
     max_echo: u32,
 
@@ -221,13 +456,6 @@ pub struct MatchMetrics {
 
     // Trust.
     trust0: [f64; 2],
-    /// Whether the latest trust value is ≥ 0.5 (for collapses).
-    above_half: [bool; 2],
-    trust_sum: [f64; 2],
-    trust_min: [f64; 2],
-    trust_min_round: [u32; 2],
-    trust_max: [f64; 2],
-    collapses: [u32; 2],
     ring: [[f64; RING]; 2],
     internal_last: [Option<f64>; 2],
     /// Whether the match ended in catastrophe.
@@ -262,28 +490,19 @@ impl MatchMetrics {
         let tragic = ctx.types == [Some(PlayerType::SecuritySeeker); 2];
         MatchMetrics {
             ctx,
+            hot: Hot::new(),
             tragic,
             disc_rate: ctx.discount.unwrap_or(1.0),
-            t: 0,
-            outcome: [0; 4],
-            score: [0.0; 2],
             base: [0.0; 2],
-            disc_score: [0.0; 2],
-            disc_factor: 1.0,
             intended_gain: [0; 2],
             intended_loss: [0; 2],
             perceived_gain: [0; 2],
             perceived_loss: [0; 2],
             firsts: [NONE; 7],
-            pending_firsts: ALL_FIRSTS,
             len_hint: 0,
             n_exec_err: [0; 2],
             n_perc_err: [0; 2],
-            prev_o: NO_OUTCOME,
-            prev_perc_err: [false; 2],
-            last_cc: 0,
             trigger_cause: SpiralCause::Intentional,
-            dd_run: 0,
             dd_run_after_cc: false,
             dd_run_cause: SpiralCause::Intentional,
             n_spirals: 0,
@@ -292,7 +511,6 @@ impl MatchMetrics {
             spirals_by_cause: [0; 3],
             n_tragic: 0,
             chronic_dd: 0,
-            echo_run: 0,
             n_echo: 0,
             max_echo: 0,
             pending: NONE,
@@ -303,12 +521,6 @@ impl MatchMetrics {
             recovery_sum: [0; 2],
             n_within_10: 0,
             trust0: [f64::NAN; 2],
-            above_half: [false; 2],
-            trust_sum: [0.0; 2],
-            trust_min: [f64::INFINITY; 2],
-            trust_min_round: [NONE; 2],
-            trust_max: [f64::NEG_INFINITY; 2],
-            collapses: [0; 2],
             ring: [[f64::NAN; RING]; 2],
             internal_last: [None; 2],
             catastrophe: false,
@@ -337,7 +549,7 @@ impl MatchMetrics {
 
     /// The number of rounds seen so far.
     pub fn rounds_seen(&self) -> u32 {
-        self.t
+        self.hot.t
     }
 
     /// Sets the first round of each event in `new` (a bit set of pending `firsts` slots). It
@@ -355,8 +567,7 @@ impl MatchMetrics {
 
     /// Closes the DD run in progress (if any).
     #[inline(always)]
-    fn close_dd_run(&mut self) {
-        let len = self.dd_run;
+    fn close_dd_run(&mut self, len: u32) -> u32 {
         if len >= self.ctx.spiral_min_len.max(1) {
             if self.dd_run_after_cc {
                 self.n_spirals += 1;
@@ -368,17 +579,17 @@ impl MatchMetrics {
                 self.chronic_dd += len;
             }
         }
-        self.dd_run = 0;
+        0
     }
 
     /// Closes the echo run in progress (if any).
     #[inline(always)]
-    fn close_echo(&mut self) {
-        if self.echo_run >= 2 {
+    fn close_echo(&mut self, len: u32) -> u32 {
+        if len >= 2 {
             self.n_echo += 1;
-            self.max_echo = self.max_echo.max(self.echo_run);
+            self.max_echo = self.max_echo.max(len);
         }
-        self.echo_run = 0;
+        0
     }
 
     /// The statistics of the rounds seen so far (runs still open are closed as at match end;
@@ -387,10 +598,11 @@ impl MatchMetrics {
     /// (NaN before that round).
     pub fn finish(&self) -> MatchStats {
         let mut m = self.clone();
-        if m.dd_run > 0 {
-            m.close_dd_run();
+        let runs = m.hot.runs;
+        if runs.dd_run > 0 {
+            m.hot.runs.dd_run = m.close_dd_run(runs.dd_run);
         }
-        m.close_echo();
+        m.hot.runs.echo_run = m.close_echo(runs.echo_run);
         m.build()
     }
 
@@ -398,56 +610,70 @@ impl MatchMetrics {
     /// which only the last [`RING`] rounds need (the final trust and its slope).
     #[inline(always)]
     fn core<const TAIL: bool>(&mut self, r: &RoundCore) {
-        self.t += 1;
-        let t = self.t;
-        let o = r.outcome;
-        let d = [o & 2 != 0, o & 1 != 0];
-        self.outcome[o as usize] += 1;
-
-        // Scores.
-        for i in 0..2 {
-            self.score[i] += r.payoff[i];
-            self.base[i] += r.base[i];
-        }
+        self.base[0] += r.base[0];
+        self.base[1] += r.base[1];
         // Without a discount the rate is 1: the same arithmetic runs, and its result is not
-        // reported, so nothing is decided per round.
-        for i in 0..2 {
-            self.disc_score[i] += self.disc_factor * r.payoff[i];
+        // reported.
+        let t = self.hot.tally::<true>(r, self.disc_rate);
+        let errors = Errors::of(r);
+        if errors.any() {
+            self.count_errors(r.outcome, errors);
         }
-        self.disc_factor *= self.disc_rate;
-
-        // Errors, and the cooperation they make differ from what was played (most rounds have
-        // none, and then nothing is counted here).
-        let any_error = r.exec_error[0] | r.exec_error[1] | r.perc_error[0] | r.perc_error[1];
-        for i in (0..2).filter(|_| any_error) {
-            let j = 1 - i;
-            let e = r.exec_error[i];
-            let p = r.perc_error[j];
-            self.n_exec_err[i] += e as u32;
-            self.n_perc_err[i] += r.perc_error[i] as u32;
-            self.intended_gain[i] += (e & d[i]) as u32;
-            self.intended_loss[i] += (e & !d[i]) as u32;
-            self.perceived_gain[i] += (p & d[i]) as u32;
-            self.perceived_loss[i] += (p & !d[i]) as u32;
+        if self.hot.pending_firsts != 0 {
+            self.hot.pending_firsts = self.firsts_step(self.hot.pending_firsts, r.outcome, r.intended_d, r.trust, t);
         }
-        // First occurrences (rounds only grow, so the first one seen is kept).
-        if self.pending_firsts != 0 {
-            let happened = d[0] as u8
-                | (d[1] as u8) << 1
-                | (r.intended_d[0] as u8) << 2
-                | (r.intended_d[1] as u8) << 3
-                | ((o == DD) as u8) << 4
-                | ((r.trust[0] >= 0.8) as u8) << 5
-                | ((r.trust[1] >= 0.8) as u8) << 6;
-            let new = happened & self.pending_firsts;
-            if new != 0 {
-                self.firsts = Self::record_firsts(self.firsts, new, t);
-                self.pending_firsts &= !new;
+        self.hot.runs = self.runs_step(self.hot.runs, r.outcome, errors, t);
+        if TAIL {
+            for i in 0..2 {
+                self.ring[i][t as usize & (RING - 1)] = r.trust[i];
             }
         }
+    }
 
+    /// Counts the errors of a round with one, and the cooperation they make differ from what
+    /// was played (rounds without errors add nothing here).
+    #[inline(always)]
+    fn count_errors(&mut self, o: u8, errors: Errors) {
+        let d = [o & 2 != 0, o & 1 != 0];
+        for (i, d) in d.into_iter().enumerate() {
+            let e = errors.exec(i);
+            let p = errors.perc(1 - i);
+            self.n_exec_err[i] += e as u32;
+            self.n_perc_err[i] += errors.perc(i) as u32;
+            self.intended_gain[i] += (e & d) as u32;
+            self.intended_loss[i] += (e & !d) as u32;
+            self.perceived_gain[i] += (p & d) as u32;
+            self.perceived_loss[i] += (p & !d) as u32;
+        }
+    }
+
+    /// First occurrences (rounds only grow, so the first one seen is kept): records the events
+    /// of `pending` that happen in round `t` and returns those still pending.
+    #[inline(always)]
+    fn firsts_step(&mut self, pending: u8, o: u8, intended_d: [bool; 2], trust: [f64; 2], t: u32) -> u8 {
+        let happened = (o >> 1)
+            | (o & 1) << 1
+            | (intended_d[0] as u8) << 2
+            | (intended_d[1] as u8) << 3
+            | ((o == DD) as u8) << 4
+            | ((trust[0] >= 0.8) as u8) << 5
+            | ((trust[1] >= 0.8) as u8) << 6;
+        let new = happened & pending;
+        if new != 0 {
+            self.firsts = Self::record_firsts(self.firsts, new, t);
+        }
+        pending & !new
+    }
+
+    /// Disruptions and recovery, DD runs (spirals and chronic conflict) and echoes: the runs
+    /// of outcomes after round `t`, given those before it.
+    #[inline(always)]
+    fn runs_step(&mut self, runs: Runs, o: u8, errors: Errors, t: u32) -> Runs {
+        let mut runs = runs;
+        let perc_error = [errors.perc(0), errors.perc(1)];
+        let d = [o & 2 != 0, o & 1 != 0];
         // Disruptions and recovery; the trigger of the current non-CC stretch.
-        let prev = self.prev_o;
+        let prev = runs.prev_o;
         if o == CC {
             if self.pending != NONE {
                 let k = t - self.pending;
@@ -457,11 +683,11 @@ impl MatchMetrics {
                 self.n_within_10 += (k <= 10) as u32;
                 self.pending = NONE;
             }
-            self.last_cc = t;
+            runs.last_cc = t;
         } else if prev == CC {
-            let misperceived = (d[0] && (r.perc_error[0] || self.prev_perc_err[0]))
-                || (d[1] && (r.perc_error[1] || self.prev_perc_err[1]));
-            let cause = if r.exec_error[0] || r.exec_error[1] {
+            let misperceived = (d[0] && (perc_error[0] || runs.prev_perc_err[0]))
+                || (d[1] && (perc_error[1] || runs.prev_perc_err[1]));
+            let cause = if errors.exec(0) || errors.exec(1) {
                 SpiralCause::Execution
             } else if misperceived {
                 SpiralCause::Perception
@@ -478,47 +704,30 @@ impl MatchMetrics {
         // DD runs: spirals and chronic conflict.
         if o == DD {
             if prev != DD {
-                self.dd_run = 0;
+                runs.dd_run = 0;
                 self.dd_run_after_cc =
-                    self.last_cc != 0 && self.last_cc as u64 + self.ctx.spiral_window as u64 >= t as u64;
+                    runs.last_cc != 0 && runs.last_cc as u64 + self.ctx.spiral_window as u64 >= t as u64;
                 self.dd_run_cause = self.trigger_cause;
             }
-            self.dd_run += 1;
+            runs.dd_run += 1;
         } else if prev == DD {
-            self.close_dd_run();
+            runs.dd_run = self.close_dd_run(runs.dd_run);
         }
 
         // Echo: alternating CD / DC.
         if o == 1 || o == 2 {
             if prev == 3 - o {
-                self.echo_run += 1;
+                runs.echo_run += 1;
             } else {
-                self.close_echo();
-                self.echo_run = 1;
+                runs.echo_run = self.close_echo(runs.echo_run);
+                runs.echo_run = 1;
             }
-        } else if self.echo_run > 0 {
-            self.close_echo();
+        } else if runs.echo_run > 0 {
+            runs.echo_run = self.close_echo(runs.echo_run);
         }
-        self.prev_o = o;
-        self.prev_perc_err = r.perc_error;
-
-        // Trust.
-        for i in 0..2 {
-            let tau = r.trust[i];
-            self.trust_sum[i] += tau;
-            if tau < self.trust_min[i] {
-                self.trust_min[i] = tau;
-                self.trust_min_round[i] = t;
-            }
-            if tau > self.trust_max[i] {
-                self.trust_max[i] = tau;
-            }
-            self.collapses[i] += (self.above_half[i] & (tau < 0.5)) as u32;
-            self.above_half[i] = tau >= 0.5;
-            if TAIL {
-                self.ring[i][t as usize & (RING - 1)] = tau;
-            }
-        }
+        runs.prev_o = o;
+        runs.prev_perc_err = perc_error;
+        runs
     }
 
     /// One round of a plain match (see the engine's specialised loop): nothing sent or
@@ -530,22 +739,114 @@ impl MatchMetrics {
         self.core::<TAIL>(r);
     }
 
+    /// Takes out the part every round changes, for [`plain_block`](Self::plain_block) (the
+    /// specialised loop): the accumulator must have been started and have seen no round, and
+    /// gets it back through [`put_hot`](Self::put_hot).
+    pub(crate) fn take_hot(&self) -> Hot {
+        self.hot
+    }
+
+    /// Puts back what [`take_hot`](Self::take_hot) took out, after plain rounds: the base
+    /// payoffs of a plain match are its payoffs, and without a discount the discounted score
+    /// is the score (the rate is 1).
+    pub(crate) fn put_hot(&mut self, hot: Hot) {
+        self.hot = hot;
+        self.base = hot.v.score;
+        if self.ctx.discount.is_none() {
+            self.hot.v.disc_score = hot.v.score;
+        }
+    }
+
+    /// Rounds of a plain match, as [`plain_round`](Self::plain_round) without the ring, from
+    /// the engine's record of them (see [`pack`]: one byte and the two trust values a round),
+    /// on the part every round changes held apart in `out`. `pay` holds each side's base
+    /// payoffs by outcome index `2·own_D + other_D`; `DISC` is whether the match has a
+    /// discount. The trust values must not be NaN (the trust rules clamp NaN to 0).
+    ///
+    /// Three passes over the rounds, each a short loop with few values live, which the
+    /// compiler keeps in registers (a value live across a call or another pass would be
+    /// spilled to memory in every round):
+    /// - the values: payoff sums and trust sums in round order, the block's smallest and
+    ///   largest trust and its outcome counts; a record low or high is then placed by a scan,
+    ///   and collapses are counted round by round only in a block where trust dips below 0.5;
+    /// - the first events, only while some are pending;
+    /// - the runs of outcomes and the errors, doing work only in the rounds that change a run
+    ///   or have an error.
+    #[inline(never)]
+    pub(crate) fn plain_block<const DISC: bool>(
+        &mut self,
+        out: &mut Hot,
+        pay: &[[f64; 4]; 2],
+        packed: &[u8],
+        trust: &[[f64; 2]],
+    ) {
+        let t0 = out.t;
+        out.v = values_block::<DISC>(out.v, pay, packed, trust, t0, self.disc_rate);
+        // The outcome counts: sums of bits, which the compiler vectorises (a histogram indexed
+        // by the byte would wait on its own stores whenever an outcome repeats).
+        let (mut da, mut db, mut dd) = (0u32, 0u32, 0u32);
+        for &byte in packed {
+            da += (byte >> 1 & 1) as u32;
+            db += (byte & 1) as u32;
+            dd += (byte & 3 == DD) as u32;
+        }
+        out.t += packed.len() as u32;
+        out.n_d[0] += da;
+        out.n_d[1] += db;
+        out.n_dd += dd;
+
+        if out.pending_firsts != 0 {
+            let mut pending = out.pending_firsts;
+            for (k, (&byte, &tau)) in packed.iter().zip(trust).enumerate() {
+                let o = byte & 3;
+                let errors = Errors(byte >> 2);
+                let intended_d = [(o >> 1 != 0) ^ errors.exec(0), (o & 1 != 0) ^ errors.exec(1)];
+                pending = self.firsts_step(pending, o, intended_d, tau, t0 + k as u32 + 1);
+                if pending == 0 {
+                    break;
+                }
+            }
+            out.pending_firsts = pending;
+        }
+
+        let mut runs = out.runs;
+        for (k, &byte) in packed.iter().enumerate() {
+            let o = byte & 3;
+            let errors = Errors(byte >> 2);
+            let t = t0 + k as u32 + 1;
+            if errors.any() {
+                self.count_errors(o, errors);
+            } else if runs.unchanged(o, t) {
+                continue;
+            }
+            runs = self.runs_step(runs, o, errors, t);
+        }
+        out.runs = runs;
+    }
+
+    /// Rounds of CC, CD, DC and DD so far.
+    fn outcome_counts(&self) -> [u32; 4] {
+        let (da, db, dd) = (self.hot.n_d[0], self.hot.n_d[1], self.hot.n_dd);
+        [self.hot.t - da - db + dd, db - dd, da - dd, dd]
+    }
+
     fn build(&self) -> MatchStats {
-        let l = self.t;
+        let l = self.hot.t;
         let lf = l as f64;
         let per = |x: f64| if l > 0 { x / lf } else { f64::NAN };
         let opt = |r: u32| if r == NONE { None } else { Some(r) };
         let game = [self.ctx.game.a, self.ctx.game.b];
         let inc = self.ctx.incentives;
 
-        let coop = [self.outcome[0] + self.outcome[1], self.outcome[0] + self.outcome[2]];
+        let outcome = self.outcome_counts();
+        let coop = [outcome[0] + outcome[1], outcome[0] + outcome[2]];
         let incentive_net = [0, 1].map(|i| {
             let j = 1 - i;
             -inc[i].reward.cost * self.reward_units[i] - inc[i].sanction.cost * self.sanction_units[i]
                 + inc[j].reward.effect * self.reward_units[j]
                 - inc[j].sanction.effect * self.sanction_units[j]
         });
-        let disc_score = if self.ctx.discount.is_some() { self.disc_score } else { [f64::NAN; 2] };
+        let disc_score = if self.ctx.discount.is_some() { self.hot.v.disc_score } else { [f64::NAN; 2] };
 
         // Recovery.
         let censored = (self.pending != NONE) as u32;
@@ -581,20 +882,24 @@ impl MatchMetrics {
 
         let trust = [0, 1].map(|i| {
             let slope = ring_slope(&self.ring[i], l);
-            let (min, min_round) = if self.trust_min_round[i] == NONE {
+            let (min, min_round) = if self.hot.v.trust_min_round[i] == NONE {
                 (f64::NAN, None)
             } else {
-                (self.trust_min[i], Some(self.trust_min_round[i]))
+                (self.hot.v.trust_min[i], Some(self.hot.v.trust_min_round[i]))
             };
             TrustStats {
                 trust0: self.trust0[i],
                 trust_final: if l > 0 { self.ring[i][l as usize & (RING - 1)] } else { self.trust0[i] },
-                trust_mean: per(self.trust_sum[i]),
+                trust_mean: per(self.hot.v.trust_sum[i]),
                 trust_min: min,
                 trust_min_round: min_round,
-                trust_max: if self.trust_max[i] == f64::NEG_INFINITY { f64::NAN } else { self.trust_max[i] },
+                trust_max: if self.hot.v.trust_max[i] == f64::NEG_INFINITY {
+                    f64::NAN
+                } else {
+                    self.hot.v.trust_max[i]
+                },
                 rounds_to_0_8: opt(self.firsts[FIRST_TO_08 + i]),
-                n_collapses: self.collapses[i],
+                n_collapses: self.hot.v.collapses[i],
                 trust_slope_last10: slope,
                 internal_trust_final: self.internal_last[i].unwrap_or(f64::NAN),
                 belief_final: self.belief_last[i].unwrap_or(f64::NAN),
@@ -617,7 +922,7 @@ impl MatchMetrics {
             }
         });
 
-        let joint = self.score[0] + self.score[1];
+        let joint = self.hot.v.score[0] + self.hot.v.score[1];
         let cc_total = lf * (game[0].R + game[1].R);
         let dd_total = lf * (game[0].P + game[1].P);
         let nz = |d: f64| if d != 0.0 && l > 0 { d } else { f64::NAN };
@@ -635,8 +940,8 @@ impl MatchMetrics {
 
         MatchStats {
             rounds: l,
-            score: self.score,
-            score_per_round: self.score.map(per),
+            score: self.hot.v.score,
+            score_per_round: self.hot.v.score.map(per),
             base: self.base,
             incentive_net,
             disc_score,
@@ -644,8 +949,8 @@ impl MatchMetrics {
             intended_coop_rate: [0, 1].map(|i| per((coop[i] + self.intended_gain[i] - self.intended_loss[i]) as f64)),
             perceived_coop_rate: [0, 1]
                 .map(|i| per((coop[i] + self.perceived_gain[i] - self.perceived_loss[i]) as f64)),
-            outcome_counts: self.outcome,
-            outcome_rates: self.outcome.map(|c| per(c as f64)),
+            outcome_counts: outcome,
+            outcome_rates: outcome.map(|c| per(c as f64)),
             first_defection: [opt(self.firsts[FIRST_DEF]), opt(self.firsts[FIRST_DEF + 1])],
             first_intentional_defection: [opt(self.firsts[FIRST_INT_DEF]), opt(self.firsts[FIRST_INT_DEF + 1])],
             first_dd_round: opt(self.firsts[FIRST_DD]),
@@ -657,7 +962,7 @@ impl MatchMetrics {
             trust,
             incentives,
             efficiency,
-            payoff_diff: self.score[0] - self.score[1],
+            payoff_diff: self.hot.v.score[0] - self.hot.v.score[1],
             catastrophe: self.catastrophe,
             escalation: EscalationStats {
                 sanction_rounds: self.n_sanction_ev,
@@ -697,16 +1002,16 @@ impl RoundSink for MatchMetrics {
         *self = MatchMetrics::new(self.ctx);
         self.len_hint = length;
         self.trust0 = initial_trust;
-        self.above_half = initial_trust.map(|tau| tau >= 0.5);
+        self.hot.v.above_half = initial_trust.map(|tau| tau >= 0.5);
         for (i, &tau) in initial_trust.iter().enumerate() {
             if !tau.is_nan() {
-                self.trust_min[i] = tau;
-                self.trust_max[i] = tau;
-                self.trust_min_round[i] = 0;
+                self.hot.v.trust_min[i] = tau;
+                self.hot.v.trust_max[i] = tau;
+                self.hot.v.trust_min_round[i] = 0;
             }
             if tau >= 0.8 {
                 self.firsts[FIRST_TO_08 + i] = 0;
-                self.pending_firsts &= !(1 << (FIRST_TO_08 + i));
+                self.hot.pending_firsts &= !(1 << (FIRST_TO_08 + i));
             }
         }
     }
@@ -725,7 +1030,7 @@ impl RoundSink for MatchMetrics {
             base: r.base,
             trust: r.trust,
         });
-        let t = self.t;
+        let t = self.hot.t;
         if t >= self.len_hint || r.catastrophe {
             self.internal_last = r.internal_trust;
             self.belief_last = r.belief;

@@ -9,9 +9,14 @@
 //!   (or one comparison with the side's uniform, for a stochastic table) and the next state one
 //!   load, indexed by the round's outcome;
 //! - the trust rule and its decay are a type ([`PlainUpdate`]) the loop is compiled for;
-//! - whether a side draws uniforms is a constant of the compiled loop;
-//! - the metrics take a [`RoundCore`] (nothing sent, no internals), and the trust ring that only
-//!   the last rounds need is written in the last rounds only.
+//! - whether a side draws uniforms, and whether the match is discounted, are constants of the
+//!   compiled loop;
+//! - the rounds up to the next strike of an error clock run in a loop compiled for rounds
+//!   without errors;
+//! - the rounds are played in blocks, and each block is handed to the metrics as one byte and
+//!   two trust values a round (`MatchMetrics::plain_block`), which take it in passes: the sums,
+//!   the first events while any is pending, and the runs of outcomes, with work only where a run
+//!   changes; the trust ring that only the last rounds need is written in the last rounds only.
 //!
 //! The result is the same, bit for bit, as [`play`](super::play) with a
 //! [`MatchMetrics`] sink and the strategies' own implementations: the tests below compare the
@@ -22,7 +27,7 @@ use std::ops::Not;
 
 use super::{ErrorClock, MatchConfig, MatchEnd, MatchSeeds, RoundSink, Stream, draw_length, is_plain};
 use crate::game::Action;
-use crate::metrics::{MatchMetrics, RoundCore, TAIL_ROUNDS};
+use crate::metrics::{Errors, MatchMetrics, RoundCore, TAIL_ROUNDS, pack};
 use crate::oracle::Automaton;
 use crate::stop;
 use crate::strategy::{BuildCtx, StrategyInfo};
@@ -157,11 +162,8 @@ impl Clocks {
 }
 
 /// The players of one match in the specialised loop: their automaton states and what they
-/// played last. The metrics, the trust states, the clocks and the draws are separate locals of
-/// [`rounds`]: the clocks and the draws are handed to functions that are not inlined (the
-/// generator refills its buffer out of line), and a local whose address leaves the function
-/// must live in memory, so keeping them apart lets the compiler hold everything else in
-/// registers.
+/// played last.
+#[derive(Clone)]
 struct Players<'a> {
     tables: [&'a Table; 2],
     /// Packed automaton states.
@@ -170,18 +172,32 @@ struct Players<'a> {
     prev: [Action; 2],
 }
 
-/// Plays rounds 1..=length: all but the last [`TAIL_ROUNDS`] without the trust ring, then the
-/// tail with it. A stop request is looked at between blocks of [`stop::CHECK_EVERY`] rounds,
-/// as in the general loop.
+/// Everything the engine's part of a round reads or changes: the players, the trust states
+/// and what stays fixed for the match.
+///
+/// The clocks and the draws are handed to functions that are not inlined (the clocks strike
+/// out of line, the generator refills its buffer out of line), and a value whose address
+/// leaves a function must live in memory. [`play_block`] works on its own copy of this one,
+/// so the compiler can keep it in registers there.
+#[derive(Clone)]
+struct Live<'a, K> {
+    players: Players<'a>,
+    trust: [TrustState; 2],
+    /// Base payoffs by outcome index `2·own_D + other_D`, per side. A reference: an array
+    /// indexed by the round's outcome would keep all of `Live` in memory.
+    pay: &'a [[f64; 4]; 2],
+    kernels: [K; 2],
+}
+
+/// Plays rounds 1..=length: all but the last [`TAIL_ROUNDS`] in [`main_rounds`], then the tail,
+/// which also writes the trust ring.
 #[inline(never)]
 fn rounds<K: PlainUpdate, const SA: bool, const SB: bool>(
     start: Start<'_>,
     kernels: [K; 2],
     length: u32,
 ) -> MatchMetrics {
-    let Start { cfg, seeds, tables, trust, metrics } = start;
-    let mut metrics = metrics;
-    let mut trust = trust;
+    let Start { cfg, seeds, tables, trust, mut metrics } = start;
     // A plain match has no hostile-attribution bias, so perception errors come from a clock
     // exactly as in the general loop.
     let exec = [0, 1].map(|i| ErrorClock::new(seeds.execution[i], cfg.noise[i].execution));
@@ -189,36 +205,103 @@ fn rounds<K: PlainUpdate, const SA: bool, const SB: bool>(
     let next = Clocks::earliest(&exec, &perc);
     let mut clocks = Clocks { exec, perc, next };
     let mut draws = [0, 1].map(|i| Stream::new(seeds.strategy[i], tables[i].stochastic));
-    // Base payoffs by outcome index `2·own_D + other_D`, per side.
     let pay = [cfg.game.a.as_array(), cfg.game.b.as_array()];
-    let mut players = Players { tables, state: [tables[0].initial, tables[1].initial], prev: [Action::C; 2] };
-
+    let mut live = Live {
+        players: Players { tables, state: [tables[0].initial, tables[1].initial], prev: [Action::C; 2] },
+        trust,
+        pay: &pay,
+        kernels,
+    };
     let split = length.saturating_sub(TAIL_ROUNDS);
-    let mut t = 0u32;
-    while t < split {
-        if t != 0 && stop::requested() {
-            return metrics;
+    let finished = if metrics.ctx().discount.is_some() {
+        main_rounds::<K, SA, SB, true>(&mut live, &mut metrics, &mut clocks, &mut draws, split)
+    } else {
+        main_rounds::<K, SA, SB, false>(&mut live, &mut metrics, &mut clocks, &mut draws, split)
+    };
+    if finished {
+        for t in split + 1..=length {
+            let strikes = if t as u64 == clocks.next { clocks.strikes(t) } else { 0 };
+            let (core, _) = step::<K, SA, SB>(&mut live, &mut draws, strikes);
+            metrics.plain_round::<true>(&core);
         }
-        let block_end = (t | (stop::CHECK_EVERY - 1)).min(split - 1) + 1;
-        while t < block_end {
-            t += 1;
-            round::<K, SA, SB, false>(
-                &mut players,
-                &mut trust,
-                &mut metrics,
-                &mut clocks,
-                &mut draws,
-                &pay,
-                kernels,
-                t,
-            );
-        }
-    }
-    while t < length {
-        t += 1;
-        round::<K, SA, SB, true>(&mut players, &mut trust, &mut metrics, &mut clocks, &mut draws, &pay, kernels, t);
     }
     metrics
+}
+
+/// The rounds [`main_rounds`] plays before it hands them to the metrics.
+const BLOCK: usize = 256;
+
+/// Plays rounds 1..=`until` of a match just started, with the metrics' part every round
+/// changes held apart and put back at the end. A stop request is looked at between blocks of
+/// [`stop::CHECK_EVERY`] rounds, as in the general loop. Returns false when it stopped early.
+/// `DISC` is whether the match has a discount.
+///
+/// The rounds go in blocks of [`BLOCK`]: the engine plays a block ([`play_block`]) and keeps
+/// of each round its outcome and errors (one byte) and the two trust values; then the metrics
+/// take the block ([`MatchMetrics::plain_block`]). Short loops, each with few values live,
+/// run faster than one long one whose values no longer fit in registers (measured: 150
+/// instructions a round instead of 216, and 15–20% less time).
+#[inline(never)]
+fn main_rounds<K: PlainUpdate, const SA: bool, const SB: bool, const DISC: bool>(
+    out: &mut Live<'_, K>,
+    metrics: &mut MatchMetrics,
+    clocks: &mut Clocks,
+    draws: &mut [Stream; 2],
+    until: u32,
+) -> bool {
+    let mut hot = metrics.take_hot();
+    let mut packed = [0u8; BLOCK];
+    let mut trust = [[0.0f64; 2]; BLOCK];
+    let mut t = 0u32;
+    let mut finished = true;
+    while t < until {
+        if t != 0 && t % stop::CHECK_EVERY == 0 && stop::requested() {
+            finished = false;
+            break;
+        }
+        let n = (until - t).min(BLOCK as u32) as usize;
+        play_block::<K, SA, SB>(out, clocks, draws, t, &mut packed[..n], &mut trust[..n]);
+        metrics.plain_block::<DISC>(&mut hot, out.pay, &packed[..n], &trust[..n]);
+        t += n as u32;
+    }
+    metrics.put_hot(hot);
+    finished
+}
+
+/// The engine's part of rounds `t0 + 1..`, one per entry of `packed`: keeps of each round its
+/// outcome and errors (see [`pack`]) and the two trust values after it. The rounds up to the
+/// next strike of a clock run in a loop compiled for rounds without errors.
+#[inline(never)]
+fn play_block<K: PlainUpdate, const SA: bool, const SB: bool>(
+    out: &mut Live<'_, K>,
+    clocks: &mut Clocks,
+    draws: &mut [Stream; 2],
+    t0: u32,
+    packed: &mut [u8],
+    trust: &mut [[f64; 2]],
+) {
+    let mut live = out.clone();
+    let n = packed.len();
+    let mut k = 0;
+    while k < n {
+        // Rounds t0 + k + 1 .. the strike (exclusive) have no error.
+        let clean_end = clocks.next.saturating_sub(t0 as u64 + 1).min(n as u64) as usize;
+        while k < clean_end {
+            let (core, _) = step::<K, SA, SB>(&mut live, draws, 0);
+            packed[k] = pack(core.outcome, Errors(0));
+            trust[k] = core.trust;
+            k += 1;
+        }
+        if k < n {
+            let t = t0 + k as u32 + 1;
+            let strikes = clocks.strikes(t);
+            let (core, errors) = step::<K, SA, SB>(&mut live, draws, strikes);
+            packed[k] = pack(core.outcome, errors);
+            trust[k] = core.trust;
+            k += 1;
+        }
+    }
+    *out = live;
 }
 
 /// Whether side `i` intends D in this round.
@@ -229,24 +312,18 @@ fn intends_d<const S: bool>(p: &Players<'_>, draws: &mut [Stream; 2], i: usize) 
     if S { (draws[i].next() < p.tables[i].p_c[(s >> 1) as usize]).not() } else { s & 1 != 0 }
 }
 
-/// One round: the protocol of the general loop for a plain match (docs/model.md §2.1), steps
-/// A to H.
-#[allow(clippy::too_many_arguments)]
+/// The engine's part of one round: the protocol of the general loop for a plain match
+/// (docs/model.md §2.1), steps A to G. Returns what the metrics need (step H) and whether an
+/// error struck.
 #[inline(always)]
-fn round<K: PlainUpdate, const SA: bool, const SB: bool, const TAIL: bool>(
-    p: &mut Players<'_>,
-    trust: &mut [TrustState; 2],
-    metrics: &mut MatchMetrics,
-    clocks: &mut Clocks,
+fn step<K: PlainUpdate, const SA: bool, const SB: bool>(
+    live: &mut Live<'_, K>,
     draws: &mut [Stream; 2],
-    pay: &[[f64; 4]; 2],
-    kernels: [K; 2],
-    t: u32,
-) {
+    strikes: u8,
+) -> (RoundCore, Errors) {
+    let Live { players: p, trust, pay, kernels } = live;
     // A. Intents.
     let intended_d = [intends_d::<SA>(p, draws, 0), intends_d::<SB>(p, draws, 1)];
-    // Which clocks strike (most rounds: none, told by one comparison).
-    let strikes = if t as u64 == clocks.next { clocks.strikes(t) } else { 0 };
     let exec_error = [strikes & 1 != 0, strikes & 2 != 0];
     let perc_error = [strikes & 4 != 0, strikes & 8 != 0];
     // B, C. Execution and perception, as "is D" bits.
@@ -265,8 +342,7 @@ fn round<K: PlainUpdate, const SA: bool, const SB: bool, const TAIL: bool>(
         kernels[i].update(&mut trust[i], Action::from_coop(!perceived_d[i]), executed[i], p.prev[i]);
     }
     p.prev = executed;
-    // H. The metrics.
-    metrics.plain_round::<TAIL>(&RoundCore {
+    let core = RoundCore {
         outcome: ((d[0] as u8) << 1) | d[1] as u8,
         intended_d,
         perceived_d,
@@ -275,7 +351,8 @@ fn round<K: PlainUpdate, const SA: bool, const SB: bool, const TAIL: bool>(
         payoff,
         base: payoff,
         trust: [trust[0].value(), trust[1].value()],
-    });
+    };
+    (core, Errors(strikes))
 }
 
 #[cfg(test)]
