@@ -424,6 +424,24 @@ impl PlainUpdate for AsymmetricNoDecay {
     }
 }
 
+/// U2 without decay when λ⁺ and λ⁻ lie in [0, 1] and τ in [0, 1] (not −0): then
+/// `τ + λ⁺(1 − τ)` and `τ − λ⁻τ` stay in [0, 1] in floating point too, and the clamp returns
+/// its argument, so it is left out. (Rounding is monotone: `λ·x ≤ x` for `λ ≤ 1`, so the step
+/// up is at most `1 − τ`, which rounds to at most 1 when added to τ, and the step down at most
+/// τ; a result of 0 is +0, which the clamp keeps.) The same values, bit for bit, as
+/// [`AsymmetricNoDecay`], and each state it is chosen for stays in range, so it is chosen for
+/// the whole match.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct AsymmetricInRange(pub AsymmetricNoDecay);
+
+impl PlainUpdate for AsymmetricInRange {
+    #[inline(always)]
+    fn update(self, s: &mut TrustState, perceived: Action, _own: Action, _own_prev: Action) {
+        let AsymmetricNoDecay { up, down } = self.0;
+        s.tau = if perceived.is_c() { s.tau + up * (1.0 - s.tau) } else { s.tau - down * s.tau };
+    }
+}
+
 /// U1 without decay: `(1 − λ)τ + λ·[perceived C]`, then the clamp.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct EwmaNoDecay {
@@ -456,6 +474,8 @@ impl PlainUpdate for AnyRule {
 pub enum PlainKernel {
     /// See [`AsymmetricNoDecay`].
     Asymmetric(AsymmetricNoDecay),
+    /// See [`AsymmetricInRange`].
+    InRange(AsymmetricInRange),
     /// See [`EwmaNoDecay`].
     Ewma(EwmaNoDecay),
     /// See [`AnyRule`].
@@ -469,7 +489,13 @@ impl PlainKernel {
         match s.cfg.rule {
             _ if s.cfg.decay != 0.0 => PlainKernel::Any,
             TrustRule::Asymmetric { lambda_up, lambda_down } => {
-                PlainKernel::Asymmetric(AsymmetricNoDecay { up: lambda_up, down: lambda_down })
+                let kernel = AsymmetricNoDecay { up: lambda_up, down: lambda_down };
+                let unit = |x: f64| (0.0..=1.0).contains(&x);
+                if unit(lambda_up) && unit(lambda_down) && unit(s.tau) && s.tau.to_bits() != (-0.0f64).to_bits() {
+                    PlainKernel::InRange(AsymmetricInRange(kernel))
+                } else {
+                    PlainKernel::Asymmetric(kernel)
+                }
             }
             TrustRule::Ewma { lambda } => PlainKernel::Ewma(EwmaNoDecay { lambda }),
             _ => PlainKernel::Any,
@@ -654,5 +680,39 @@ mod tests {
         plain.update(&TrustEvidence { reward_received: 1.5, ..ev(C) });
         assert_eq!(one.belief(), plain.belief());
         assert!(half.belief().unwrap() < one.belief().unwrap(), "1 unit worth 1.5 signals more than 2 worth 0.5");
+    }
+
+    #[test]
+    fn the_unclamped_asymmetric_kernel_gives_the_clamped_values_in_range() {
+        let lambdas = [0.0, 5e-324, 1e-12, 0.1, 0.3, 0.5, 0.9, 1.0 - f64::EPSILON / 2.0, 1.0];
+        let taus = [0.0, 5e-324, 1e-10, 0.3, 0.5, 0.6, 0.999_999, 1.0 - f64::EPSILON / 2.0, 1.0];
+        // Runs of C and D of several lengths, so τ climbs to 1 and falls towards 0.
+        let pattern: Vec<Action> = (0..400).map(|k| if (k / 37) % 3 == 2 || k % 11 == 0 { D } else { C }).collect();
+        for up in lambdas {
+            for down in lambdas {
+                for tau in taus {
+                    let rule = TrustRule::Asymmetric { lambda_up: up, lambda_down: down };
+                    let cfg = TrustConfig { rule, initial: tau, ..TrustConfig::defaults(2.0) };
+                    let (mut a, mut b) = (TrustState::new(cfg), TrustState::new(cfg));
+                    let kernel = match PlainKernel::of(&a) {
+                        PlainKernel::InRange(k) => k,
+                        other => panic!("up {up} down {down} tau {tau}: {other:?}"),
+                    };
+                    for &p in &pattern {
+                        kernel.update(&mut a, p, C, C);
+                        AsymmetricNoDecay { up, down }.update(&mut b, p, C, C);
+                        assert_eq!(a.tau.to_bits(), b.tau.to_bits(), "up {up} down {down} tau {tau}");
+                    }
+                }
+            }
+        }
+        // Out of range, the clamped kernel is kept.
+        let cfg = TrustConfig {
+            rule: TrustRule::Asymmetric { lambda_up: 1.5, lambda_down: 0.3 },
+            ..TrustConfig::defaults(2.0)
+        };
+        assert!(matches!(PlainKernel::of(&TrustState::new(cfg)), PlainKernel::Asymmetric(_)));
+        let cfg = TrustConfig { initial: -0.0, ..TrustConfig::defaults(2.0) };
+        assert!(matches!(PlainKernel::of(&TrustState::new(cfg)), PlainKernel::Asymmetric(_)));
     }
 }

@@ -31,7 +31,10 @@ use crate::metrics::{Errors, MatchMetrics, RoundCore, TAIL_ROUNDS, pack};
 use crate::oracle::Automaton;
 use crate::stop;
 use crate::strategy::{BuildCtx, StrategyInfo};
-use crate::trust::{AnyRule, PlainKernel, PlainUpdate, TrustState};
+use crate::trust::{AnyRule, AsymmetricInRange, PlainKernel, PlainUpdate, TrustState};
+
+/// The most states a [`Table`] has room for; a larger automaton plays in the general loop.
+pub const MAX_STATES: usize = 256;
 
 /// A strategy automaton laid out for the loop.
 ///
@@ -40,10 +43,10 @@ use crate::trust::{AnyRule, PlainKernel, PlainUpdate, TrustState};
 #[derive(Clone, Debug, PartialEq)]
 pub struct Table {
     /// By state index, the packed next state by outcome (own executed, other perceived: CC, CD,
-    /// DC, DD).
-    next: Box<[[u32; 4]]>,
-    /// By state index, the probability of intending C.
-    p_c: Box<[f64]>,
+    /// DC, DD); [`MAX_STATES`] entries, so that an index taken as a `u8` needs no bounds check.
+    next: Box<[[u32; 4]; MAX_STATES]>,
+    /// By state index, the probability of intending C ([`MAX_STATES`] entries).
+    p_c: Box<[f64; MAX_STATES]>,
     /// The packed initial state.
     initial: u32,
     /// Whether some state intends C with a probability strictly between 0 and 1: the side then
@@ -56,17 +59,27 @@ impl Table {
     /// [`Automaton::validate`]) or has more than 2³¹ states.
     pub fn new(auto: &Automaton) -> Option<Table> {
         auto.validate('A').ok()?;
-        let n = auto.states.len();
-        if n >= 1 << 31 {
+        if auto.states.len() > MAX_STATES {
             return None;
         }
         // With no uniform drawn the engine hands a strategy u = 1, and `decide(p, 1)` is C
         // exactly when p ≥ 1.
         let packed = |k: usize| ((k as u32) << 1) | (auto.states[k].p_c < 1.0) as u32;
-        let next = auto.states.iter().map(|s| s.next.map(packed)).collect();
-        let p_c: Box<[f64]> = auto.states.iter().map(|s| s.p_c).collect();
-        let stochastic = p_c.iter().any(|&p| p > 0.0 && p < 1.0);
+        let mut next = Box::new([[0u32; 4]; MAX_STATES]);
+        let mut p_c = Box::new([1.0f64; MAX_STATES]);
+        for (k, state) in auto.states.iter().enumerate() {
+            next[k] = state.next.map(packed);
+            p_c[k] = state.p_c;
+        }
+        let stochastic = auto.states.iter().any(|s| s.p_c > 0.0 && s.p_c < 1.0);
         Some(Table { next, p_c, initial: packed(auto.initial), stochastic })
+    }
+
+    /// The index of a packed state, as a `u8`: every state of a table is below
+    /// [`MAX_STATES`], so the tables are indexed without a bounds check.
+    #[inline(always)]
+    fn index(state: u32) -> usize {
+        (state >> 1) as u8 as usize
     }
 
     /// Whether the side draws a uniform every round.
@@ -106,7 +119,11 @@ pub fn play_tables(
     metrics.start(end.rounds, [trust[0].value(), trust[1].value()]);
     let start = Start { cfg, seeds, tables, trust, metrics: metrics.clone() };
     *metrics = match (PlainKernel::of(&trust[0]), PlainKernel::of(&trust[1])) {
-        (PlainKernel::Asymmetric(a), PlainKernel::Asymmetric(b)) => by_draws(start, [a, b], end.rounds),
+        (PlainKernel::InRange(a), PlainKernel::InRange(b)) => by_draws(start, [a, b], end.rounds),
+        (
+            PlainKernel::Asymmetric(a) | PlainKernel::InRange(AsymmetricInRange(a)),
+            PlainKernel::Asymmetric(b) | PlainKernel::InRange(AsymmetricInRange(b)),
+        ) => by_draws(start, [a, b], end.rounds),
         (PlainKernel::Ewma(a), PlainKernel::Ewma(b)) => by_draws(start, [a, b], end.rounds),
         _ => by_draws(start, [AnyRule; 2], end.rounds),
     };
@@ -285,13 +302,13 @@ fn play_block<K: PlainUpdate, const SA: bool, const SB: bool>(
     let mut k = 0;
     while k < n {
         // Rounds t0 + k + 1 .. the strike (exclusive) have no error.
-        let clean_end = clocks.next.saturating_sub(t0 as u64 + 1).min(n as u64) as usize;
-        while k < clean_end {
+        let clean_end = (clocks.next.saturating_sub(t0 as u64 + 1).min(n as u64) as usize).max(k);
+        for (byte, tau) in packed[k..clean_end].iter_mut().zip(&mut trust[k..clean_end]) {
             let (core, _) = step::<K, SA, SB>(&mut live, draws, 0);
-            packed[k] = pack(core.outcome, Errors(0));
-            trust[k] = core.trust;
-            k += 1;
+            *byte = pack(core.outcome, Errors(0));
+            *tau = core.trust;
         }
+        k = clean_end;
         if k < n {
             let t = t0 + k as u32 + 1;
             let strikes = clocks.strikes(t);
@@ -309,7 +326,7 @@ fn play_block<K: PlainUpdate, const SA: bool, const SB: bool>(
 fn intends_d<const S: bool>(p: &Players<'_>, draws: &mut [Stream; 2], i: usize) -> bool {
     let s = p.state[i];
     // `decide(p, u)` is C exactly when u < p, for u in [0, 1) and p in [0, 1].
-    if S { (draws[i].next() < p.tables[i].p_c[(s >> 1) as usize]).not() } else { s & 1 != 0 }
+    if S { (draws[i].next() < p.tables[i].p_c[Table::index(s)]).not() } else { s & 1 != 0 }
 }
 
 /// The engine's part of one round: the protocol of the general loop for a plain match
@@ -331,7 +348,7 @@ fn step<K: PlainUpdate, const SA: bool, const SB: bool>(
     let perceived_d = [d[1] ^ perc_error[0], d[0] ^ perc_error[1]];
     // The automata move on (own executed, other perceived).
     for i in 0..2 {
-        let k = (p.state[i] >> 1) as usize;
+        let k = Table::index(p.state[i]);
         p.state[i] = p.tables[i].next[k][((d[i] as usize) << 1) | perceived_d[i] as usize];
     }
     // E. Payoffs (no incentives in a plain match).
