@@ -225,8 +225,20 @@ impl Sums {
     }
 }
 
+/// Whether the payoff sums of a plain match can be formed from outcome counts: every payoff
+/// is a whole number of magnitude at most 2²⁰, so that every partial sum of at most 2³² rounds
+/// is a whole number below 2⁵³, exact in floating point in any order (and no payoff is −0,
+/// which a plain match excludes). Then `count × payoff` summed per outcome equals the sum
+/// round by round, bit for bit.
+pub(crate) fn payoffs_count_exactly(pay: &[[f64; 4]; 2]) -> bool {
+    pay.iter().flatten().all(|p| p.fract() == 0.0 && p.abs() <= (1u32 << 20) as f64)
+}
+
 /// The values pass of [`MatchMetrics::plain_block`]: the sums and extremes of `v` after the
-/// rounds `t0 + 1..` of the block, exactly as [`Sums::add_values`] round by round.
+/// rounds `t0 + 1..` of the block, exactly as [`Sums::add_values`] round by round. With
+/// `counts` (the block's CC, CD, DC and DD rounds, given when
+/// [`payoffs_count_exactly`] holds and there is no discount) the payoff sums are formed from
+/// the counts instead of round by round.
 #[inline(always)]
 fn values_block<const DISC: bool>(
     v: Sums,
@@ -235,17 +247,34 @@ fn values_block<const DISC: bool>(
     trust: &[[f64; 2]],
     t0: u32,
     disc_rate: f64,
+    counts: Option<[u32; 4]>,
 ) -> Sums {
     let mut v = v;
     let pay_by_outcome: [[f64; 2]; 4] = std::array::from_fn(|o| [pay[0][o], pay[1][(o & 1) << 1 | o >> 1]]);
     let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
-    for (&byte, &tau) in packed.iter().zip(trust) {
-        v.add_payoffs::<DISC>(pay_by_outcome[(byte & 3) as usize], disc_rate);
+    let mut trust_pass = |v: &mut Sums, tau: [f64; 2]| {
         for i in 0..2 {
             v.trust_sum[i] += tau[i];
             // Spelt as comparisons (not `f64::min`), which compile to one instruction each.
             lo[i] = if tau[i] < lo[i] { tau[i] } else { lo[i] };
             hi[i] = if tau[i] > hi[i] { tau[i] } else { hi[i] };
+        }
+    };
+    match counts {
+        Some(c) if !DISC => {
+            for (i, score) in v.score.iter_mut().enumerate() {
+                let block: f64 = (0..4).map(|o| c[o] as f64 * pay_by_outcome[o][i]).sum();
+                *score += block;
+            }
+            for &tau in trust {
+                trust_pass(&mut v, tau);
+            }
+        }
+        _ => {
+            for (&byte, &tau) in packed.iter().zip(trust) {
+                v.add_payoffs::<DISC>(pay_by_outcome[(byte & 3) as usize], disc_rate);
+                trust_pass(&mut v, tau);
+            }
         }
     }
     for i in 0..2 {
@@ -266,6 +295,11 @@ fn values_block<const DISC: bool>(
         if lo[i] >= 0.5 {
             // No value below 0.5: no collapse, and the last one is above.
             v.above_half[i] |= !trust.is_empty();
+        } else if hi[i] < 0.5 {
+            // Every value below 0.5: a collapse at the first round if the one before was
+            // above, and the last one is below.
+            v.collapses[i] += v.above_half[i] as u32;
+            v.above_half[i] = false;
         } else {
             for tau in trust {
                 v.collapses[i] += (v.above_half[i] & (tau[i] < 0.5)) as u32;
@@ -760,8 +794,8 @@ impl MatchMetrics {
     /// Rounds of a plain match, as [`plain_round`](Self::plain_round) without the ring, from
     /// the engine's record of them (see [`pack`]: one byte and the two trust values a round),
     /// on the part every round changes held apart in `out`. `pay` holds each side's base
-    /// payoffs by outcome index `2·own_D + other_D`; `DISC` is whether the match has a
-    /// discount. The trust values must not be NaN (the trust rules clamp NaN to 0).
+    /// payoffs by outcome index `2·own_D + other_D`, and `exact_payoffs` is
+    /// [`payoffs_count_exactly`] of them; `DISC` is whether the match has a discount. The trust values must not be NaN (the trust rules clamp NaN to 0).
     ///
     /// Three passes over the rounds, each a short loop with few values live, which the
     /// compiler keeps in registers (a value live across a call or another pass would be
@@ -777,11 +811,11 @@ impl MatchMetrics {
         &mut self,
         out: &mut Hot,
         pay: &[[f64; 4]; 2],
+        exact_payoffs: bool,
         packed: &[u8],
         trust: &[[f64; 2]],
     ) {
         let t0 = out.t;
-        out.v = values_block::<DISC>(out.v, pay, packed, trust, t0, self.disc_rate);
         // The outcome counts: sums of bits, which the compiler vectorises (a histogram indexed
         // by the byte would wait on its own stores whenever an outcome repeats).
         let (mut da, mut db, mut dd) = (0u32, 0u32, 0u32);
@@ -790,7 +824,10 @@ impl MatchMetrics {
             db += (byte & 1) as u32;
             dd += (byte & 3 == DD) as u32;
         }
-        out.t += packed.len() as u32;
+        let n = packed.len() as u32;
+        let counts = exact_payoffs.then_some([n - da - db + dd, db - dd, da - dd, dd]);
+        out.v = values_block::<DISC>(out.v, pay, packed, trust, t0, self.disc_rate, counts);
+        out.t += n;
         out.n_d[0] += da;
         out.n_d[1] += db;
         out.n_dd += dd;

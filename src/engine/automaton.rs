@@ -27,7 +27,7 @@ use std::ops::Not;
 
 use super::{ErrorClock, MatchConfig, MatchEnd, MatchSeeds, RoundSink, Stream, draw_length, is_plain};
 use crate::game::Action;
-use crate::metrics::{Errors, MatchMetrics, RoundCore, TAIL_ROUNDS, pack};
+use crate::metrics::{Errors, MatchMetrics, RoundCore, TAIL_ROUNDS, pack, payoffs_count_exactly};
 use crate::oracle::Automaton;
 use crate::stop;
 use crate::strategy::{BuildCtx, StrategyInfo};
@@ -267,6 +267,7 @@ fn main_rounds<K: PlainUpdate, const SA: bool, const SB: bool, const DISC: bool>
     until: u32,
 ) -> bool {
     let mut hot = metrics.take_hot();
+    let exact_payoffs = payoffs_count_exactly(out.pay);
     let mut packed = [0u8; BLOCK];
     let mut trust = [[0.0f64; 2]; BLOCK];
     let mut t = 0u32;
@@ -278,7 +279,7 @@ fn main_rounds<K: PlainUpdate, const SA: bool, const SB: bool, const DISC: bool>
         }
         let n = (until - t).min(BLOCK as u32) as usize;
         play_block::<K, SA, SB>(out, clocks, draws, t, &mut packed[..n], &mut trust[..n]);
-        metrics.plain_block::<DISC>(&mut hot, out.pay, &packed[..n], &trust[..n]);
+        metrics.plain_block::<DISC>(&mut hot, out.pay, exact_payoffs, &packed[..n], &trust[..n]);
         t += n as u32;
     }
     metrics.put_hot(hot);
@@ -424,6 +425,13 @@ mod tests {
         ];
         cfg.horizon = horizons[(k / (rules.len() * noises.len())) % horizons.len()];
         let discount = (k % 5 == 4).then_some(0.97);
+        // Whole payoffs are summed from outcome counts; fractional and large ones round by
+        // round (`metrics::payoffs_count_exactly`).
+        match k % 4 {
+            1 => cfg.game = Game::symmetric(Payoffs { R: 3.3, S: -0.7, T: 5.1, P: 1.05 }),
+            3 => cfg.game = Game::symmetric(Payoffs { R: 3e6, S: 0.0, T: 5e6, P: 1e6 }),
+            _ => {}
+        }
         (cfg, discount)
     }
 
