@@ -367,30 +367,51 @@ pub(crate) struct Runs {
 }
 
 impl Runs {
-    /// Whether round `t`, without errors and with outcome `o`, leaves every run as it is but
-    /// for its length: the same outcome as the round before (a CC, a DD, or a CD or DC that is
-    /// not part of an echo), or the next step of an echo. Then it does what
-    /// [`MatchMetrics::runs_step`] would (a CC round after a CC round has no disruption
-    /// pending, and after CC or DD no echo is open), and returns true; otherwise it changes
-    /// nothing and returns false.
+    /// The rounds at the start of `packed` (a block of a plain match, see [`pack`]) that
+    /// continue the runs in progress without changing any but their length: no error, and
+    /// the same outcome as the round before (a CC, a DD, or a CD or DC that is not part of an
+    /// echo), or the next step of an echo. Applies them as [`MatchMetrics::runs_step`] would
+    /// round by round (a CC round after a CC round has no disruption pending, after CC or DD
+    /// no echo is open, and a repeated CD or DC leaves an echo of length 1 at 1), given that
+    /// the first of them is round `t`, and returns how many there were.
+    ///
+    /// A run is found by comparing bytes, without looking at the runs' state in every round.
     #[inline(always)]
-    fn unchanged(&mut self, o: u8, t: u32) -> bool {
-        let x = o ^ self.prev_o;
-        if x == 0 {
-            match o {
-                CC => self.last_cc = t,
-                DD => self.dd_run += 1,
-                _ if self.echo_run < 2 => self.echo_run = 1,
-                _ => return false,
+    fn continue_with(&mut self, packed: &[u8], t: u32) -> usize {
+        let prev = self.prev_o;
+        let Some(&first) = packed.first() else { return 0 };
+        let len = match prev {
+            CC | DD => packed.iter().position(|&b| b != prev).unwrap_or(packed.len()),
+            1 | 2 if first == prev && self.echo_run < 2 => {
+                packed.iter().position(|&b| b != prev).unwrap_or(packed.len())
             }
-        } else if x == 3 && o != CC && o != DD {
-            self.echo_run += 1;
-            self.prev_o = o;
-        } else {
-            return false;
+            1 | 2 if first == 3 - prev => {
+                // Bytes alternate between the other outcome and this one.
+                let other = 3 - prev;
+                packed
+                    .iter()
+                    .enumerate()
+                    .position(|(j, &b)| b != if j % 2 == 0 { other } else { prev })
+                    .unwrap_or(packed.len())
+            }
+            _ => 0,
+        };
+        if len == 0 {
+            return 0;
+        }
+        match prev {
+            CC => self.last_cc = t + len as u32 - 1,
+            DD => self.dd_run += len as u32,
+            _ if first == prev => self.echo_run = 1,
+            _ => {
+                self.echo_run += len as u32;
+                if len % 2 == 1 {
+                    self.prev_o = 3 - prev;
+                }
+            }
         }
         self.prev_perc_err = [false; 2];
-        true
+        len
     }
 }
 
@@ -847,16 +868,16 @@ impl MatchMetrics {
         }
 
         let mut runs = out.runs;
-        for (k, &byte) in packed.iter().enumerate() {
-            let o = byte & 3;
-            let errors = Errors(byte >> 2);
-            let t = t0 + k as u32 + 1;
+        let mut k = 0;
+        while k < packed.len() {
+            k += runs.continue_with(&packed[k..], t0 + k as u32 + 1);
+            let Some(&byte) = packed.get(k) else { break };
+            let (o, errors) = (byte & 3, Errors(byte >> 2));
             if errors.any() {
                 self.count_errors(o, errors);
-            } else if runs.unchanged(o, t) {
-                continue;
             }
-            runs = self.runs_step(runs, o, errors, t);
+            runs = self.runs_step(runs, o, errors, t0 + k as u32 + 1);
+            k += 1;
         }
         out.runs = runs;
     }
