@@ -373,11 +373,12 @@ impl Runs {
     /// echo), or the next step of an echo. Applies them as [`MatchMetrics::runs_step`] would
     /// round by round (a CC round after a CC round has no disruption pending, after CC or DD
     /// no echo is open, and a repeated CD or DC leaves an echo of length 1 at 1), given that
-    /// the first of them is round `t`, and returns how many there were.
+    /// the first of them is round `t`, adds them to `counts` (by outcome) and returns how many
+    /// there were.
     ///
     /// A run is found by comparing bytes, without looking at the runs' state in every round.
     #[inline(always)]
-    fn continue_with(&mut self, packed: &[u8], t: u32) -> usize {
+    fn continue_with(&mut self, packed: &[u8], t: u32, counts: &mut [u32; 4]) -> usize {
         let prev = self.prev_o;
         let Some(&first) = packed.first() else { return 0 };
         let len = match prev {
@@ -399,12 +400,29 @@ impl Runs {
         if len == 0 {
             return 0;
         }
+        let len32 = len as u32;
         match prev {
-            CC => self.last_cc = t + len as u32 - 1,
-            DD => self.dd_run += len as u32,
-            _ if first == prev => self.echo_run = 1,
+            CC => {
+                self.last_cc = t + len32 - 1;
+                counts[0] += len32;
+            }
+            DD => {
+                self.dd_run += len32;
+                counts[3] += len32;
+            }
+            1 if first == prev => {
+                self.echo_run = 1;
+                counts[1] += len32;
+            }
+            _ if first == prev => {
+                self.echo_run = 1;
+                counts[2] += len32;
+            }
             _ => {
-                self.echo_run += len as u32;
+                // The other outcome in the odd rounds of the run, this one in the even.
+                self.echo_run += len32;
+                counts[(3 - prev) as usize] += len32.div_ceil(2);
+                counts[prev as usize] += len32 / 2;
                 if len % 2 == 1 {
                     self.prev_o = 3 - prev;
                 }
@@ -821,12 +839,14 @@ impl MatchMetrics {
     /// Three passes over the rounds, each a short loop with few values live, which the
     /// compiler keeps in registers (a value live across a call or another pass would be
     /// spilled to memory in every round):
-    /// - the values: payoff sums and trust sums in round order, the block's smallest and
-    ///   largest trust and its outcome counts; a record low or high is then placed by a scan,
-    ///   and collapses are counted round by round only in a block where trust dips below 0.5;
-    /// - the first events, only while some are pending;
-    /// - the runs of outcomes and the errors, doing work only in the rounds that change a run
-    ///   or have an error.
+    /// - the runs of outcomes and the errors: a run of unchanged outcomes is found by
+    ///   comparing bytes and applied at once (with the outcome counts), and only the rounds
+    ///   that change a run or have an error take the round-by-round step;
+    /// - the values: payoff sums (from the outcome counts when the payoffs are whole) and
+    ///   trust sums in round order, and the block's smallest and largest trust; a record low
+    ///   or high is then placed by a scan, and collapses are counted round by round only in a
+    ///   block where trust crosses 0.5;
+    /// - the first events, only while some are pending.
     #[inline(never)]
     pub(crate) fn plain_block<const DISC: bool>(
         &mut self,
@@ -837,21 +857,29 @@ impl MatchMetrics {
         trust: &[[f64; 2]],
     ) {
         let t0 = out.t;
-        // The outcome counts: sums of bits, which the compiler vectorises (a histogram indexed
-        // by the byte would wait on its own stores whenever an outcome repeats).
-        let (mut da, mut db, mut dd) = (0u32, 0u32, 0u32);
-        for &byte in packed {
-            da += (byte >> 1 & 1) as u32;
-            db += (byte & 1) as u32;
-            dd += (byte & 3 == DD) as u32;
-        }
         let n = packed.len() as u32;
-        let counts = exact_payoffs.then_some([n - da - db + dd, db - dd, da - dd, dd]);
-        out.v = values_block::<DISC>(out.v, pay, packed, trust, t0, self.disc_rate, counts);
+        // The runs of outcomes, which also count the outcomes.
+        let mut counts = [0u32; 4];
+        let mut runs = out.runs;
+        let mut k = 0;
+        while k < packed.len() {
+            k += runs.continue_with(&packed[k..], t0 + k as u32 + 1, &mut counts);
+            let Some(&byte) = packed.get(k) else { break };
+            let (o, errors) = (byte & 3, Errors(byte >> 2));
+            counts[o as usize] += 1;
+            if errors.any() {
+                self.count_errors(o, errors);
+            }
+            runs = self.runs_step(runs, o, errors, t0 + k as u32 + 1);
+            k += 1;
+        }
+        out.runs = runs;
         out.t += n;
-        out.n_d[0] += da;
-        out.n_d[1] += db;
-        out.n_dd += dd;
+        out.n_d[0] += counts[2] + counts[3];
+        out.n_d[1] += counts[1] + counts[3];
+        out.n_dd += counts[3];
+        let block_counts = exact_payoffs.then_some(counts);
+        out.v = values_block::<DISC>(out.v, pay, packed, trust, t0, self.disc_rate, block_counts);
 
         if out.pending_firsts != 0 {
             let mut pending = out.pending_firsts;
@@ -866,20 +894,6 @@ impl MatchMetrics {
             }
             out.pending_firsts = pending;
         }
-
-        let mut runs = out.runs;
-        let mut k = 0;
-        while k < packed.len() {
-            k += runs.continue_with(&packed[k..], t0 + k as u32 + 1);
-            let Some(&byte) = packed.get(k) else { break };
-            let (o, errors) = (byte & 3, Errors(byte >> 2));
-            if errors.any() {
-                self.count_errors(o, errors);
-            }
-            runs = self.runs_step(runs, o, errors, t0 + k as u32 + 1);
-            k += 1;
-        }
-        out.runs = runs;
     }
 
     /// Rounds of CC, CD, DC and DD so far.
