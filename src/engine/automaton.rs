@@ -52,6 +52,8 @@ pub struct Table {
     /// Whether some state intends C with a probability strictly between 0 and 1: the side then
     /// draws one uniform per round from its strategy stream.
     stochastic: bool,
+    /// The number of states.
+    states: usize,
 }
 
 impl Table {
@@ -72,7 +74,7 @@ impl Table {
             p_c[k] = state.p_c;
         }
         let stochastic = auto.states.iter().any(|s| s.p_c > 0.0 && s.p_c < 1.0);
-        Some(Table { next, p_c, initial: packed(auto.initial), stochastic })
+        Some(Table { next, p_c, initial: packed(auto.initial), stochastic, states: auto.states.len() })
     }
 
     /// The index of a packed state, as a `u8`: every state of a table is below
@@ -85,6 +87,54 @@ impl Table {
     /// Whether the side draws a uniform every round.
     pub fn is_stochastic(&self) -> bool {
         self.stochastic
+    }
+}
+
+/// Two deterministic tables as one automaton over pairs of states, for the rounds without
+/// errors: the pair `(a, b)` (state indices) is entry `a·n_b + b`, which holds the round's
+/// outcome and the next pair. One load a round instead of two, and no intents to extract.
+struct Joint {
+    /// By pair, `next pair << 2 | outcome`.
+    entries: [u32; JOINT_PAIRS],
+    /// By pair, the packed states of A and B.
+    states: [[u32; 2]; JOINT_PAIRS],
+    n_b: u32,
+}
+
+/// The most pairs of states a [`Joint`] has room for.
+const JOINT_PAIRS: usize = 64;
+
+/// The shortest match that builds a [`Joint`] (building one costs about as much as a few
+/// dozen rounds).
+const JOINT_MIN_ROUNDS: u32 = 4096;
+
+impl Joint {
+    /// The joint automaton of two deterministic tables, if they have at most [`JOINT_PAIRS`]
+    /// pairs of states.
+    fn new(a: &Table, b: &Table) -> Option<Joint> {
+        let (n_a, n_b) = (a.states, b.states);
+        if a.stochastic || b.stochastic || n_a * n_b > JOINT_PAIRS {
+            return None;
+        }
+        let mut joint = Joint { entries: [0; JOINT_PAIRS], states: [[0; 2]; JOINT_PAIRS], n_b: n_b as u32 };
+        for ia in 0..n_a {
+            for ib in 0..n_b {
+                // A deterministic table intends D exactly when p_C < 1 (see `Table::new`).
+                let (da, db) = ((a.p_c[ia] < 1.0) as usize, (b.p_c[ib] < 1.0) as usize);
+                let next_a = a.next[ia][da << 1 | db];
+                let next_b = b.next[ib][db << 1 | da];
+                let pair = ia * n_b + ib;
+                let next = Table::index(next_a) * n_b + Table::index(next_b);
+                joint.entries[pair] = (next as u32) << 2 | (da << 1 | db) as u32;
+                joint.states[pair] = [(ia as u32) << 1 | da as u32, (ib as u32) << 1 | db as u32];
+            }
+        }
+        Some(joint)
+    }
+
+    /// The pair index of two packed states.
+    fn pair(&self, state: [u32; 2]) -> usize {
+        Table::index(state[0]) * self.n_b as usize + Table::index(state[1])
     }
 }
 
@@ -230,10 +280,12 @@ fn rounds<K: PlainUpdate, const SA: bool, const SB: bool>(
         kernels,
     };
     let split = length.saturating_sub(TAIL_ROUNDS);
+    let joint = if length >= JOINT_MIN_ROUNDS { Joint::new(tables[0], tables[1]) } else { None };
+    let joint = joint.as_ref();
     let finished = if metrics.ctx().discount.is_some() {
-        main_rounds::<K, SA, SB, true>(&mut live, &mut metrics, &mut clocks, &mut draws, split)
+        main_rounds::<K, SA, SB, true>(&mut live, &mut metrics, &mut clocks, &mut draws, joint, split)
     } else {
-        main_rounds::<K, SA, SB, false>(&mut live, &mut metrics, &mut clocks, &mut draws, split)
+        main_rounds::<K, SA, SB, false>(&mut live, &mut metrics, &mut clocks, &mut draws, joint, split)
     };
     if finished {
         for t in split + 1..=length {
@@ -264,6 +316,7 @@ fn main_rounds<K: PlainUpdate, const SA: bool, const SB: bool, const DISC: bool>
     metrics: &mut MatchMetrics,
     clocks: &mut Clocks,
     draws: &mut [Stream; 2],
+    joint: Option<&Joint>,
     until: u32,
 ) -> bool {
     let mut hot = metrics.take_hot();
@@ -278,7 +331,7 @@ fn main_rounds<K: PlainUpdate, const SA: bool, const SB: bool, const DISC: bool>
             break;
         }
         let n = (until - t).min(BLOCK as u32) as usize;
-        play_block::<K, SA, SB>(out, clocks, draws, t, &mut packed[..n], &mut trust[..n]);
+        play_block::<K, SA, SB>(out, clocks, draws, joint, t, &mut packed[..n], &mut trust[..n]);
         metrics.plain_block::<DISC>(&mut hot, out.pay, exact_payoffs, &packed[..n], &trust[..n]);
         t += n as u32;
     }
@@ -294,6 +347,7 @@ fn play_block<K: PlainUpdate, const SA: bool, const SB: bool>(
     out: &mut Live<'_, K>,
     clocks: &mut Clocks,
     draws: &mut [Stream; 2],
+    joint: Option<&Joint>,
     t0: u32,
     packed: &mut [u8],
     trust: &mut [[f64; 2]],
@@ -304,10 +358,16 @@ fn play_block<K: PlainUpdate, const SA: bool, const SB: bool>(
     while k < n {
         // Rounds t0 + k + 1 .. the strike (exclusive) have no error.
         let clean_end = (clocks.next.saturating_sub(t0 as u64 + 1).min(n as u64) as usize).max(k);
-        for (byte, tau) in packed[k..clean_end].iter_mut().zip(&mut trust[k..clean_end]) {
-            let (core, _) = step::<K, SA, SB>(&mut live, draws, 0);
-            *byte = pack(core.outcome, Errors(0));
-            *tau = core.trust;
+        let (bytes, taus) = (&mut packed[k..clean_end], &mut trust[k..clean_end]);
+        match joint {
+            Some(joint) => clean_joint(&mut live, joint, bytes, taus),
+            None => {
+                for (byte, tau) in bytes.iter_mut().zip(taus) {
+                    let (core, _) = step::<K, SA, SB>(&mut live, draws, 0);
+                    *byte = pack(core.outcome, Errors(0));
+                    *tau = core.trust;
+                }
+            }
         }
         k = clean_end;
         if k < n {
@@ -320,6 +380,27 @@ fn play_block<K: PlainUpdate, const SA: bool, const SB: bool>(
         }
     }
     *out = live;
+}
+
+/// Rounds without errors of two deterministic tables, from their [`Joint`]: the same as
+/// [`step`] with no strike, one round per entry of `bytes`.
+#[inline(always)]
+fn clean_joint<K: PlainUpdate>(live: &mut Live<'_, K>, joint: &Joint, bytes: &mut [u8], taus: &mut [[f64; 2]]) {
+    let Live { players: p, trust, kernels, .. } = live;
+    let mut pair = joint.pair(p.state);
+    for (byte, tau) in bytes.iter_mut().zip(taus) {
+        let entry = joint.entries[pair % JOINT_PAIRS];
+        let o = (entry & 3) as u8;
+        // A played D when bit 1 is set, B when bit 0 is; each perceives the other's action.
+        let executed = [Action::from_coop(o & 2 == 0), Action::from_coop(o & 1 == 0)];
+        kernels[0].update(&mut trust[0], executed[1], executed[0], p.prev[0]);
+        kernels[1].update(&mut trust[1], executed[0], executed[1], p.prev[1]);
+        p.prev = executed;
+        *byte = pack(o, Errors(0));
+        *tau = [trust[0].value(), trust[1].value()];
+        pair = (entry >> 2) as usize;
+    }
+    p.state = joint.states[pair % JOINT_PAIRS];
 }
 
 /// Whether side `i` intends D in this round.
@@ -439,10 +520,20 @@ mod tests {
 
     /// Plays `a` against `b` in both loops and checks every metric bit for bit.
     fn same_in_both_loops(a: &StrategyInfo, b: &StrategyInfo, k: usize, seed: u64) {
+        same_in_both_loops_for(a, b, config(k), k, seed);
+    }
+
+    /// [`same_in_both_loops`] under the given settings.
+    fn same_in_both_loops_for(
+        a: &StrategyInfo,
+        b: &StrategyInfo,
+        (cfg, discount): (MatchConfig, Option<f64>),
+        k: usize,
+        seed: u64,
+    ) {
         let c = ctx();
         let (va, vb) = (a.resolve(&[], &c), b.resolve(&[], &c));
         let (Some(ta), Some(tb)) = (table_for(a, &va, &c), table_for(b, &vb, &c)) else { return };
-        let (cfg, discount) = config(k);
         let seeds = MatchSeeds {
             length: seed,
             execution: [seed ^ 1, seed ^ 2],
@@ -482,6 +573,26 @@ mod tests {
                 k += 1;
             }
         }
+    }
+
+    #[test]
+    fn long_matches_of_deterministic_pairs_take_the_joint_automaton_bit_for_bit() {
+        let c = ctx();
+        let playable: Vec<&StrategyInfo> =
+            catalogue().iter().filter(|i| table_for(i, &i.resolve(&[], &c), &c).is_some()).collect();
+        let mut joint = 0;
+        let mut k = 0;
+        for a in &playable {
+            for b in &playable {
+                let (ta, tb) = (table_for(a, &a.resolve(&[], &c), &c), table_for(b, &b.resolve(&[], &c), &c));
+                joint += Joint::new(&ta.unwrap(), &tb.unwrap()).is_some() as usize;
+                let (mut cfg, discount) = config(k % CONFIGS);
+                cfg.horizon = Horizon::Fixed { rounds: JOINT_MIN_ROUNDS + 300 };
+                same_in_both_loops_for(a, b, (cfg, discount), k, 5000 + k as u64);
+                k += 1;
+            }
+        }
+        assert!(joint >= 100, "{joint} pairs have a joint automaton");
     }
 
     #[test]
