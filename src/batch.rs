@@ -321,6 +321,13 @@ pub struct Played {
 impl Prepared<'_> {
     /// Plays one run and formats its rows.
     pub fn play_formatted(&self, run: &Run, trace: bool) -> Result<Played, csv::Error> {
+        self.play_for(run, trace, true)
+    }
+
+    /// Plays one run; formats its `matches.csv` row only when `matches_row` is set (a run whose
+    /// `matches.csv` is not kept needs the values, not the bytes: [`Played::matches_row`] is
+    /// then empty).
+    pub fn play_for(&self, run: &Run, trace: bool, matches_row: bool) -> Result<Played, csv::Error> {
         // A small csv buffer: the default 8 KiB is zeroed for every writer, which would cost more
         // than formatting a short match.
         fn writer(out: &mut Vec<u8>) -> csv::Writer<&mut Vec<u8>> {
@@ -328,22 +335,26 @@ impl Prepared<'_> {
         }
         let m = self.play(run, trace);
         let mut buf = String::new();
-        // Sized to the row: about 9 bytes a number (two chunks of up to 4,096 rows are in
-        // flight, so a row keeps its own bytes, not a large working buffer).
         let pp = self.point(run.point);
-        let mut matches_row = Vec::with_capacity(64 + 16 * pp.values.len() + 10 * m.values.len());
-        rows::push_match_row(
-            &mut matches_row,
-            &rows::MatchRow {
-                point: run.point,
-                point_values: &pp.values,
-                labels: (&self.labels[run.a], &self.labels[run.b]),
-                rep: run.rep,
-                seed: m.seed,
-                truncated: m.truncated,
-                values: &m.values,
-            },
-        );
+        let row = matches_row;
+        let mut matches_row = Vec::new();
+        if row {
+            // Sized to the row: about 9 bytes a number (two chunks of up to 4,096 rows are in
+            // flight, so a row keeps its own bytes, not a large working buffer).
+            matches_row.reserve_exact(64 + 16 * pp.values.len() + 10 * m.values.len());
+            rows::push_match_row(
+                &mut matches_row,
+                &rows::MatchRow {
+                    point: run.point,
+                    point_values: &pp.values,
+                    labels: (&self.labels[run.a], &self.labels[run.b]),
+                    rep: run.rep,
+                    seed: m.seed,
+                    truncated: m.truncated,
+                    values: &m.values,
+                },
+            );
+        }
         let mut rounds_rows = Vec::new();
         if let Some(rs) = &m.rounds {
             rounds_rows.reserve(rs.len() * 160);
@@ -421,7 +432,7 @@ pub fn execute(study: &Study, seed: u64, opts: &RunOptions, cancel: &AtomicBool)
             let io_err = |e: io::Error| RunError::Output(OutputError::io("<stdout>", e));
             let mut count = (0u64, 0u64);
             let res = w.write_all(&record_bytes(&prep.matches_header())).map_err(io_err).and_then(|()| {
-                pipeline(&pool, &prep, range.clone(), chunk, false, cancel, &mut |r, outs| {
+                pipeline(&pool, &prep, range.clone(), chunk, (false, true), cancel, &mut |r, outs| {
                     for p in &outs {
                         w.write_all(&p.matches_row).map_err(io_err)?;
                         count.0 += 1;
@@ -468,7 +479,8 @@ fn rounds_of(m: &MatchOutcome) -> u64 {
 }
 
 /// Plays `range` in chunks on the pool while the previous chunk is handed to `write`, in
-/// run-list order, so formatting and writing overlap with play. Stops early (returning `true`)
+/// run-list order, so formatting and writing overlap with play. `matches_rows`: whether the
+/// `matches.csv` rows are formatted (see [`Prepared::play_for`]). Stops early (returning `true`)
 /// when `cancel` is set; the chunk in flight is still written.
 #[allow(clippy::too_many_arguments)]
 fn pipeline(
@@ -476,7 +488,7 @@ fn pipeline(
     prep: &Prepared,
     range: std::ops::Range<u64>,
     chunk: u64,
-    trace: bool,
+    (trace, matches_rows): (bool, bool),
     cancel: &AtomicBool,
     write: &mut (dyn FnMut(std::ops::Range<u64>, Vec<Played>) -> Result<(), RunError> + Send),
 ) -> Result<bool, RunError> {
@@ -496,7 +508,7 @@ fn pipeline(
                 || {
                     to_play.clone().map(|r| {
                         r.into_par_iter()
-                            .map(|i| prep.play_formatted(&prep.plan.run(i), trace))
+                            .map(|i| prep.play_for(&prep.plan.run(i), trace, matches_rows))
                             .collect::<Result<Vec<_>, _>>()
                     })
                 },
@@ -573,6 +585,14 @@ fn run_to_dir(
 ) -> Result<(u64, u64, bool), RunError> {
     let hash = scenario_hash(prep.study);
     let whole = opts.shard.is_none();
+    // A whole run that does not keep matches.csv formats no row: the metric values of each
+    // match go, as raw bytes, to a journal (`matches.values.partial`) that only `--resume`
+    // reads, and that goes once the manifest is committed.
+    let journal = whole && !opts.outputs.keeps("matches");
+    let mut names = names;
+    if journal {
+        names.matches = JOURNAL.to_string();
+    }
     let identity =
         Identity::new(&hash, prep.seed, opts.trace, opts.shard, outputs(&names, whole, opts.trace, &opts.outputs));
     let (mut mh, mut rh) = (record_bytes(&prep.matches_header()), record_bytes(&prep.rounds_header()));
@@ -581,6 +601,9 @@ fn run_to_dir(
         let gz = |b: &[u8]| crate::output::selection::gzip_member(b).map_err(|e| OutputError::io(dir.path(), e));
         (mh, rh) = (gz(&mh)?, gz(&rh)?);
     }
+    if journal {
+        mh.clear();
+    }
     let spec = SessionSpec {
         names,
         identity,
@@ -588,6 +611,7 @@ fn run_to_dir(
         total_runs: range.end - range.start,
         resume: opts.resume,
         force: opts.force,
+        journal,
         matches_header: &mh,
         rounds_header: &rh,
     };
@@ -599,15 +623,16 @@ fn run_to_dir(
     let done = session.runs_done();
     if done > 0 {
         // Re-read and check the kept rows (their count and their numbers) and rebuild the tables.
-        replay(
-            prep,
-            &session.matches_path(),
-            range.start..range.start + done,
-            &mut |run, row| match tables.as_mut() {
-                Some(t) => t.push(prep, run, row),
-                None => Ok(()),
-            },
-        )?;
+        let mut push = |run: &Run, row: &[f64]| match tables.as_mut() {
+            Some(t) => t.push(prep, run, row),
+            None => Ok(()),
+        };
+        let runs = range.start..range.start + done;
+        if journal {
+            replay_journal(prep, &session.matches_path(), runs, &mut push)?;
+        } else {
+            replay(prep, &session.matches_path(), runs, &mut push)?;
+        }
     }
     bar.inc(done);
 
@@ -622,20 +647,24 @@ fn run_to_dir(
     // With --compress each chunk is appended as whole gzip members (see output::selection), so
     // the checkpoint's byte counts and checksums stay those of complete members.
     let compress = opts.compress;
-    let cancelled = pipeline(pool, prep, start..range.end, chunk, trace, cancel, &mut |r, outs| {
-        if compress {
-            let gz = |block: Vec<u8>| {
-                crate::output::selection::gzip_member(&block)
-                    .map_err(|e| RunError::Output(OutputError::io(session.dir().path(), e)))
-            };
-            let m = gz(outs.iter().flat_map(|p| p.matches_row.iter().copied()).collect())?;
-            let rr =
-                if trace { gz(outs.iter().flat_map(|p| p.rounds_rows.iter().copied()).collect())? } else { Vec::new() };
-            session.append(&m, &rr)?;
+    let out_dir = session.dir().path().to_path_buf();
+    let cancelled = pipeline(pool, prep, start..range.end, chunk, (trace, !journal), cancel, &mut |r, outs| {
+        let gz = |block: Vec<u8>| {
+            crate::output::selection::gzip_member(&block).map_err(|e| RunError::Output(OutputError::io(&out_dir, e)))
+        };
+        // The chunk's matches bytes in one block (a journal, or gzip members), or row by row.
+        let whole_chunk = journal || compress;
+        if journal {
+            session.append(&journal_bytes(&outs), &[])?;
+        } else if compress {
+            session.append(&gz(outs.iter().flat_map(|p| p.matches_row.iter().copied()).collect())?, &[])?;
+        }
+        if compress && trace {
+            session.append(&[], &gz(outs.iter().flat_map(|p| p.rounds_rows.iter().copied()).collect())?)?;
         }
         for (i, p) in r.clone().zip(&outs) {
             if !compress {
-                session.append(&p.matches_row, &p.rounds_rows)?;
+                session.append(if whole_chunk { &[] } else { &p.matches_row }, &p.rounds_rows)?;
             }
             if let Some(t) = tables.as_mut() {
                 t.push_with_roster(prep, &prep.plan.run(i), &p.values, p.roster.as_ref())?;
@@ -681,6 +710,52 @@ fn run_to_dir(
     };
     session.finish_with(|w| write_manifest(&manifest, w))?;
     Ok((played.0, played.1, false))
+}
+
+/// The name of the values journal of a run that does not keep `matches.csv`: it is only ever
+/// `matches.values.partial`, never renamed, and removed once the manifest is committed.
+pub const JOURNAL: &str = "matches.values";
+
+/// The journal bytes of a chunk: every match's metric values, in run-list order, as
+/// little-endian `f64`s ([`MatchStats::COLUMNS`] of them a match).
+fn journal_bytes(outs: &[Played]) -> Vec<u8> {
+    let mut v = Vec::with_capacity(outs.len() * MatchStats::COLUMNS.len() * 8);
+    for p in outs {
+        for x in &p.values {
+            v.extend_from_slice(&x.to_le_bytes());
+        }
+    }
+    v
+}
+
+/// Reads a values journal ([`JOURNAL`]) and hands each run of `runs` and its metric values to
+/// `f`; the journal must hold exactly those runs (its checksum is checked before, by the
+/// session).
+pub fn replay_journal(
+    prep: &Prepared,
+    path: &Path,
+    runs: std::ops::Range<u64>,
+    f: &mut RowSink,
+) -> Result<(), RunError> {
+    use std::io::Read;
+    let bad = |what: String| RunError::Mismatch(format!("{}: {what}; start over with --force", path.display()));
+    let file = File::open(path).map_err(|e| bad(format!("cannot read it: {e}")))?;
+    let mut r = io::BufReader::with_capacity(1 << 16, file);
+    let ncol = MatchStats::COLUMNS.len();
+    let mut bytes = vec![0u8; ncol * 8];
+    let mut values = vec![0f64; ncol];
+    for i in runs.clone() {
+        r.read_exact(&mut bytes)
+            .map_err(|_| bad(format!("holds {} matches, expected {}", i - runs.start, runs.end - runs.start)))?;
+        for (v, b) in values.iter_mut().zip(bytes.chunks_exact(8)) {
+            *v = f64::from_le_bytes(b.try_into().unwrap_or([0; 8]));
+        }
+        f(&prep.plan.run(i), &values)?;
+    }
+    if r.read(&mut bytes[..1]).map_err(|e| bad(format!("cannot read it: {e}")))? != 0 {
+        return Err(bad(format!("holds more than the {} matches expected", runs.end - runs.start)));
+    }
+    Ok(())
 }
 
 /// The aggregate tables of a whole run, fed match by match. Their rows are streamed to

@@ -93,6 +93,10 @@ pub struct SessionSpec<'a> {
     pub resume: bool,
     /// `--force`.
     pub force: bool,
+    /// Whether the `matches` file is only a journal for `--resume` (a run that does not keep
+    /// `matches.csv`): it stays `.partial`, is never renamed nor listed in the manifest, and is
+    /// removed once the manifest is committed.
+    pub journal: bool,
     /// The header of `matches`, as bytes.
     pub matches_header: &'a [u8],
     /// The header of `rounds`, as bytes.
@@ -124,6 +128,7 @@ pub struct Session {
     total: u64,
     matches: Rows,
     rounds: Option<Rows>,
+    journal: bool,
 }
 
 fn refused(msg: String) -> OutputError {
@@ -185,7 +190,8 @@ impl Session {
             rounds_rows: 0,
             rounds: rounds.as_ref().map(|_| Sum::default()),
         };
-        Ok(Opened::Session(Box::new(Session { dir, names, ck, total: spec.total_runs, matches, rounds })))
+        let journal = spec.journal;
+        Ok(Opened::Session(Box::new(Session { dir, names, ck, total: spec.total_runs, matches, rounds, journal })))
     }
 
     fn resume(dir: OutputDir, spec: SessionSpec, text: &str) -> Result<Opened, OutputError> {
@@ -213,6 +219,9 @@ impl Session {
         let complete = ck.runs_done == spec.total_runs;
         if complete && dir.file(&spec.names.manifest).exists() {
             // The previous process committed everything and stopped before removing the checkpoint.
+            if spec.journal {
+                let _ = fs::remove_file(dir.partial(&spec.names.matches));
+            }
             dir.remove(&spec.names.checkpoint)?;
             return Ok(Opened::Finished);
         }
@@ -226,7 +235,8 @@ impl Session {
             // untraced run owns no rounds partial.
             let _ = fs::remove_file(dir.partial(&spec.names.rounds));
         }
-        Ok(Opened::Session(Box::new(Session { dir, names: spec.names, ck, total: spec.total_runs, matches, rounds })))
+        let (names, total, journal) = (spec.names, spec.total_runs, spec.journal);
+        Ok(Opened::Session(Box::new(Session { dir, names, ck, total, matches, rounds, journal })))
     }
 
     /// Runs already done (and verified) when the session opened, from the start of the slice.
@@ -280,8 +290,11 @@ impl Session {
                 self.ck.runs_done, self.total
             )));
         }
-        let mut entries = vec![FileEntry { name: self.matches.name.clone(), rows: self.total, sum: self.ck.matches }];
-        finalize(&self.dir, &mut self.matches)?;
+        let mut entries = Vec::new();
+        if !self.journal {
+            entries.push(FileEntry { name: self.matches.name.clone(), rows: self.total, sum: self.ck.matches });
+            finalize(&self.dir, &mut self.matches)?;
+        }
         if let (Some(r), Some(sum)) = (self.rounds.as_mut(), self.ck.rounds) {
             finalize(&self.dir, r)?;
             entries.push(FileEntry { name: r.name.clone(), rows: self.ck.rounds_rows, sum });
@@ -292,6 +305,19 @@ impl Session {
     /// Commits the manifest (the mark of a finished result) and removes the checkpoint.
     pub fn finish(self, manifest: &str) -> Result<(), OutputError> {
         self.dir.write_atomic(&self.names.manifest, manifest.as_bytes())?;
+        self.remove_leftovers()
+    }
+
+    /// After the manifest: removes the checkpoint and the journal, if any.
+    fn remove_leftovers(mut self) -> Result<(), OutputError> {
+        if self.journal {
+            drop(self.matches.writer.take());
+            let p = self.dir.partial(&self.matches.name);
+            match fs::remove_file(&p) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(OutputError::io(&p, e)),
+                _ => {}
+            }
+        }
         self.dir.remove(&self.names.checkpoint)
     }
 
@@ -304,7 +330,7 @@ impl Session {
         let mut p = commit::Pending::create(self.dir.path(), &self.names.manifest)?;
         write(p.writer()).map_err(|e| OutputError::io(p.path(), e))?;
         p.commit()?;
-        self.dir.remove(&self.names.checkpoint)
+        self.remove_leftovers()
     }
 }
 
