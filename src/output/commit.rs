@@ -89,6 +89,25 @@ pub fn remove(dir: &Path, name: &str) -> Result<(), OutputError> {
     }
 }
 
+/// Removes a set of files that belong together, where `marker` (a manifest) is what makes the
+/// set look complete: the marker goes first and that removal is synced, so the directory stops
+/// looking complete before anything else changes; the `others` then go with one directory sync
+/// for all of them. A crash at any point leaves no complete-looking set: either the marker and
+/// every file, or no marker. Missing files are skipped.
+pub fn remove_set(dir: &Path, marker: &str, others: &[String]) -> Result<(), OutputError> {
+    remove(dir, marker)?;
+    let mut removed = false;
+    for name in others.iter().filter(|n| n.as_str() != marker) {
+        let p = dir.join(name);
+        match fs::remove_file(&p) {
+            Ok(()) => removed = true,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(OutputError::io(&p, e)),
+        }
+    }
+    if removed { sync_dir(dir) } else { Ok(()) }
+}
+
 /// A file being streamed to `<name>.partial`, committed to `<name>` by [`Pending::commit`].
 /// Dropped without a commit, it leaves the `.partial` file (which the next run replaces).
 pub struct Pending {
@@ -135,6 +154,22 @@ mod tests {
         write_file(d.path(), "a.txt", b"two").unwrap();
         assert_eq!(fs::read(d.path().join("a.txt")).unwrap(), b"two");
         assert!(!partial_path(d.path(), "a.txt").exists());
+    }
+
+    #[test]
+    fn remove_set_removes_the_marker_and_every_file_and_skips_missing_ones() {
+        let d = tempfile::tempdir().unwrap();
+        for n in ["manifest.json", "a.csv", "b.csv", "keep.csv"] {
+            fs::write(d.path().join(n), n).unwrap();
+        }
+        let others = ["a.csv".to_string(), "b.csv".into(), "missing.csv".into(), "manifest.json".into()];
+        remove_set(d.path(), "manifest.json", &others).unwrap();
+        let mut left: Vec<String> =
+            fs::read_dir(d.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        left.sort();
+        assert_eq!(left, ["keep.csv"]);
+        // Nothing to remove is not an error.
+        remove_set(d.path(), "manifest.json", &others).unwrap();
     }
 
     #[test]

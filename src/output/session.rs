@@ -161,9 +161,9 @@ impl Session {
                 )));
             }
         } else if spec.force {
-            for n in spec.names.owned(spec.whole) {
-                dir.remove(&n)?;
-            }
+            // The manifest first (synced), so the directory stops looking complete; then the
+            // rest with one directory sync.
+            commit::remove_set(dir.path(), &spec.names.manifest, &spec.names.owned(spec.whole))?;
         }
         Session::fresh(dir, spec)
     }

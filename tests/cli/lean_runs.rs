@@ -33,3 +33,62 @@ fn a_run_without_matches_csv_leaves_only_its_tables_with_the_same_bytes() {
     assert_eq!(names(&d, "gz"), ["manifest.json", "pairs.csv", "rounds.csv.gz"]);
     assert_eq!(d.bytes("gz/pairs.csv"), d.bytes("full/pairs.csv"));
 }
+
+fn strace_available() -> bool {
+    std::process::Command::new("strace")
+        .arg("-V")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// `--force` removes the old manifest first (synced), then the rest with one directory sync:
+/// killed at any of its removals, the directory either still holds the whole old set under its
+/// manifest, or no manifest at all; and it syncs the directory twice, not once per file.
+#[test]
+fn force_killed_at_any_removal_never_leaves_a_manifest_over_a_partial_set() {
+    if !strace_available() {
+        eprintln!("note: skipped: strace is not installed");
+        return;
+    }
+    let d = Dir::new();
+    let sc = d.write("small.toml", SMALL);
+    d.cmd().args(["run", "-q", "-o", "old", "--seed", "5"]).arg(&sc).assert().success();
+    let old = names(&d, "old");
+    let strace = |inject: Option<String>, log: &str| {
+        let mut c = std::process::Command::new("strace");
+        c.current_dir(d.path()).args(["-f", "-qq", "-o", log, "-e", "trace=unlink,fsync"]);
+        if let Some(i) = inject {
+            c.args(["-e", &i]);
+        }
+        c.arg("--").arg(env!("CARGO_BIN_EXE_detente")).args(["run", "-q", "-o", "o", "--force", "small.toml"]);
+        c.output().unwrap()
+    };
+    let reset = || {
+        let _ = std::fs::remove_dir_all(d.join("o"));
+        std::fs::create_dir(d.join("o")).unwrap();
+        for f in &old {
+            std::fs::copy(d.join(&format!("old/{f}")), d.join(&format!("o/{f}"))).unwrap();
+        }
+    };
+    reset();
+    assert!(strace(None, "count.log").status.success());
+    let log = d.read("count.log");
+    let unlinks = log.lines().filter(|l| l.contains(" unlink(\"o/") && l.contains("= 0")).count();
+    // The removals of the old set, up to the first file of the new run.
+    let head: Vec<&str> = log.lines().take_while(|l| !l.contains(".partial")).collect();
+    let syncs = head.iter().filter(|l| l.contains("fsync(")).count();
+    assert!(unlinks >= old.len(), "{log}");
+    assert_eq!(syncs, 2, "one sync after the manifest, one after the rest:\n{}", head.join("\n"));
+    for k in 1..=unlinks {
+        reset();
+        let hit = strace(Some(format!("inject=unlink:signal=KILL:when={k}")), "/dev/null");
+        assert!(!hit.status.success(), "unlink #{k} was not struck");
+        if d.join("o/manifest.json").exists() {
+            for f in &old {
+                assert_eq!(d.bytes(&format!("o/{f}")), d.bytes(&format!("old/{f}")), "unlink #{k}: {f}");
+            }
+        }
+    }
+}
