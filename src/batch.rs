@@ -397,8 +397,19 @@ fn chunk_size(expected_rounds: f64, threads: usize, trace: bool) -> u64 {
 }
 
 /// The least time between two checkpoints: each one syncs the row files to disk, which costs
-/// milliseconds; a crash loses at most this much work.
+/// milliseconds; a crash loses at most this much work. The first one comes after this long too,
+/// so a run shorter than it writes no checkpoint at all (see [`Session::end`]).
 const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
+
+/// [`CHECKPOINT_EVERY`], or the seconds in the environment variable `DETENTE_CHECKPOINT_SECS`
+/// (`0`: a checkpoint after every chunk, as the crash tests use to reach every resume path).
+fn checkpoint_every() -> Duration {
+    std::env::var("DETENTE_CHECKPOINT_SECS")
+        .ok()
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s >= 0.0 && *s < 1e9)
+        .map_or(CHECKPOINT_EVERY, Duration::from_secs_f64)
+}
 
 /// Runs a study (or one shard of it) and writes its results.
 pub fn execute(study: &Study, seed: u64, opts: &RunOptions, cancel: &AtomicBool) -> Result<RunReport, RunError> {
@@ -642,6 +653,7 @@ fn run_to_dir(
     // Rows are written every chunk; a checkpoint (which syncs them) at most every second, at a
     // stop and at the end. A resume cuts whatever was written after the last checkpoint.
     let mut last_checkpoint = Instant::now();
+    let every = checkpoint_every();
     let mut written_to = start;
     let mut rounds_rows = 0;
     // With --compress each chunk is appended as whole gzip members (see output::selection), so
@@ -676,7 +688,7 @@ fn run_to_dir(
             }
         }
         written_to = r.end;
-        if last_checkpoint.elapsed() >= CHECKPOINT_EVERY {
+        if last_checkpoint.elapsed() >= every {
             session.checkpoint(r.end - range.start, std::mem::take(&mut rounds_rows))?;
             last_checkpoint = Instant::now();
         }
@@ -689,16 +701,16 @@ fn run_to_dir(
         }
         return Ok((played.0, played.1, true));
     }
-    session.checkpoint(written_to - range.start, rounds_rows)?;
+    session.end(written_to - range.start, rounds_rows)?;
 
-    // Complete: row files into place, tables next, manifest last.
-    let mut files = session.commit_rows()?;
+    // Complete: the row files and the tables kept, written and synced, renamed as one group
+    // with one directory sync; the manifest last, committed on its own (output::commit).
+    let mut group = crate::output::commit::Group::new(session.dir().path());
+    let mut files = session.commit_rows(&mut group)?;
     if let Some(t) = tables {
-        files.extend(t.finish(prep, session.dir())?);
+        files.extend(t.finish_into(prep, session.dir(), &mut group, &|n| opts.outputs.keeps(n))?);
     }
-    if whole {
-        opts.outputs.prune(session.dir().path(), &mut files).map_err(|e| OutputError::io(session.dir().path(), e))?;
-    }
+    group.commit()?;
     let manifest = ManifestInput {
         study: prep.study,
         plan: &prep.plan,
@@ -863,73 +875,89 @@ impl Tables {
         Ok(())
     }
 
-    /// Commits `summary.csv`, `strategies.csv`, `pairs.csv`, `matrix.csv` and `roster.csv`;
-    /// returns their manifest entries.
-    pub fn finish(mut self, prep: &Prepared, dir: &OutputDir) -> Result<Vec<FileEntry>, RunError> {
+    /// Writes and syncs `summary.csv`, `strategies.csv`, `pairs.csv`, `matrix.csv` and
+    /// `roster.csv`, those `keep` chooses (by file name), into `group`, which the caller commits;
+    /// returns their manifest entries. The others are not written at all.
+    pub fn finish_into(
+        mut self,
+        prep: &Prepared,
+        dir: &OutputDir,
+        group: &mut crate::output::commit::Group,
+        keep: &dyn Fn(&str) -> bool,
+    ) -> Result<Vec<FileEntry>, RunError> {
         let err = |name: &str| csv_err(dir.file(name));
-        self.summary.flush(&mut self.summary_rows).map_err(err("summary.csv"))?;
-        self.write_roster_until(prep, prep.plan.points, None).map_err(err("roster.csv"))?;
         let values = |p: usize| prep.point_values(p);
-        self.strategies
-            .finish(&mut self.strategies_rows, &Tables::text(prep, &values))
-            .map_err(err("strategies.csv"))?;
-        let summary = crate::output::tables::commit_spilled(
-            dir,
-            "summary.csv",
-            &SummaryTable::header(&prep.sweep_columns),
-            self.summary_rows,
-        )?;
-        let strategies = crate::output::tables::commit_spilled(
-            dir,
-            "strategies.csv",
-            &StrategyTable::header(&prep.sweep_columns),
-            self.strategies_rows,
-        )?;
-        let mut files = vec![
-            FileEntry {
-                name: "summary.csv".into(),
-                rows: prep.plan.points as u64 * prep.plan.pairs.len() as u64,
-                sum: summary,
-            },
-            FileEntry {
-                name: "strategies.csv".into(),
-                rows: prep.plan.points as u64 * prep.labels.len() as u64,
-                sum: strategies,
-            },
-        ];
-        let mut out = PairsOut {
-            pairs: &mut self.pairs_rows,
-            matrix: &mut self.matrix_rows,
-            labels: &prep.labels,
-            point_values: &values,
-        };
-        self.pairs.finish(&mut out).map_err(err("pairs.csv"))?;
-        let pairs_rows = self.pairs.pairs_rows();
-        let pairs = crate::output::tables::commit_spilled(
-            dir,
-            "pairs.csv",
-            &PairsTable::header(&prep.sweep_columns),
-            self.pairs_rows,
-        )?;
-        files.push(FileEntry { name: "pairs.csv".into(), rows: pairs_rows, sum: pairs });
-        let matrix = crate::output::tables::commit_spilled(
-            dir,
-            "matrix.csv",
-            &PairsTable::matrix_header(&prep.sweep_columns, &prep.labels),
-            self.matrix_rows,
-        )?;
-        files.push(FileEntry {
-            name: "matrix.csv".into(),
-            rows: prep.plan.points as u64 * prep.labels.len() as u64,
-            sum: matrix,
-        });
-        let roster = crate::output::tables::commit_spilled(
-            dir,
-            "roster.csv",
-            &crate::output::roster::header(prep),
-            csv::Writer::from_writer(self.roster_rows),
-        )?;
-        files.push(FileEntry { name: "roster.csv".into(), rows: self.roster_count, sum: roster });
+        let mut files = Vec::new();
+        if keep("roster.csv") {
+            self.write_roster_until(prep, prep.plan.points, None).map_err(err("roster.csv"))?;
+        }
+        if keep("summary.csv") {
+            self.summary.flush(&mut self.summary_rows).map_err(err("summary.csv"))?;
+            let sum = crate::output::tables::spill_into_group(
+                group,
+                dir,
+                "summary.csv",
+                &SummaryTable::header(&prep.sweep_columns),
+                self.summary_rows,
+            )?;
+            let rows = prep.plan.points as u64 * prep.plan.pairs.len() as u64;
+            files.push(FileEntry { name: "summary.csv".into(), rows, sum });
+        }
+        if keep("strategies.csv") {
+            self.strategies
+                .finish(&mut self.strategies_rows, &Tables::text(prep, &values))
+                .map_err(err("strategies.csv"))?;
+            let sum = crate::output::tables::spill_into_group(
+                group,
+                dir,
+                "strategies.csv",
+                &StrategyTable::header(&prep.sweep_columns),
+                self.strategies_rows,
+            )?;
+            let rows = prep.plan.points as u64 * prep.labels.len() as u64;
+            files.push(FileEntry { name: "strategies.csv".into(), rows, sum });
+        }
+        if keep("pairs.csv") || keep("matrix.csv") {
+            let mut out = PairsOut {
+                pairs: &mut self.pairs_rows,
+                matrix: &mut self.matrix_rows,
+                labels: &prep.labels,
+                point_values: &values,
+            };
+            self.pairs.finish(&mut out).map_err(err("pairs.csv"))?;
+        }
+        if keep("pairs.csv") {
+            let rows = self.pairs.pairs_rows();
+            let sum = crate::output::tables::spill_into_group(
+                group,
+                dir,
+                "pairs.csv",
+                &PairsTable::header(&prep.sweep_columns),
+                self.pairs_rows,
+            )?;
+            files.push(FileEntry { name: "pairs.csv".into(), rows, sum });
+        }
+        if keep("matrix.csv") {
+            let sum = crate::output::tables::spill_into_group(
+                group,
+                dir,
+                "matrix.csv",
+                &PairsTable::matrix_header(&prep.sweep_columns, &prep.labels),
+                self.matrix_rows,
+            )?;
+            let rows = prep.plan.points as u64 * prep.labels.len() as u64;
+            files.push(FileEntry { name: "matrix.csv".into(), rows, sum });
+        }
+        if keep("roster.csv") {
+            let sum = crate::output::tables::spill_into_group(
+                group,
+                dir,
+                "roster.csv",
+                &crate::output::roster::header(prep),
+                csv::Writer::from_writer(self.roster_rows),
+            )?;
+            files.push(FileEntry { name: "roster.csv".into(), rows: self.roster_count, sum });
+        }
         Ok(files)
     }
 }

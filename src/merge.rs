@@ -204,11 +204,14 @@ pub fn merge(dir: &Path, force: bool) -> Result<MergeReport, MergeError> {
         )?;
         files.push(FileEntry { name: "rounds.csv".into(), rows, sum: rounds });
     }
-    out.commit("matches.csv")?;
+    // The row files and the tables as one group (one directory sync), the manifest after it.
+    let mut group = commit::Group::new(out.path());
+    group.add_synced("matches.csv");
     if trace {
-        out.commit("rounds.csv")?;
+        group.add_synced("rounds.csv");
     }
-    files.extend(tables.finish(&prep, &out)?);
+    files.extend(tables.finish_into(&prep, &out, &mut group, &|_| true)?);
+    group.commit()?;
     let manifest = build_manifest(&ManifestInput {
         study: &study,
         plan: &prep.plan,

@@ -11,6 +11,10 @@
 //! A crash before step 3 leaves at most a `.partial` file, which no reader takes for a result; a
 //! crash after it leaves the complete file. Nothing else in the crate renames result files.
 //!
+//! Files finished together are committed as a [`Group`]: steps 1 and 2 for each, then every
+//! rename, then ONE directory sync; the completion marker (the manifest) follows with the full
+//! protocol of its own, so a directory never looks complete before all its files are on disk.
+//!
 //! Two entry points cover every writer:
 //!
 //! - [`write_file`]: the bytes are in memory (a manifest, a report, a table);
@@ -108,6 +112,66 @@ pub fn remove_set(dir: &Path, marker: &str, others: &[String]) -> Result<(), Out
     if removed { sync_dir(dir) } else { Ok(()) }
 }
 
+/// A group commit: files that are finished together (a run's row files and tables) are each
+/// written and synced as `<name>.partial`, then renamed in the order they were added, and the
+/// directory is synced ONCE for all the renames. The completion marker (the manifest) is not part
+/// of a group: it is committed after [`Group::commit`] returns, with the full protocol of its own,
+/// so that no directory looks complete before every file of the group is on disk.
+///
+/// A crash before the renames leaves `.partial` files only; a crash among them leaves some files
+/// under their final names, each whole, and no manifest; a crash after them but before the
+/// manifest, the same. None of these looks like a finished result.
+#[derive(Debug)]
+pub struct Group {
+    dir: PathBuf,
+    ready: Vec<String>,
+}
+
+impl Group {
+    /// An empty group in `dir`.
+    pub fn new(dir: &Path) -> Group {
+        Group { dir: dir.to_path_buf(), ready: Vec::new() }
+    }
+
+    /// Adds a streamed file: flushes and syncs it (step 2); it keeps its `.partial` name until
+    /// [`Group::commit`].
+    pub fn add(&mut self, mut p: Pending) -> Result<(), OutputError> {
+        sync_file(&mut p.w, &p.path)?;
+        self.ready.push(p.name);
+        Ok(())
+    }
+
+    /// Adds a file already written and synced as `<name>.partial` (see [`sync_file`]).
+    pub fn add_synced(&mut self, name: &str) {
+        self.ready.push(name.to_string());
+    }
+
+    /// Adds a file whose bytes are in memory (written to `<name>.partial` and synced).
+    pub fn write(&mut self, name: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        let mut p = Pending::create(&self.dir, name)?;
+        p.writer().write_all(bytes).map_err(|e| OutputError::io(p.path(), e))?;
+        self.add(p)
+    }
+
+    /// The names added so far, in order.
+    pub fn names(&self) -> &[String] {
+        &self.ready
+    }
+
+    /// Renames every file of the group into place (step 3, in the order added) and syncs the
+    /// directory once (step 4).
+    pub fn commit(self) -> Result<(), OutputError> {
+        if self.ready.is_empty() {
+            return Ok(());
+        }
+        for name in &self.ready {
+            let to = self.dir.join(name);
+            fs::rename(partial_path(&self.dir, name), &to).map_err(|e| OutputError::io(&to, e))?;
+        }
+        sync_dir(&self.dir)
+    }
+}
+
 /// A file being streamed to `<name>.partial`, committed to `<name>` by [`Pending::commit`].
 /// Dropped without a commit, it leaves the `.partial` file (which the next run replaces).
 pub struct Pending {
@@ -170,6 +234,25 @@ mod tests {
         assert_eq!(left, ["keep.csv"]);
         // Nothing to remove is not an error.
         remove_set(d.path(), "manifest.json", &others).unwrap();
+    }
+
+    #[test]
+    fn a_group_takes_its_final_names_only_at_its_commit() {
+        let d = tempfile::tempdir().unwrap();
+        fs::write(d.path().join("a.csv"), b"old").unwrap();
+        let mut g = Group::new(d.path());
+        g.write("a.csv", b"new a").unwrap();
+        let mut p = Pending::create(d.path(), "b.csv").unwrap();
+        p.writer().write_all(b"new b").unwrap();
+        g.add(p).unwrap();
+        // Written and synced, not yet renamed: the old file is still the one under its name.
+        assert_eq!(fs::read(d.path().join("a.csv")).unwrap(), b"old");
+        assert!(!d.path().join("b.csv").exists());
+        assert_eq!(g.names(), ["a.csv", "b.csv"]);
+        g.commit().unwrap();
+        assert_eq!(fs::read(d.path().join("a.csv")).unwrap(), b"new a");
+        assert_eq!(fs::read(d.path().join("b.csv")).unwrap(), b"new b");
+        assert!(!partial_path(d.path(), "a.csv").exists() && !partial_path(d.path(), "b.csv").exists());
     }
 
     #[test]

@@ -1,9 +1,9 @@
 //! One run's files in its output directory, from a fresh start or a resume to the manifest.
 //!
-//! The row files (`matches`, `rounds`) grow as `<name>.partial` through every chunk; after each
-//! chunk they are synced and the checkpoint records their row count, length and checksum. At the
-//! end they are renamed into place, the tables are committed, the manifest is committed last and
-//! the checkpoint removed. A resume re-reads and verifies what it keeps, from whichever point of
+//! The row files (`matches`, `rounds`) grow as `<name>.partial` through every chunk; at most once
+//! per checkpoint interval they are synced and the checkpoint records their row count, length and
+//! checksum. At the end they are renamed into place with the tables as one commit group, the
+//! manifest is committed last and the checkpoint (if any was written) removed. A resume re-reads and verifies what it keeps, from whichever point of
 //! that sequence the previous process reached, and never rewrites a finished result.
 
 use std::fs::{self, File, OpenOptions};
@@ -129,6 +129,8 @@ pub struct Session {
     matches: Rows,
     rounds: Option<Rows>,
     journal: bool,
+    /// Whether a checkpoint of this run is on disk (written by this process, or resumed from).
+    ck_on_disk: bool,
 }
 
 fn refused(msg: String) -> OutputError {
@@ -191,7 +193,16 @@ impl Session {
             rounds: rounds.as_ref().map(|_| Sum::default()),
         };
         let journal = spec.journal;
-        Ok(Opened::Session(Box::new(Session { dir, names, ck, total: spec.total_runs, matches, rounds, journal })))
+        Ok(Opened::Session(Box::new(Session {
+            dir,
+            names,
+            ck,
+            total: spec.total_runs,
+            matches,
+            rounds,
+            journal,
+            ck_on_disk: false,
+        })))
     }
 
     fn resume(dir: OutputDir, spec: SessionSpec, text: &str) -> Result<Opened, OutputError> {
@@ -236,7 +247,7 @@ impl Session {
             let _ = fs::remove_file(dir.partial(&spec.names.rounds));
         }
         let (names, total, journal) = (spec.names, spec.total_runs, spec.journal);
-        Ok(Opened::Session(Box::new(Session { dir, names, ck, total, matches, rounds, journal })))
+        Ok(Opened::Session(Box::new(Session { dir, names, ck, total, matches, rounds, journal, ck_on_disk: true })))
     }
 
     /// Runs already done (and verified) when the session opened, from the start of the slice.
@@ -267,36 +278,64 @@ impl Session {
     /// Syncs the row files and commits a checkpoint: `runs_done` runs of the slice are on disk,
     /// and `rounds_added` more `rounds` rows since the last checkpoint.
     pub fn checkpoint(&mut self, runs_done: u64, rounds_added: u64) -> Result<(), OutputError> {
+        self.record(runs_done, rounds_added, true)?;
+        let text = serde_json::to_string_pretty(&self.ck).unwrap_or_default();
+        self.dir.write_atomic(&self.names.checkpoint, text.as_bytes())?;
+        self.ck_on_disk = true;
+        Ok(())
+    }
+
+    /// Records how far the run got (and, with `sync`, syncs the row files first).
+    fn record(&mut self, runs_done: u64, rounds_added: u64, sync: bool) -> Result<(), OutputError> {
         self.ck.runs_done = runs_done;
         self.ck.rounds_rows += rounds_added;
-        if let Some(s) = sync_rows(&self.dir, &mut self.matches)? {
+        let dir = &self.dir;
+        let sum = |rows: &mut Rows| if sync { sync_rows(dir, rows) } else { Ok(rows.writer.as_ref().map(|w| w.sum())) };
+        if let Some(s) = sum(&mut self.matches)? {
             self.ck.matches = s;
         }
         if let Some(r) = self.rounds.as_mut() {
-            if let Some(s) = sync_rows(&self.dir, r)? {
+            if let Some(s) = sum(r)? {
                 self.ck.rounds = Some(s);
             }
         }
-        let text = serde_json::to_string_pretty(&self.ck).unwrap_or_default();
-        self.dir.write_atomic(&self.names.checkpoint, text.as_bytes())
+        Ok(())
     }
 
-    /// After the last run and its checkpoint (which a resume needs to find the renamed files):
-    /// renames the row files into place and returns their manifest entries.
-    pub fn commit_rows(&mut self) -> Result<Vec<FileEntry>, OutputError> {
+    /// The end of the last run: `runs_done` runs of the slice are written. A run with a
+    /// checkpoint on disk (it lasted past the checkpoint interval, or it was resumed) commits a
+    /// last one, which a resume needs to find the row files once they are renamed; a shorter run
+    /// writes none at all (a crash before its manifest loses less than one interval of work,
+    /// and the resume says to start over with `--force`).
+    pub fn end(&mut self, runs_done: u64, rounds_added: u64) -> Result<(), OutputError> {
+        if self.ck_on_disk {
+            self.checkpoint(runs_done, rounds_added)
+        } else {
+            self.record(runs_done, rounds_added, false)
+        }
+    }
+
+    /// Whether a checkpoint of this run is on disk.
+    pub fn has_checkpoint(&self) -> bool {
+        self.ck_on_disk
+    }
+
+    /// After [`Session::end`]: syncs the row files and adds them to `group` (which the caller
+    /// commits with the tables, before the manifest); returns their manifest entries.
+    pub fn commit_rows(&mut self, group: &mut commit::Group) -> Result<Vec<FileEntry>, OutputError> {
         if self.ck.runs_done != self.total {
             return Err(corrupt(format!(
-                "internal: {} of {} runs checkpointed before the row files are committed",
+                "internal: {} of {} runs recorded before the row files are committed",
                 self.ck.runs_done, self.total
             )));
         }
         let mut entries = Vec::new();
         if !self.journal {
             entries.push(FileEntry { name: self.matches.name.clone(), rows: self.total, sum: self.ck.matches });
-            finalize(&self.dir, &mut self.matches)?;
+            finalize(&self.dir, &mut self.matches, group)?;
         }
         if let (Some(r), Some(sum)) = (self.rounds.as_mut(), self.ck.rounds) {
-            finalize(&self.dir, r)?;
+            finalize(&self.dir, r, group)?;
             entries.push(FileEntry { name: r.name.clone(), rows: self.ck.rounds_rows, sum });
         }
         Ok(entries)
@@ -317,6 +356,11 @@ impl Session {
                 Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(OutputError::io(&p, e)),
                 _ => {}
             }
+        }
+        if !self.ck_on_disk {
+            // No checkpoint was ever written (a fresh start refuses or, with --force, removes an
+            // older one): nothing to remove.
+            return Ok(());
         }
         self.dir.remove(&self.names.checkpoint)
     }
@@ -348,11 +392,11 @@ fn sync_rows(dir: &OutputDir, rows: &mut Rows) -> Result<Option<Sum>, OutputErro
     Ok(Some(w.sum()))
 }
 
-fn finalize(dir: &OutputDir, rows: &mut Rows) -> Result<(), OutputError> {
+fn finalize(dir: &OutputDir, rows: &mut Rows, group: &mut commit::Group) -> Result<(), OutputError> {
     if let Some(mut w) = rows.writer.take() {
         commit::sync_file(w.get_mut(), &dir.partial(&rows.name))?;
         drop(w);
-        dir.commit(&rows.name)?;
+        group.add_synced(&rows.name);
         rows.at_final = true;
     }
     Ok(())

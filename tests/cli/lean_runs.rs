@@ -92,3 +92,44 @@ fn force_killed_at_any_removal_never_leaves_a_manifest_over_a_partial_set() {
         }
     }
 }
+
+/// A run shorter than the checkpoint interval writes no checkpoint at all. Killed as it renames
+/// its tables (before the manifest), it leaves no complete-looking directory; the resume has
+/// nothing to continue and says to use `--force`, which gives the uninterrupted run's bytes.
+#[test]
+fn a_short_run_writes_no_checkpoint_and_a_crash_before_its_manifest_needs_force() {
+    if !strace_available() {
+        eprintln!("note: skipped: strace is not installed");
+        return;
+    }
+    let d = Dir::new();
+    let sc = d.write("small.toml", SMALL);
+    d.cmd().args(["run", "-q", "-o", "ref"]).arg(&sc).assert().success();
+    let log = std::process::Command::new("strace")
+        .current_dir(d.path())
+        .args(["-f", "-qq", "-o", "calls.log", "-e", "trace=openat,rename,unlink"])
+        .arg(env!("CARGO_BIN_EXE_detente"))
+        .args(["run", "small.toml", "-o", "quiet", "-q"])
+        .output()
+        .unwrap();
+    assert!(log.status.success());
+    assert!(!d.read("calls.log").contains("checkpoint.json\""), "a checkpoint was touched:\n{}", d.read("calls.log"));
+    std::fs::create_dir(d.join("o")).unwrap();
+    let st = std::process::Command::new("strace")
+        .current_dir(d.path())
+        .args(["-f", "-qq", "-o", "/dev/null", "-P", "o/summary.csv.partial", "-e", "inject=rename:signal=KILL"])
+        .arg(env!("CARGO_BIN_EXE_detente"))
+        .args(["run", "small.toml", "-o", "o", "-q"])
+        .output()
+        .unwrap();
+    assert!(!st.status.success(), "the injection did not strike");
+    assert!(!d.join("o/manifest.json").exists() && !d.join("o/checkpoint.json").exists());
+    let again = d.cmd().args(["run", "-q", "--resume", "-o", "o"]).arg(&sc).output().unwrap();
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("--force"), "{}", String::from_utf8_lossy(&again.stderr));
+    d.cmd().args(["run", "-q", "--force", "-o", "o"]).arg(&sc).assert().success();
+    for f in ["matches.csv", "summary.csv", "strategies.csv", "pairs.csv", "matrix.csv", "roster.csv", "manifest.json"]
+    {
+        assert_eq!(d.bytes(&format!("o/{f}")), d.bytes(&format!("ref/{f}")), "{f}");
+    }
+}
