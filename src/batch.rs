@@ -373,6 +373,95 @@ impl Prepared<'_> {
     }
 }
 
+/// Consecutive matches of the run list played and formatted by one worker task, in buffers that
+/// are reused from chunk to chunk: a block's vectors keep their capacity when it is recycled, so
+/// a long run allocates its row and value buffers once, not once per match (per-match vectors
+/// kept alive across a chunk made the workers' heaps grow page by page: 1,333 `mprotect` calls
+/// in the basic tournament).
+#[derive(Default)]
+pub struct Block {
+    /// The runs played, in run-list order.
+    runs: std::ops::Range<u64>,
+    /// Every match's metric values, [`MatchStats::COLUMNS`] a match, in run order.
+    values: Vec<f64>,
+    /// The `matches.csv` rows (empty when not formatted).
+    matches_rows: Vec<u8>,
+    /// The `rounds.csv` rows (empty without a trace).
+    rounds_rows: Vec<u8>,
+    /// Rounds played in all.
+    rounds: u64,
+    /// The `roster.csv` rows of each point whose first match is in the block (with the run).
+    rosters: Vec<(u64, (u64, Vec<u8>))>,
+}
+
+impl Block {
+    /// The metric values of run `i` of the block.
+    fn values_of(&self, i: u64) -> &[f64] {
+        let n = MatchStats::COLUMNS.len();
+        let k = (i - self.runs.start) as usize * n;
+        &self.values[k..k + n]
+    }
+
+    /// The `roster.csv` rows carried for run `i`, if any.
+    fn roster_of(&self, i: u64) -> Option<&(u64, Vec<u8>)> {
+        self.rosters.iter().find(|(r, _)| *r == i).map(|(_, x)| x)
+    }
+}
+
+impl Prepared<'_> {
+    /// Plays `runs` into `block` (emptied first, its capacity kept): the values of every match,
+    /// its `matches.csv` row when `matches_rows` is set, its `rounds.csv` rows when tracing.
+    /// The bytes are those of [`Prepared::play_for`], match after match.
+    pub fn play_block(
+        &self,
+        runs: std::ops::Range<u64>,
+        trace: bool,
+        matches_rows: bool,
+        block: &mut Block,
+    ) -> Result<(), csv::Error> {
+        block.runs = runs.clone();
+        block.values.clear();
+        block.matches_rows.clear();
+        block.rounds_rows.clear();
+        block.rounds = 0;
+        block.rosters.clear();
+        let mut buf = String::new();
+        for i in runs {
+            let run = self.plan.run(i);
+            let m = self.play(&run, trace);
+            let pp = self.point(run.point);
+            if matches_rows {
+                rows::push_match_row(
+                    &mut block.matches_rows,
+                    &rows::MatchRow {
+                        point: run.point,
+                        point_values: &pp.values,
+                        labels: (&self.labels[run.a], &self.labels[run.b]),
+                        rep: run.rep,
+                        seed: m.seed,
+                        truncated: m.truncated,
+                        values: &m.values,
+                    },
+                );
+            }
+            if let Some(rs) = &m.rounds {
+                let mut w = csv::WriterBuilder::new().buffer_capacity(512).from_writer(&mut block.rounds_rows);
+                write_round_rows(&mut w, self, &run, rs, &mut buf)?;
+                w.flush()?;
+            }
+            if run.pair == 0 && run.rep == 0 {
+                block.rosters.push((i, crate::output::roster::point_rows(self, run.point)?));
+            }
+            block.rounds += rounds_of(&m);
+            // Every match has all the columns (MatchStats::values); a short one would shift the
+            // next match's values, so it is padded (never happens).
+            let n = MatchStats::COLUMNS.len();
+            block.values.extend(m.values.iter().copied().chain(std::iter::repeat(f64::NAN)).take(n));
+        }
+        Ok(())
+    }
+}
+
 /// Appends the `rounds.csv` rows of one match (see [`rows::write_round_rows`]).
 pub fn write_round_rows<W: Write>(
     out: &mut csv::Writer<W>,
@@ -390,8 +479,13 @@ pub fn write_round_rows<W: Write>(
 /// the two chunks in flight (one played, one written) of very short matches hold about 10 MiB
 /// (with the allocator's slack, a 300,000-point sweep of 10-round matches peaked at 74 MiB with
 /// 8,192 and 43 MiB with 4,096).
-fn chunk_size(expected_rounds: f64, threads: usize, trace: bool) -> u64 {
-    let target = if trace { 200_000.0 } else { 500_000.0 };
+///
+/// Without `--compress` a chunk is a fifth of that (100,000 rounds; 40,000 traced): the bytes do
+/// not depend on it, the blocks in flight stay small enough to be reused rather than grown (see
+/// [`Block`]), and the writer of one chunk overlaps the play of the next in a short run too. With
+/// `--compress` each chunk is one gzip member, so its size decides the bytes: it stays as it was.
+fn chunk_size(expected_rounds: f64, threads: usize, trace: bool, compress: bool) -> u64 {
+    let target = if trace { 200_000.0 } else { 500_000.0 } / if compress { 1.0 } else { 5.0 };
     let n = (target / expected_rounds.max(1.0)).floor() as u64;
     n.clamp(threads as u64, 4_096.max(threads as u64))
 }
@@ -426,7 +520,7 @@ pub fn execute(study: &Study, seed: u64, opts: &RunOptions, cancel: &AtomicBool)
         None => 0..prep.plan.len(),
     };
     let expected = study.scenario.horizon.expected_rounds();
-    let chunk = chunk_size(expected, threads, opts.trace);
+    let chunk = chunk_size(expected, threads, opts.trace, opts.compress);
     let bar = progress_bar(opts.progress, range.end - range.start, expected);
 
     match &opts.destination {
@@ -443,11 +537,11 @@ pub fn execute(study: &Study, seed: u64, opts: &RunOptions, cancel: &AtomicBool)
             let io_err = |e: io::Error| RunError::Output(OutputError::io("<stdout>", e));
             let mut count = (0u64, 0u64);
             let res = w.write_all(&record_bytes(&prep.matches_header())).map_err(io_err).and_then(|()| {
-                pipeline(&pool, &prep, range.clone(), chunk, (false, true), cancel, &mut |r, outs| {
-                    for p in &outs {
-                        w.write_all(&p.matches_row).map_err(io_err)?;
-                        count.0 += 1;
-                        count.1 += p.rounds;
+                pipeline(&pool, &prep, range.clone(), chunk, (false, true), cancel, &mut |r, blocks| {
+                    for b in blocks {
+                        w.write_all(&b.matches_rows).map_err(io_err)?;
+                        count.0 += b.runs.end - b.runs.start;
+                        count.1 += b.rounds;
                     }
                     w.flush().map_err(io_err)?;
                     bar.inc(r.end - r.start);
@@ -501,11 +595,14 @@ fn pipeline(
     chunk: u64,
     (trace, matches_rows): (bool, bool),
     cancel: &AtomicBool,
-    write: &mut (dyn FnMut(std::ops::Range<u64>, Vec<Played>) -> Result<(), RunError> + Send),
+    write: &mut BlockSink,
 ) -> Result<bool, RunError> {
     let mut next = range.start;
-    let mut pending: Option<(std::ops::Range<u64>, Vec<Played>)> = None;
+    let mut pending: Option<(std::ops::Range<u64>, Vec<Block>)> = None;
     let mut cancelled = false;
+    // Blocks written are recycled (their buffers keep their capacity).
+    let free: std::sync::Mutex<Vec<Block>> = std::sync::Mutex::new(Vec::new());
+    let block_len = block_len(chunk, pool.current_num_threads());
     loop {
         if !cancelled && cancel.load(Ordering::Relaxed) {
             cancelled = true;
@@ -518,12 +615,26 @@ fn pipeline(
             rayon::join(
                 || {
                     to_play.clone().map(|r| {
-                        r.into_par_iter()
-                            .map(|i| prep.play_for(&prep.plan.run(i), trace, matches_rows))
+                        let blocks = (r.end - r.start).div_ceil(block_len);
+                        (0..blocks)
+                            .into_par_iter()
+                            .map(|k| {
+                                let runs = r.start + k * block_len..(r.start + (k + 1) * block_len).min(r.end);
+                                let mut b = free.lock().ok().and_then(|mut f| f.pop()).unwrap_or_default();
+                                prep.play_block(runs, trace, matches_rows, &mut b).map(|()| b)
+                            })
                             .collect::<Result<Vec<_>, _>>()
                     })
                 },
-                || pending.take().map_or(Ok(()), |(r, outs)| write(r, outs)),
+                || {
+                    pending.take().map_or(Ok::<(), RunError>(()), |(r, blocks)| {
+                        write(r, &blocks)?;
+                        if let Ok(mut f) = free.lock() {
+                            f.extend(blocks);
+                        }
+                        Ok(())
+                    })
+                },
             )
         });
         written?;
@@ -540,6 +651,16 @@ fn pipeline(
         }
     }
     Ok(cancelled && next < range.end)
+}
+
+/// Receives each chunk's runs and blocks, in run-list order.
+type BlockSink<'a> = dyn FnMut(std::ops::Range<u64>, &[Block]) -> Result<(), RunError> + Send + 'a;
+
+/// How many matches a worker task plays into one [`Block`]: enough tasks per chunk for the
+/// threads to share the work evenly (eight a thread), at most 64 matches. The bytes never
+/// depend on it.
+fn block_len(chunk: u64, threads: usize) -> u64 {
+    (chunk / (8 * threads.max(1) as u64)).clamp(1, 64)
 }
 
 /// A progress bar on standard error: matches done of total, rounds per second (from the
@@ -660,31 +781,39 @@ fn run_to_dir(
     // the checkpoint's byte counts and checksums stay those of complete members.
     let compress = opts.compress;
     let out_dir = session.dir().path().to_path_buf();
-    let cancelled = pipeline(pool, prep, start..range.end, chunk, (trace, !journal), cancel, &mut |r, outs| {
+    let cancelled = pipeline(pool, prep, start..range.end, chunk, (trace, !journal), cancel, &mut |r, blocks| {
         let gz = |block: Vec<u8>| {
             crate::output::selection::gzip_member(&block).map_err(|e| RunError::Output(OutputError::io(&out_dir, e)))
         };
-        // The chunk's matches bytes in one block (a journal, or gzip members), or row by row.
-        let whole_chunk = journal || compress;
+        // The matches bytes: a journal of values, the chunk as gzip members, or the blocks' rows.
         if journal {
-            session.append(&journal_bytes(&outs), &[])?;
+            for b in blocks {
+                session.append(&journal_bytes(&b.values), &[])?;
+            }
         } else if compress {
-            session.append(&gz(outs.iter().flat_map(|p| p.matches_row.iter().copied()).collect())?, &[])?;
+            session.append(&gz(blocks.iter().flat_map(|b| b.matches_rows.iter().copied()).collect())?, &[])?;
+        } else {
+            for b in blocks {
+                session.append(&b.matches_rows, &[])?;
+            }
         }
         if compress && trace {
-            session.append(&[], &gz(outs.iter().flat_map(|p| p.rounds_rows.iter().copied()).collect())?)?;
+            session.append(&[], &gz(blocks.iter().flat_map(|b| b.rounds_rows.iter().copied()).collect())?)?;
+        } else if trace {
+            for b in blocks {
+                session.append(&[], &b.rounds_rows)?;
+            }
         }
-        for (i, p) in r.clone().zip(&outs) {
-            if !compress {
-                session.append(if whole_chunk { &[] } else { &p.matches_row }, &p.rounds_rows)?;
-            }
+        for b in blocks {
             if let Some(t) = tables.as_mut() {
-                t.push_with_roster(prep, &prep.plan.run(i), &p.values, p.roster.as_ref())?;
+                for i in b.runs.clone() {
+                    t.push_with_roster(prep, &prep.plan.run(i), b.values_of(i), b.roster_of(i))?;
+                }
             }
-            played.0 += 1;
-            played.1 += p.rounds;
+            played.0 += b.runs.end - b.runs.start;
+            played.1 += b.rounds;
             if trace {
-                rounds_rows += p.rounds;
+                rounds_rows += b.rounds;
             }
         }
         written_to = r.end;
@@ -728,16 +857,10 @@ fn run_to_dir(
 /// `matches.values.partial`, never renamed, and removed once the manifest is committed.
 pub const JOURNAL: &str = "matches.values";
 
-/// The journal bytes of a chunk: every match's metric values, in run-list order, as
+/// The journal bytes of a block: every match's metric values, in run-list order, as
 /// little-endian `f64`s ([`MatchStats::COLUMNS`] of them a match).
-fn journal_bytes(outs: &[Played]) -> Vec<u8> {
-    let mut v = Vec::with_capacity(outs.len() * MatchStats::COLUMNS.len() * 8);
-    for p in outs {
-        for x in &p.values {
-            v.extend_from_slice(&x.to_le_bytes());
-        }
-    }
-    v
+fn journal_bytes(values: &[f64]) -> Vec<u8> {
+    values.iter().flat_map(|x| x.to_le_bytes()).collect()
 }
 
 /// Reads a values journal ([`JOURNAL`]) and hands each run of `runs` and its metric values to
