@@ -121,24 +121,55 @@ pub fn remove_set(dir: &Path, marker: &str, others: &[String]) -> Result<(), Out
 /// A crash before the renames leaves `.partial` files only; a crash among them leaves some files
 /// under their final names, each whole, and no manifest; a crash after them but before the
 /// manifest, the same. None of these looks like a finished result.
+///
+/// Each file's sync starts on a thread of its own as soon as the file is added, and
+/// [`Group::commit`] waits for them all: the waits for the disk overlap with one another and
+/// with the work that makes the next files, instead of adding up.
 #[derive(Debug)]
 pub struct Group {
     dir: PathBuf,
     ready: Vec<String>,
+    /// Syncs under way: the file and the thread syncing it.
+    syncing: Vec<(PathBuf, std::thread::JoinHandle<io::Result<()>>)>,
 }
 
 impl Group {
     /// An empty group in `dir`.
     pub fn new(dir: &Path) -> Group {
-        Group { dir: dir.to_path_buf(), ready: Vec::new() }
+        Group { dir: dir.to_path_buf(), ready: Vec::new(), syncing: Vec::new() }
     }
 
-    /// Adds a streamed file: flushes and syncs it (step 2); it keeps its `.partial` name until
-    /// [`Group::commit`].
-    pub fn add(&mut self, mut p: Pending) -> Result<(), OutputError> {
-        sync_file(&mut p.w, &p.path)?;
-        self.ready.push(p.name);
+    /// Adds a streamed file: flushes it and starts its sync (step 2); it keeps its `.partial`
+    /// name until [`Group::commit`].
+    pub fn add(&mut self, p: Pending) -> Result<(), OutputError> {
+        let Pending { name, path, w, .. } = p;
+        self.add_writer(&name, path, w)
+    }
+
+    /// Adds the writer of `<name>.partial` (at `path`): flushed and its sync started now (on
+    /// this thread when no thread can be started).
+    pub fn add_writer(&mut self, name: &str, path: PathBuf, w: BufWriter<File>) -> Result<(), OutputError> {
+        let f = w.into_inner().map_err(|e| OutputError::io(&path, e.into_error()))?;
+        let f = std::sync::Arc::new(f);
+        let syncing = std::sync::Arc::clone(&f);
+        match std::thread::Builder::new().name("detente-sync".into()).spawn(move || syncing.sync_all()) {
+            Ok(handle) => self.syncing.push((path, handle)),
+            Err(_) => f.sync_all().map_err(|e| OutputError::io(&path, e))?,
+        }
+        self.ready.push(name.to_string());
         Ok(())
+    }
+
+    /// Waits for every sync under way; the first failure is the error.
+    fn wait_for_syncs(&mut self) -> Result<(), OutputError> {
+        let mut result = Ok(());
+        for (path, handle) in std::mem::take(&mut self.syncing) {
+            let r = handle.join().unwrap_or_else(|_| Err(io::Error::other("the sync thread panicked")));
+            if result.is_ok() {
+                result = r.map_err(|e| OutputError::io(&path, e));
+            }
+        }
+        result
     }
 
     /// Adds a file already written and synced as `<name>.partial` (see [`sync_file`]).
@@ -158,12 +189,13 @@ impl Group {
         &self.ready
     }
 
-    /// Renames every file of the group into place (step 3, in the order added) and syncs the
-    /// directory once (step 4).
-    pub fn commit(self) -> Result<(), OutputError> {
+    /// Waits for the syncs of its files (step 2), renames every file of the group into
+    /// place (step 3, in the order added) and syncs the directory once (step 4).
+    pub fn commit(mut self) -> Result<(), OutputError> {
         if self.ready.is_empty() {
             return Ok(());
         }
+        self.wait_for_syncs()?;
         for name in &self.ready {
             let to = self.dir.join(name);
             fs::rename(partial_path(&self.dir, name), &to).map_err(|e| OutputError::io(&to, e))?;

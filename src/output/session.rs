@@ -393,10 +393,9 @@ fn sync_rows(dir: &OutputDir, rows: &mut Rows) -> Result<Option<Sum>, OutputErro
 }
 
 fn finalize(dir: &OutputDir, rows: &mut Rows, group: &mut commit::Group) -> Result<(), OutputError> {
-    if let Some(mut w) = rows.writer.take() {
-        commit::sync_file(w.get_mut(), &dir.partial(&rows.name))?;
-        drop(w);
-        group.add_synced(&rows.name);
+    if let Some(w) = rows.writer.take() {
+        // Synced with the rest of the group, at its commit.
+        group.add_writer(&rows.name, dir.partial(&rows.name), w.into_inner())?;
         rows.at_final = true;
     }
     Ok(())

@@ -302,14 +302,18 @@ fn every_rename_is_between_an_fsync_of_the_file_and_one_of_the_directory() {
             let (pid, rest) = l.split_once(' ').unwrap();
             by_pid.entry(pid).or_default().push(rest.trim());
         }
+        // Every call of every thread, in the order they started (a group syncs its files on
+        // several threads, joined before its renames).
+        let all: Vec<&str> = text.lines().map(|l| l.split_once(' ').unwrap().1.trim()).collect();
         for calls in by_pid.values() {
             for (k, call) in calls.iter().enumerate() {
                 let Some(args) = call.strip_prefix("rename(\"") else { continue };
                 let from = args.split('"').next().unwrap();
                 let dir = Path::new(from).parent().unwrap().file_name().unwrap().to_string_lossy().to_string();
                 let file = Path::new(from).file_name().unwrap().to_string_lossy().to_string();
+                let at = all.iter().position(|c| std::ptr::eq(*c, *call)).unwrap();
                 assert!(
-                    calls[..k].iter().rev().any(|c| c.starts_with("fsync(") && c.contains(&format!("/{file}>"))),
+                    all[..at].iter().rev().any(|c| c.starts_with("fsync(") && c.contains(&format!("/{file}>"))),
                     "{args:?}: {from} renamed without an fsync of it first"
                 );
                 // Files finished together are renamed as a group, then the directory is synced
