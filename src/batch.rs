@@ -32,6 +32,7 @@ pub use crate::output::session::FileNames;
 pub use crate::plan::Shard;
 use points::PointCache;
 
+mod journal;
 mod points;
 use crate::plan::{Plan, Run, match_seeds};
 use crate::scenario::{Scenario, Study};
@@ -857,10 +858,12 @@ fn run_to_dir(
 /// `matches.values.partial`, never renamed, and removed once the manifest is committed.
 pub const JOURNAL: &str = "matches.values";
 
-/// The journal bytes of a block: every match's metric values, in run-list order, as
-/// little-endian `f64`s ([`MatchStats::COLUMNS`] of them a match).
+/// The journal bytes of a block: every match's metric values, in run-list order
+/// ([`MatchStats::COLUMNS`] of them a match, encoded by [`journal::encode`]).
 fn journal_bytes(values: &[f64]) -> Vec<u8> {
-    values.iter().flat_map(|x| x.to_le_bytes()).collect()
+    let mut out = Vec::with_capacity(values.len() * 4);
+    journal::encode(values, &mut out);
+    out
 }
 
 /// Reads a values journal ([`JOURNAL`]) and hands each run of `runs` and its metric values to
@@ -872,23 +875,20 @@ pub fn replay_journal(
     runs: std::ops::Range<u64>,
     f: &mut RowSink,
 ) -> Result<(), RunError> {
-    use std::io::Read;
     let bad = |what: String| RunError::Mismatch(format!("{}: {what}; start over with --force", path.display()));
     let file = File::open(path).map_err(|e| bad(format!("cannot read it: {e}")))?;
     let mut r = io::BufReader::with_capacity(1 << 16, file);
-    let ncol = MatchStats::COLUMNS.len();
-    let mut bytes = vec![0u8; ncol * 8];
-    let mut values = vec![0f64; ncol];
+    let mut values = vec![0f64; MatchStats::COLUMNS.len()];
+    let expected = runs.end - runs.start;
     for i in runs.clone() {
-        r.read_exact(&mut bytes)
-            .map_err(|_| bad(format!("holds {} matches, expected {}", i - runs.start, runs.end - runs.start)))?;
-        for (v, b) in values.iter_mut().zip(bytes.chunks_exact(8)) {
-            *v = f64::from_le_bytes(b.try_into().unwrap_or([0; 8]));
+        let read = journal::decode(&mut r, &mut values).map_err(|e| bad(format!("cannot read it: {e}")))?;
+        if !read {
+            return Err(bad(format!("holds {} matches, expected {expected}", i - runs.start)));
         }
         f(&prep.plan.run(i), &values)?;
     }
-    if r.read(&mut bytes[..1]).map_err(|e| bad(format!("cannot read it: {e}")))? != 0 {
-        return Err(bad(format!("holds more than the {} matches expected", runs.end - runs.start)));
+    if journal::decode(&mut r, &mut values).map_err(|e| bad(format!("cannot read it: {e}")))? {
+        return Err(bad(format!("holds more than the {expected} matches expected")));
     }
     Ok(())
 }
