@@ -834,13 +834,12 @@ fn run_to_dir(
     session.end(written_to - range.start, rounds_rows)?;
 
     // Complete: the row files and the tables kept, written and synced, renamed as one group
-    // with one directory sync; the manifest last, committed on its own (output::commit).
+    // with one directory sync; the manifest last, renamed on its own (output::commit).
     let mut group = crate::output::commit::Group::new(session.dir().path());
     let mut files = session.commit_rows(&mut group)?;
     if let Some(t) = tables {
         files.extend(t.finish_into(prep, session.dir(), &mut group, &|n| opts.outputs.keeps(n))?);
     }
-    group.commit()?;
     let manifest = ManifestInput {
         study: prep.study,
         plan: &prep.plan,
@@ -850,7 +849,8 @@ fn run_to_dir(
         trace,
         files: &files,
     };
-    session.finish_with(|w| write_manifest(&manifest, w))?;
+    // The group, then the manifest as its marker (its sync overlaps the group's).
+    session.finish_group(group, |w| write_manifest(&manifest, w))?;
     Ok((played.0, played.1, false))
 }
 

@@ -211,7 +211,6 @@ pub fn merge(dir: &Path, force: bool) -> Result<MergeReport, MergeError> {
         group.add_synced("rounds.csv");
     }
     files.extend(tables.finish_into(&prep, &out, &mut group, &|_| true)?);
-    group.commit()?;
     let manifest = build_manifest(&ManifestInput {
         study: &study,
         plan: &prep.plan,
@@ -221,7 +220,10 @@ pub fn merge(dir: &Path, force: bool) -> Result<MergeReport, MergeError> {
         trace,
         files: &files,
     });
-    out.write_atomic("manifest.json", manifest.as_bytes())?;
+    // The manifest is the group's marker: renamed after the group's directory sync.
+    let mut marker = commit::Pending::create(out.path(), "manifest.json")?;
+    marker.writer().write_all(manifest.as_bytes()).map_err(|e| OutputError::io(marker.path(), e))?;
+    group.commit_with_marker(marker)?;
     Ok(MergeReport { shards: n, matches: prep.plan.len(), trace })
 }
 

@@ -11,9 +11,11 @@
 //! A crash before step 3 leaves at most a `.partial` file, which no reader takes for a result; a
 //! crash after it leaves the complete file. Nothing else in the crate renames result files.
 //!
-//! Files finished together are committed as a [`Group`]: steps 1 and 2 for each, then every
-//! rename, then ONE directory sync; the completion marker (the manifest) follows with the full
-//! protocol of its own, so a directory never looks complete before all its files are on disk.
+//! Files finished together are committed as a [`Group`]: steps 1 and 2 for each (the syncs
+//! overlap, each on its own thread), then every rename, then ONE directory sync; the completion
+//! marker (the manifest) is renamed only after that, and the directory synced again
+//! ([`Group::commit_with_marker`]: its own sync runs with the group's), so a directory never
+//! looks complete before all its files are on disk.
 //!
 //! Two entry points cover every writer:
 //!
@@ -149,6 +151,13 @@ impl Group {
     /// Adds the writer of `<name>.partial` (at `path`): flushed and its sync started now (on
     /// this thread when no thread can be started).
     pub fn add_writer(&mut self, name: &str, path: PathBuf, w: BufWriter<File>) -> Result<(), OutputError> {
+        self.start_sync(path, w)?;
+        self.ready.push(name.to_string());
+        Ok(())
+    }
+
+    /// Flushes `w` (the file at `path`) and starts its sync.
+    fn start_sync(&mut self, path: PathBuf, w: BufWriter<File>) -> Result<(), OutputError> {
         let f = w.into_inner().map_err(|e| OutputError::io(&path, e.into_error()))?;
         let f = std::sync::Arc::new(f);
         let syncing = std::sync::Arc::clone(&f);
@@ -156,7 +165,6 @@ impl Group {
             Ok(handle) => self.syncing.push((path, handle)),
             Err(_) => f.sync_all().map_err(|e| OutputError::io(&path, e))?,
         }
-        self.ready.push(name.to_string());
         Ok(())
     }
 
@@ -192,15 +200,27 @@ impl Group {
     /// Waits for the syncs of its files (step 2), renames every file of the group into
     /// place (step 3, in the order added) and syncs the directory once (step 4).
     pub fn commit(mut self) -> Result<(), OutputError> {
+        self.wait_for_syncs()?;
         if self.ready.is_empty() {
             return Ok(());
         }
-        self.wait_for_syncs()?;
         for name in &self.ready {
             let to = self.dir.join(name);
             fs::rename(partial_path(&self.dir, name), &to).map_err(|e| OutputError::io(&to, e))?;
         }
         sync_dir(&self.dir)
+    }
+
+    /// Commits the group, then `marker`, the file whose final name says the group is complete
+    /// (a manifest): the marker's sync runs with the group's (its bytes are ready, only its name
+    /// must wait), its rename comes after the group's directory sync, and the directory is
+    /// synced once more after it. So the marker never names an incomplete group, and its own
+    /// sync is not one more wait in series.
+    pub fn commit_with_marker(mut self, marker: Pending) -> Result<(), OutputError> {
+        let Pending { dir, name, path, w } = marker;
+        self.start_sync(path, w)?;
+        self.commit()?;
+        rename_partial(&dir, &name)
     }
 }
 
@@ -285,6 +305,16 @@ mod tests {
         assert_eq!(fs::read(d.path().join("a.csv")).unwrap(), b"new a");
         assert_eq!(fs::read(d.path().join("b.csv")).unwrap(), b"new b");
         assert!(!partial_path(d.path(), "a.csv").exists() && !partial_path(d.path(), "b.csv").exists());
+
+        // With a marker: the marker takes its name last.
+        let mut g = Group::new(d.path());
+        g.write("c.csv", b"c").unwrap();
+        let mut m = Pending::create(d.path(), "manifest.json").unwrap();
+        m.writer().write_all(b"{}").unwrap();
+        g.commit_with_marker(m).unwrap();
+        assert_eq!(fs::read(d.path().join("c.csv")).unwrap(), b"c");
+        assert_eq!(fs::read(d.path().join("manifest.json")).unwrap(), b"{}");
+        assert!(!partial_path(d.path(), "manifest.json").exists());
     }
 
     #[test]

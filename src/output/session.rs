@@ -376,6 +376,21 @@ impl Session {
         p.commit()?;
         self.remove_leftovers()
     }
+
+    /// Commits `group` (the row files and tables, see [`Session::commit_rows`]) and then the
+    /// manifest, streamed by `write`, as the group's marker ([`commit::Group::commit_with_marker`]:
+    /// its sync overlaps the group's, its rename follows the group's directory sync); then
+    /// removes the checkpoint and journal.
+    pub fn finish_group(
+        self,
+        group: commit::Group,
+        write: impl FnOnce(&mut BufWriter<File>) -> std::io::Result<()>,
+    ) -> Result<(), OutputError> {
+        let mut p = commit::Pending::create(self.dir.path(), &self.names.manifest)?;
+        write(p.writer()).map_err(|e| OutputError::io(p.path(), e))?;
+        group.commit_with_marker(p)?;
+        self.remove_leftovers()
+    }
 }
 
 fn write_rows(dir: &OutputDir, rows: &mut Rows, bytes: &[u8]) -> Result<(), OutputError> {
