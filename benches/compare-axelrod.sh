@@ -2,7 +2,10 @@
 # Times the basic tournament (benches/throughput.rs, BASIC: ten strategies, self-play, 55
 # pairings, 200 turns, 50 repetitions, noise 0.05) in Axelrod-Python (one core) and in detente
 # (whole process, --threads 1 and --threads 2) in one run, interleaving the detente runs, and
-# prints the times side by side with the ratios. Minimums over repeated runs are the headline
+# prints the times side by side with the ratios. detente runs twice per thread count: with every
+# output (matches.csv, the summary, strategies, pairs, matrix and roster tables) and with
+# `--outputs strategies,summary`, a per-strategy summary like the one Axelrod's write_summary
+# (which the Axelrod timing includes) produces; each has its own ratio. Minimums over repeated runs are the headline
 # (a shared machine only ever adds time); medians are printed next to them.
 #
 #   bash benches/compare-axelrod.sh            # AXL_RUNS=3 DETENTE_RUNS=30 by default
@@ -69,17 +72,23 @@ for k in range(axl_runs):
     axl_times.append(time.perf_counter() - t0)
 matches = len(results.players) * (len(results.players) + 1) // 2 * results.repetitions
 
-def cmd(threads):
-    return [bin_, "run", scenario, "-o", f"{out}/detente-{threads}", "--force", "--threads", str(threads), "-q"]
+# (label, extra arguments): every output, and the per-strategy summary Axelrod writes.
+VARIANTS = [("all outputs", []), ("strategies,summary", ["--outputs", "strategies,summary"])]
 
-for t in (1, 2):
-    subprocess.run(cmd(t), check=True)  # warm-up
-det = {1: [], 2: []}
+def cmd(threads, extra):
+    tag = "lean" if extra else "full"
+    return [bin_, "run", scenario, "-o", f"{out}/detente-{tag}-{threads}", "--force", "--threads", str(threads), "-q"] + extra
+
+for _, extra in VARIANTS:
+    for t in (1, 2):
+        subprocess.run(cmd(t, extra), check=True)  # warm-up
+det = {(label, t): [] for label, _ in VARIANTS for t in (1, 2)}
 for _ in range(det_runs):
-    for t in (1, 2):  # interleaved, so both see the same machine
-        t0 = time.perf_counter()
-        subprocess.run(cmd(t), check=True)
-        det[t].append(time.perf_counter() - t0)
+    for label, extra in VARIANTS:
+        for t in (1, 2):  # interleaved, so every variant sees the same machine
+            t0 = time.perf_counter()
+            subprocess.run(cmd(t, extra), check=True)
+            det[(label, t)].append(time.perf_counter() - t0)
 
 def cpu_model():
     try:
@@ -93,12 +102,18 @@ def cpu_model():
 axl_min, axl_med = min(axl_times), statistics.median(axl_times)
 print(f"machine: {cpu_model()}, {os.cpu_count()} logical CPUs, load average {os.getloadavg()[0]:.2f} at the end")
 print(f"workload: basic tournament, {matches} matches of 200 rounds, noise 0.05")
-print(f"{'':28}{'min':>10}{'median':>10}{'runs':>6}   Axelrod / detente (min)")
-print(f"{'axelrod ' + axl.__version__ + ' (1 core)':28}{axl_min:>9.2f}s{axl_med:>9.2f}s{axl_runs:>6}   (import {t_import:.1f} s not counted)")
-for t in (1, 2):
-    mn, md = min(det[t]), statistics.median(det[t])
-    print(f"{'detente --threads ' + str(t):28}{mn * 1000:>8.1f}ms{md * 1000:>8.1f}ms{det_runs:>6}   {axl_min / mn:,.0f}x")
-print(f"detente 2 threads vs 1: {min(det[1]) / min(det[2]):.2f}x (min), {statistics.median(det[1]) / statistics.median(det[2]):.2f}x (median)")
+W = 48
+print(f"{'':{W}}{'min':>10}{'median':>10}{'runs':>6}   Axelrod / detente (min)")
+print(f"{'axelrod ' + axl.__version__ + ' (1 core, with write_summary)':{W}}{axl_min:>9.2f}s{axl_med:>9.2f}s{axl_runs:>6}   (import {t_import:.1f} s not counted)")
+for label, _ in VARIANTS:
+    for t in (1, 2):
+        times = det[(label, t)]
+        mn, md = min(times), statistics.median(times)
+        name = f"detente --threads {t}, {label}"
+        print(f"{name:{W}}{mn * 1000:>8.1f}ms{md * 1000:>8.1f}ms{det_runs:>6}   {axl_min / mn:,.0f}x")
+for label, _ in VARIANTS:
+    one, two = det[(label, 1)], det[(label, 2)]
+    print(f"detente 2 threads vs 1, {label}: {min(one) / min(two):.2f}x (min), {statistics.median(one) / statistics.median(two):.2f}x (median)")
 PY
 
 "$PY" "$WORK/compare.py" "$BIN" "$WORK/basic.toml" "$WORK" "$AXL_RUNS" "$DETENTE_RUNS"

@@ -32,6 +32,7 @@ pub use crate::output::session::FileNames;
 pub use crate::plan::Shard;
 use points::PointCache;
 
+mod journal;
 mod points;
 use crate::plan::{Plan, Run, match_seeds};
 use crate::scenario::{Scenario, Study};
@@ -321,6 +322,13 @@ pub struct Played {
 impl Prepared<'_> {
     /// Plays one run and formats its rows.
     pub fn play_formatted(&self, run: &Run, trace: bool) -> Result<Played, csv::Error> {
+        self.play_for(run, trace, true)
+    }
+
+    /// Plays one run; formats its `matches.csv` row only when `matches_row` is set (a run whose
+    /// `matches.csv` is not kept needs the values, not the bytes: [`Played::matches_row`] is
+    /// then empty).
+    pub fn play_for(&self, run: &Run, trace: bool, matches_row: bool) -> Result<Played, csv::Error> {
         // A small csv buffer: the default 8 KiB is zeroed for every writer, which would cost more
         // than formatting a short match.
         fn writer(out: &mut Vec<u8>) -> csv::Writer<&mut Vec<u8>> {
@@ -328,22 +336,26 @@ impl Prepared<'_> {
         }
         let m = self.play(run, trace);
         let mut buf = String::new();
-        // Sized to the row: about 9 bytes a number (two chunks of up to 4,096 rows are in
-        // flight, so a row keeps its own bytes, not a large working buffer).
         let pp = self.point(run.point);
-        let mut matches_row = Vec::with_capacity(64 + 16 * pp.values.len() + 10 * m.values.len());
-        rows::push_match_row(
-            &mut matches_row,
-            &rows::MatchRow {
-                point: run.point,
-                point_values: &pp.values,
-                labels: (&self.labels[run.a], &self.labels[run.b]),
-                rep: run.rep,
-                seed: m.seed,
-                truncated: m.truncated,
-                values: &m.values,
-            },
-        );
+        let row = matches_row;
+        let mut matches_row = Vec::new();
+        if row {
+            // Sized to the row: about 9 bytes a number (two chunks of up to 4,096 rows are in
+            // flight, so a row keeps its own bytes, not a large working buffer).
+            matches_row.reserve_exact(64 + 16 * pp.values.len() + 10 * m.values.len());
+            rows::push_match_row(
+                &mut matches_row,
+                &rows::MatchRow {
+                    point: run.point,
+                    point_values: &pp.values,
+                    labels: (&self.labels[run.a], &self.labels[run.b]),
+                    rep: run.rep,
+                    seed: m.seed,
+                    truncated: m.truncated,
+                    values: &m.values,
+                },
+            );
+        }
         let mut rounds_rows = Vec::new();
         if let Some(rs) = &m.rounds {
             rounds_rows.reserve(rs.len() * 160);
@@ -359,6 +371,95 @@ impl Prepared<'_> {
             None
         };
         Ok(Played { rounds: rounds_of(&m), values: m.values, matches_row, rounds_rows, roster })
+    }
+}
+
+/// Consecutive matches of the run list played and formatted by one worker task, in buffers that
+/// are reused from chunk to chunk: a block's vectors keep their capacity when it is recycled, so
+/// a long run allocates its row and value buffers once, not once per match (per-match vectors
+/// kept alive across a chunk made the workers' heaps grow page by page: 1,333 `mprotect` calls
+/// in the basic tournament).
+#[derive(Default)]
+pub struct Block {
+    /// The runs played, in run-list order.
+    runs: std::ops::Range<u64>,
+    /// Every match's metric values, [`MatchStats::COLUMNS`] a match, in run order.
+    values: Vec<f64>,
+    /// The `matches.csv` rows (empty when not formatted).
+    matches_rows: Vec<u8>,
+    /// The `rounds.csv` rows (empty without a trace).
+    rounds_rows: Vec<u8>,
+    /// Rounds played in all.
+    rounds: u64,
+    /// The `roster.csv` rows of each point whose first match is in the block (with the run).
+    rosters: Vec<(u64, (u64, Vec<u8>))>,
+}
+
+impl Block {
+    /// The metric values of run `i` of the block.
+    fn values_of(&self, i: u64) -> &[f64] {
+        let n = MatchStats::COLUMNS.len();
+        let k = (i - self.runs.start) as usize * n;
+        &self.values[k..k + n]
+    }
+
+    /// The `roster.csv` rows carried for run `i`, if any.
+    fn roster_of(&self, i: u64) -> Option<&(u64, Vec<u8>)> {
+        self.rosters.iter().find(|(r, _)| *r == i).map(|(_, x)| x)
+    }
+}
+
+impl Prepared<'_> {
+    /// Plays `runs` into `block` (emptied first, its capacity kept): the values of every match,
+    /// its `matches.csv` row when `matches_rows` is set, its `rounds.csv` rows when tracing.
+    /// The bytes are those of [`Prepared::play_for`], match after match.
+    pub fn play_block(
+        &self,
+        runs: std::ops::Range<u64>,
+        trace: bool,
+        matches_rows: bool,
+        block: &mut Block,
+    ) -> Result<(), csv::Error> {
+        block.runs = runs.clone();
+        block.values.clear();
+        block.matches_rows.clear();
+        block.rounds_rows.clear();
+        block.rounds = 0;
+        block.rosters.clear();
+        let mut buf = String::new();
+        for i in runs {
+            let run = self.plan.run(i);
+            let m = self.play(&run, trace);
+            let pp = self.point(run.point);
+            if matches_rows {
+                rows::push_match_row(
+                    &mut block.matches_rows,
+                    &rows::MatchRow {
+                        point: run.point,
+                        point_values: &pp.values,
+                        labels: (&self.labels[run.a], &self.labels[run.b]),
+                        rep: run.rep,
+                        seed: m.seed,
+                        truncated: m.truncated,
+                        values: &m.values,
+                    },
+                );
+            }
+            if let Some(rs) = &m.rounds {
+                let mut w = csv::WriterBuilder::new().buffer_capacity(512).from_writer(&mut block.rounds_rows);
+                write_round_rows(&mut w, self, &run, rs, &mut buf)?;
+                w.flush()?;
+            }
+            if run.pair == 0 && run.rep == 0 {
+                block.rosters.push((i, crate::output::roster::point_rows(self, run.point)?));
+            }
+            block.rounds += rounds_of(&m);
+            // Every match has all the columns (MatchStats::values); a short one would shift the
+            // next match's values, so it is padded (never happens).
+            let n = MatchStats::COLUMNS.len();
+            block.values.extend(m.values.iter().copied().chain(std::iter::repeat(f64::NAN)).take(n));
+        }
+        Ok(())
     }
 }
 
@@ -379,15 +480,31 @@ pub fn write_round_rows<W: Write>(
 /// the two chunks in flight (one played, one written) of very short matches hold about 10 MiB
 /// (with the allocator's slack, a 300,000-point sweep of 10-round matches peaked at 74 MiB with
 /// 8,192 and 43 MiB with 4,096).
-fn chunk_size(expected_rounds: f64, threads: usize, trace: bool) -> u64 {
-    let target = if trace { 200_000.0 } else { 500_000.0 };
+///
+/// Without `--compress` a chunk is a fifth of that (100,000 rounds; 40,000 traced): the bytes do
+/// not depend on it, the blocks in flight stay small enough to be reused rather than grown (see
+/// [`Block`]), and the writer of one chunk overlaps the play of the next in a short run too. With
+/// `--compress` each chunk is one gzip member, so its size decides the bytes: it stays as it was.
+fn chunk_size(expected_rounds: f64, threads: usize, trace: bool, compress: bool) -> u64 {
+    let target = if trace { 200_000.0 } else { 500_000.0 } / if compress { 1.0 } else { 5.0 };
     let n = (target / expected_rounds.max(1.0)).floor() as u64;
     n.clamp(threads as u64, 4_096.max(threads as u64))
 }
 
 /// The least time between two checkpoints: each one syncs the row files to disk, which costs
-/// milliseconds; a crash loses at most this much work.
+/// milliseconds; a crash loses at most this much work. The first one comes after this long too,
+/// so a run shorter than it writes no checkpoint at all (see [`Session::end`]).
 const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
+
+/// [`CHECKPOINT_EVERY`], or the seconds in the environment variable `DETENTE_CHECKPOINT_SECS`
+/// (`0`: a checkpoint after every chunk, as the crash tests use to reach every resume path).
+fn checkpoint_every() -> Duration {
+    std::env::var("DETENTE_CHECKPOINT_SECS")
+        .ok()
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s >= 0.0 && *s < 1e9)
+        .map_or(CHECKPOINT_EVERY, Duration::from_secs_f64)
+}
 
 /// Runs a study (or one shard of it) and writes its results.
 pub fn execute(study: &Study, seed: u64, opts: &RunOptions, cancel: &AtomicBool) -> Result<RunReport, RunError> {
@@ -404,7 +521,7 @@ pub fn execute(study: &Study, seed: u64, opts: &RunOptions, cancel: &AtomicBool)
         None => 0..prep.plan.len(),
     };
     let expected = study.scenario.horizon.expected_rounds();
-    let chunk = chunk_size(expected, threads, opts.trace);
+    let chunk = chunk_size(expected, threads, opts.trace, opts.compress);
     let bar = progress_bar(opts.progress, range.end - range.start, expected);
 
     match &opts.destination {
@@ -421,11 +538,11 @@ pub fn execute(study: &Study, seed: u64, opts: &RunOptions, cancel: &AtomicBool)
             let io_err = |e: io::Error| RunError::Output(OutputError::io("<stdout>", e));
             let mut count = (0u64, 0u64);
             let res = w.write_all(&record_bytes(&prep.matches_header())).map_err(io_err).and_then(|()| {
-                pipeline(&pool, &prep, range.clone(), chunk, false, cancel, &mut |r, outs| {
-                    for p in &outs {
-                        w.write_all(&p.matches_row).map_err(io_err)?;
-                        count.0 += 1;
-                        count.1 += p.rounds;
+                pipeline(&pool, &prep, range.clone(), chunk, (false, true), cancel, &mut |r, blocks| {
+                    for b in blocks {
+                        w.write_all(&b.matches_rows).map_err(io_err)?;
+                        count.0 += b.runs.end - b.runs.start;
+                        count.1 += b.rounds;
                     }
                     w.flush().map_err(io_err)?;
                     bar.inc(r.end - r.start);
@@ -468,7 +585,8 @@ fn rounds_of(m: &MatchOutcome) -> u64 {
 }
 
 /// Plays `range` in chunks on the pool while the previous chunk is handed to `write`, in
-/// run-list order, so formatting and writing overlap with play. Stops early (returning `true`)
+/// run-list order, so formatting and writing overlap with play. `matches_rows`: whether the
+/// `matches.csv` rows are formatted (see [`Prepared::play_for`]). Stops early (returning `true`)
 /// when `cancel` is set; the chunk in flight is still written.
 #[allow(clippy::too_many_arguments)]
 fn pipeline(
@@ -476,13 +594,16 @@ fn pipeline(
     prep: &Prepared,
     range: std::ops::Range<u64>,
     chunk: u64,
-    trace: bool,
+    (trace, matches_rows): (bool, bool),
     cancel: &AtomicBool,
-    write: &mut (dyn FnMut(std::ops::Range<u64>, Vec<Played>) -> Result<(), RunError> + Send),
+    write: &mut BlockSink,
 ) -> Result<bool, RunError> {
     let mut next = range.start;
-    let mut pending: Option<(std::ops::Range<u64>, Vec<Played>)> = None;
+    let mut pending: Option<(std::ops::Range<u64>, Vec<Block>)> = None;
     let mut cancelled = false;
+    // Blocks written are recycled (their buffers keep their capacity).
+    let free: std::sync::Mutex<Vec<Block>> = std::sync::Mutex::new(Vec::new());
+    let block_len = block_len(chunk, pool.current_num_threads());
     loop {
         if !cancelled && cancel.load(Ordering::Relaxed) {
             cancelled = true;
@@ -495,12 +616,26 @@ fn pipeline(
             rayon::join(
                 || {
                     to_play.clone().map(|r| {
-                        r.into_par_iter()
-                            .map(|i| prep.play_formatted(&prep.plan.run(i), trace))
+                        let blocks = (r.end - r.start).div_ceil(block_len);
+                        (0..blocks)
+                            .into_par_iter()
+                            .map(|k| {
+                                let runs = r.start + k * block_len..(r.start + (k + 1) * block_len).min(r.end);
+                                let mut b = free.lock().ok().and_then(|mut f| f.pop()).unwrap_or_default();
+                                prep.play_block(runs, trace, matches_rows, &mut b).map(|()| b)
+                            })
                             .collect::<Result<Vec<_>, _>>()
                     })
                 },
-                || pending.take().map_or(Ok(()), |(r, outs)| write(r, outs)),
+                || {
+                    pending.take().map_or(Ok::<(), RunError>(()), |(r, blocks)| {
+                        write(r, &blocks)?;
+                        if let Ok(mut f) = free.lock() {
+                            f.extend(blocks);
+                        }
+                        Ok(())
+                    })
+                },
             )
         });
         written?;
@@ -517,6 +652,16 @@ fn pipeline(
         }
     }
     Ok(cancelled && next < range.end)
+}
+
+/// Receives each chunk's runs and blocks, in run-list order.
+type BlockSink<'a> = dyn FnMut(std::ops::Range<u64>, &[Block]) -> Result<(), RunError> + Send + 'a;
+
+/// How many matches a worker task plays into one [`Block`]: enough tasks per chunk for the
+/// threads to share the work evenly (eight a thread), at most 64 matches. The bytes never
+/// depend on it.
+fn block_len(chunk: u64, threads: usize) -> u64 {
+    (chunk / (8 * threads.max(1) as u64)).clamp(1, 64)
 }
 
 /// A progress bar on standard error: matches done of total, rounds per second (from the
@@ -573,6 +718,14 @@ fn run_to_dir(
 ) -> Result<(u64, u64, bool), RunError> {
     let hash = scenario_hash(prep.study);
     let whole = opts.shard.is_none();
+    // A whole run that does not keep matches.csv formats no row: the metric values of each
+    // match go, as raw bytes, to a journal (`matches.values.partial`) that only `--resume`
+    // reads, and that goes once the manifest is committed.
+    let journal = whole && !opts.outputs.keeps("matches");
+    let mut names = names;
+    if journal {
+        names.matches = JOURNAL.to_string();
+    }
     let identity =
         Identity::new(&hash, prep.seed, opts.trace, opts.shard, outputs(&names, whole, opts.trace, &opts.outputs));
     let (mut mh, mut rh) = (record_bytes(&prep.matches_header()), record_bytes(&prep.rounds_header()));
@@ -581,6 +734,9 @@ fn run_to_dir(
         let gz = |b: &[u8]| crate::output::selection::gzip_member(b).map_err(|e| OutputError::io(dir.path(), e));
         (mh, rh) = (gz(&mh)?, gz(&rh)?);
     }
+    if journal {
+        mh.clear();
+    }
     let spec = SessionSpec {
         names,
         identity,
@@ -588,6 +744,7 @@ fn run_to_dir(
         total_runs: range.end - range.start,
         resume: opts.resume,
         force: opts.force,
+        journal,
         matches_header: &mh,
         rounds_header: &rh,
     };
@@ -599,15 +756,16 @@ fn run_to_dir(
     let done = session.runs_done();
     if done > 0 {
         // Re-read and check the kept rows (their count and their numbers) and rebuild the tables.
-        replay(
-            prep,
-            &session.matches_path(),
-            range.start..range.start + done,
-            &mut |run, row| match tables.as_mut() {
-                Some(t) => t.push(prep, run, row),
-                None => Ok(()),
-            },
-        )?;
+        let mut push = |run: &Run, row: &[f64]| match tables.as_mut() {
+            Some(t) => t.push(prep, run, row),
+            None => Ok(()),
+        };
+        let runs = range.start..range.start + done;
+        if journal {
+            replay_journal(prep, &session.matches_path(), runs, &mut push)?;
+        } else {
+            replay(prep, &session.matches_path(), runs, &mut push)?;
+        }
     }
     bar.inc(done);
 
@@ -617,37 +775,50 @@ fn run_to_dir(
     // Rows are written every chunk; a checkpoint (which syncs them) at most every second, at a
     // stop and at the end. A resume cuts whatever was written after the last checkpoint.
     let mut last_checkpoint = Instant::now();
+    let every = checkpoint_every();
     let mut written_to = start;
     let mut rounds_rows = 0;
     // With --compress each chunk is appended as whole gzip members (see output::selection), so
     // the checkpoint's byte counts and checksums stay those of complete members.
     let compress = opts.compress;
-    let cancelled = pipeline(pool, prep, start..range.end, chunk, trace, cancel, &mut |r, outs| {
-        if compress {
-            let gz = |block: Vec<u8>| {
-                crate::output::selection::gzip_member(&block)
-                    .map_err(|e| RunError::Output(OutputError::io(session.dir().path(), e)))
-            };
-            let m = gz(outs.iter().flat_map(|p| p.matches_row.iter().copied()).collect())?;
-            let rr =
-                if trace { gz(outs.iter().flat_map(|p| p.rounds_rows.iter().copied()).collect())? } else { Vec::new() };
-            session.append(&m, &rr)?;
+    let out_dir = session.dir().path().to_path_buf();
+    let cancelled = pipeline(pool, prep, start..range.end, chunk, (trace, !journal), cancel, &mut |r, blocks| {
+        let gz = |block: Vec<u8>| {
+            crate::output::selection::gzip_member(&block).map_err(|e| RunError::Output(OutputError::io(&out_dir, e)))
+        };
+        // The matches bytes: a journal of values, the chunk as gzip members, or the blocks' rows.
+        if journal {
+            for b in blocks {
+                session.append(&journal_bytes(&b.values), &[])?;
+            }
+        } else if compress {
+            session.append(&gz(blocks.iter().flat_map(|b| b.matches_rows.iter().copied()).collect())?, &[])?;
+        } else {
+            for b in blocks {
+                session.append(&b.matches_rows, &[])?;
+            }
         }
-        for (i, p) in r.clone().zip(&outs) {
-            if !compress {
-                session.append(&p.matches_row, &p.rounds_rows)?;
+        if compress && trace {
+            session.append(&[], &gz(blocks.iter().flat_map(|b| b.rounds_rows.iter().copied()).collect())?)?;
+        } else if trace {
+            for b in blocks {
+                session.append(&[], &b.rounds_rows)?;
             }
+        }
+        for b in blocks {
             if let Some(t) = tables.as_mut() {
-                t.push_with_roster(prep, &prep.plan.run(i), &p.values, p.roster.as_ref())?;
+                for i in b.runs.clone() {
+                    t.push_with_roster(prep, &prep.plan.run(i), b.values_of(i), b.roster_of(i))?;
+                }
             }
-            played.0 += 1;
-            played.1 += p.rounds;
+            played.0 += b.runs.end - b.runs.start;
+            played.1 += b.rounds;
             if trace {
-                rounds_rows += p.rounds;
+                rounds_rows += b.rounds;
             }
         }
         written_to = r.end;
-        if last_checkpoint.elapsed() >= CHECKPOINT_EVERY {
+        if last_checkpoint.elapsed() >= every {
             session.checkpoint(r.end - range.start, std::mem::take(&mut rounds_rows))?;
             last_checkpoint = Instant::now();
         }
@@ -660,15 +831,14 @@ fn run_to_dir(
         }
         return Ok((played.0, played.1, true));
     }
-    session.checkpoint(written_to - range.start, rounds_rows)?;
+    session.end(written_to - range.start, rounds_rows)?;
 
-    // Complete: row files into place, tables next, manifest last.
-    let mut files = session.commit_rows()?;
+    // Complete: the row files and the tables kept, written and synced, renamed as one group
+    // with one directory sync; the manifest last, renamed on its own (output::commit).
+    let mut group = crate::output::commit::Group::new(session.dir().path());
+    let mut files = session.commit_rows(&mut group)?;
     if let Some(t) = tables {
-        files.extend(t.finish(prep, session.dir())?);
-    }
-    if whole {
-        opts.outputs.prune(session.dir().path(), &mut files).map_err(|e| OutputError::io(session.dir().path(), e))?;
+        files.extend(t.finish_into(prep, session.dir(), &mut group, &|n| opts.outputs.keeps(n))?);
     }
     let manifest = ManifestInput {
         study: prep.study,
@@ -679,8 +849,48 @@ fn run_to_dir(
         trace,
         files: &files,
     };
-    session.finish_with(|w| write_manifest(&manifest, w))?;
+    // The group, then the manifest as its marker (its sync overlaps the group's).
+    session.finish_group(group, |w| write_manifest(&manifest, w))?;
     Ok((played.0, played.1, false))
+}
+
+/// The name of the values journal of a run that does not keep `matches.csv`: it is only ever
+/// `matches.values.partial`, never renamed, and removed once the manifest is committed.
+pub const JOURNAL: &str = "matches.values";
+
+/// The journal bytes of a block: every match's metric values, in run-list order
+/// ([`MatchStats::COLUMNS`] of them a match, encoded by [`journal::encode`]).
+fn journal_bytes(values: &[f64]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(values.len() * 4);
+    journal::encode(values, &mut out);
+    out
+}
+
+/// Reads a values journal ([`JOURNAL`]) and hands each run of `runs` and its metric values to
+/// `f`; the journal must hold exactly those runs (its checksum is checked before, by the
+/// session).
+pub fn replay_journal(
+    prep: &Prepared,
+    path: &Path,
+    runs: std::ops::Range<u64>,
+    f: &mut RowSink,
+) -> Result<(), RunError> {
+    let bad = |what: String| RunError::Mismatch(format!("{}: {what}; start over with --force", path.display()));
+    let file = File::open(path).map_err(|e| bad(format!("cannot read it: {e}")))?;
+    let mut r = io::BufReader::with_capacity(1 << 16, file);
+    let mut values = vec![0f64; MatchStats::COLUMNS.len()];
+    let expected = runs.end - runs.start;
+    for i in runs.clone() {
+        let read = journal::decode(&mut r, &mut values).map_err(|e| bad(format!("cannot read it: {e}")))?;
+        if !read {
+            return Err(bad(format!("holds {} matches, expected {expected}", i - runs.start)));
+        }
+        f(&prep.plan.run(i), &values)?;
+    }
+    if journal::decode(&mut r, &mut values).map_err(|e| bad(format!("cannot read it: {e}")))? {
+        return Err(bad(format!("holds more than the {expected} matches expected")));
+    }
+    Ok(())
 }
 
 /// The aggregate tables of a whole run, fed match by match. Their rows are streamed to
@@ -788,73 +998,89 @@ impl Tables {
         Ok(())
     }
 
-    /// Commits `summary.csv`, `strategies.csv`, `pairs.csv`, `matrix.csv` and `roster.csv`;
-    /// returns their manifest entries.
-    pub fn finish(mut self, prep: &Prepared, dir: &OutputDir) -> Result<Vec<FileEntry>, RunError> {
+    /// Writes and syncs `summary.csv`, `strategies.csv`, `pairs.csv`, `matrix.csv` and
+    /// `roster.csv`, those `keep` chooses (by file name), into `group`, which the caller commits;
+    /// returns their manifest entries. The others are not written at all.
+    pub fn finish_into(
+        mut self,
+        prep: &Prepared,
+        dir: &OutputDir,
+        group: &mut crate::output::commit::Group,
+        keep: &dyn Fn(&str) -> bool,
+    ) -> Result<Vec<FileEntry>, RunError> {
         let err = |name: &str| csv_err(dir.file(name));
-        self.summary.flush(&mut self.summary_rows).map_err(err("summary.csv"))?;
-        self.write_roster_until(prep, prep.plan.points, None).map_err(err("roster.csv"))?;
         let values = |p: usize| prep.point_values(p);
-        self.strategies
-            .finish(&mut self.strategies_rows, &Tables::text(prep, &values))
-            .map_err(err("strategies.csv"))?;
-        let summary = crate::output::tables::commit_spilled(
-            dir,
-            "summary.csv",
-            &SummaryTable::header(&prep.sweep_columns),
-            self.summary_rows,
-        )?;
-        let strategies = crate::output::tables::commit_spilled(
-            dir,
-            "strategies.csv",
-            &StrategyTable::header(&prep.sweep_columns),
-            self.strategies_rows,
-        )?;
-        let mut files = vec![
-            FileEntry {
-                name: "summary.csv".into(),
-                rows: prep.plan.points as u64 * prep.plan.pairs.len() as u64,
-                sum: summary,
-            },
-            FileEntry {
-                name: "strategies.csv".into(),
-                rows: prep.plan.points as u64 * prep.labels.len() as u64,
-                sum: strategies,
-            },
-        ];
-        let mut out = PairsOut {
-            pairs: &mut self.pairs_rows,
-            matrix: &mut self.matrix_rows,
-            labels: &prep.labels,
-            point_values: &values,
-        };
-        self.pairs.finish(&mut out).map_err(err("pairs.csv"))?;
-        let pairs_rows = self.pairs.pairs_rows();
-        let pairs = crate::output::tables::commit_spilled(
-            dir,
-            "pairs.csv",
-            &PairsTable::header(&prep.sweep_columns),
-            self.pairs_rows,
-        )?;
-        files.push(FileEntry { name: "pairs.csv".into(), rows: pairs_rows, sum: pairs });
-        let matrix = crate::output::tables::commit_spilled(
-            dir,
-            "matrix.csv",
-            &PairsTable::matrix_header(&prep.sweep_columns, &prep.labels),
-            self.matrix_rows,
-        )?;
-        files.push(FileEntry {
-            name: "matrix.csv".into(),
-            rows: prep.plan.points as u64 * prep.labels.len() as u64,
-            sum: matrix,
-        });
-        let roster = crate::output::tables::commit_spilled(
-            dir,
-            "roster.csv",
-            &crate::output::roster::header(prep),
-            csv::Writer::from_writer(self.roster_rows),
-        )?;
-        files.push(FileEntry { name: "roster.csv".into(), rows: self.roster_count, sum: roster });
+        let mut files = Vec::new();
+        if keep("roster.csv") {
+            self.write_roster_until(prep, prep.plan.points, None).map_err(err("roster.csv"))?;
+        }
+        if keep("summary.csv") {
+            self.summary.flush(&mut self.summary_rows).map_err(err("summary.csv"))?;
+            let sum = crate::output::tables::spill_into_group(
+                group,
+                dir,
+                "summary.csv",
+                &SummaryTable::header(&prep.sweep_columns),
+                self.summary_rows,
+            )?;
+            let rows = prep.plan.points as u64 * prep.plan.pairs.len() as u64;
+            files.push(FileEntry { name: "summary.csv".into(), rows, sum });
+        }
+        if keep("strategies.csv") {
+            self.strategies
+                .finish(&mut self.strategies_rows, &Tables::text(prep, &values))
+                .map_err(err("strategies.csv"))?;
+            let sum = crate::output::tables::spill_into_group(
+                group,
+                dir,
+                "strategies.csv",
+                &StrategyTable::header(&prep.sweep_columns),
+                self.strategies_rows,
+            )?;
+            let rows = prep.plan.points as u64 * prep.labels.len() as u64;
+            files.push(FileEntry { name: "strategies.csv".into(), rows, sum });
+        }
+        if keep("pairs.csv") || keep("matrix.csv") {
+            let mut out = PairsOut {
+                pairs: &mut self.pairs_rows,
+                matrix: &mut self.matrix_rows,
+                labels: &prep.labels,
+                point_values: &values,
+            };
+            self.pairs.finish(&mut out).map_err(err("pairs.csv"))?;
+        }
+        if keep("pairs.csv") {
+            let rows = self.pairs.pairs_rows();
+            let sum = crate::output::tables::spill_into_group(
+                group,
+                dir,
+                "pairs.csv",
+                &PairsTable::header(&prep.sweep_columns),
+                self.pairs_rows,
+            )?;
+            files.push(FileEntry { name: "pairs.csv".into(), rows, sum });
+        }
+        if keep("matrix.csv") {
+            let sum = crate::output::tables::spill_into_group(
+                group,
+                dir,
+                "matrix.csv",
+                &PairsTable::matrix_header(&prep.sweep_columns, &prep.labels),
+                self.matrix_rows,
+            )?;
+            let rows = prep.plan.points as u64 * prep.labels.len() as u64;
+            files.push(FileEntry { name: "matrix.csv".into(), rows, sum });
+        }
+        if keep("roster.csv") {
+            let sum = crate::output::tables::spill_into_group(
+                group,
+                dir,
+                "roster.csv",
+                &crate::output::roster::header(prep),
+                csv::Writer::from_writer(self.roster_rows),
+            )?;
+            files.push(FileEntry { name: "roster.csv".into(), rows: self.roster_count, sum });
+        }
         Ok(files)
     }
 }

@@ -204,11 +204,13 @@ pub fn merge(dir: &Path, force: bool) -> Result<MergeReport, MergeError> {
         )?;
         files.push(FileEntry { name: "rounds.csv".into(), rows, sum: rounds });
     }
-    out.commit("matches.csv")?;
+    // The row files and the tables as one group (one directory sync), the manifest after it.
+    let mut group = commit::Group::new(out.path());
+    group.add_synced("matches.csv");
     if trace {
-        out.commit("rounds.csv")?;
+        group.add_synced("rounds.csv");
     }
-    files.extend(tables.finish(&prep, &out)?);
+    files.extend(tables.finish_into(&prep, &out, &mut group, &|_| true)?);
     let manifest = build_manifest(&ManifestInput {
         study: &study,
         plan: &prep.plan,
@@ -218,7 +220,10 @@ pub fn merge(dir: &Path, force: bool) -> Result<MergeReport, MergeError> {
         trace,
         files: &files,
     });
-    out.write_atomic("manifest.json", manifest.as_bytes())?;
+    // The manifest is the group's marker: renamed after the group's directory sync.
+    let mut marker = commit::Pending::create(out.path(), "manifest.json")?;
+    marker.writer().write_all(manifest.as_bytes()).map_err(|e| OutputError::io(marker.path(), e))?;
+    group.commit_with_marker(marker)?;
     Ok(MergeReport { shards: n, matches: prep.plan.len(), trace })
 }
 

@@ -129,12 +129,16 @@ pub fn merge(dir: &Path, force: bool) -> Result<EvolveMergeReport, MergeError> {
         points_json.push(setup.manifest_entry(&point));
         write_tables(&setup, &labels, &sums[p], &mut tables).map_err(from_evolution)?;
     }
+    // The concatenated files and the tables as one group (one directory sync), the manifest
+    // after it.
+    let mut group = crate::output::commit::Group::new(out.path());
     for f in &files {
-        out.commit(&f.name)?;
+        group.add_synced(&f.name);
     }
     for t in tables {
-        files.push(t.finish()?);
+        files.push(t.finish_into(&mut group)?);
     }
+    group.commit()?;
     out.write_atomic("manifest.json", manifest_text(&study, seed, points_json, &files).as_bytes())?;
     Ok(EvolveMergeReport { shards: n, runs: sums.iter().map(|t| t.runs).sum(), points: study.points.len() })
 }

@@ -85,6 +85,13 @@ impl CsvFile {
         self.pending.commit()?;
         Ok(FileEntry { name: self.name, rows: self.rows, sum: self.sum })
     }
+
+    /// Syncs the file into `group` (renamed at [`crate::output::commit::Group::commit`]) and
+    /// returns its manifest entry.
+    pub fn finish_into(self, group: &mut crate::output::commit::Group) -> Result<FileEntry, OutputError> {
+        group.add(self.pending)?;
+        Ok(FileEntry { name: self.name, rows: self.rows, sum: self.sum })
+    }
 }
 
 /// Appends one CSV record (fields quoted when they need it) and a newline.

@@ -451,13 +451,16 @@ pub fn evolve(study: &Study, seed: u64, opts: &Options, cancel: &AtomicBool) -> 
         }
     }
     bar.finish_and_clear();
-    let mut files = vec![evo.finish()?];
+    // Every table as one group (one directory sync), the manifest after it.
+    let mut group = crate::output::commit::Group::new(out.path());
+    let mut files = vec![evo.finish_into(&mut group)?];
     if let Some(f) = fix {
-        files.push(f.finish()?);
+        files.push(f.finish_into(&mut group)?);
     }
     for t in tables {
-        files.push(t.finish()?);
+        files.push(t.finish_into(&mut group)?);
     }
+    group.commit()?;
     let manifest_name = part_name("manifest.json", shard);
     let text = match shard {
         None => manifest_text(study, seed, points_json, &files),

@@ -86,6 +86,11 @@ impl<W: Write> SumWriter<W> {
     pub fn get_mut(&mut self) -> &mut W {
         &mut self.inner
     }
+
+    /// The wrapped writer, unwrapped.
+    pub fn into_inner(self) -> W {
+        self.inner
+    }
 }
 
 impl<W: Write> Write for SumWriter<W> {

@@ -11,6 +11,12 @@
 //! A crash before step 3 leaves at most a `.partial` file, which no reader takes for a result; a
 //! crash after it leaves the complete file. Nothing else in the crate renames result files.
 //!
+//! Files finished together are committed as a [`Group`]: steps 1 and 2 for each (the syncs
+//! overlap, each on its own thread), then every rename, then ONE directory sync; the completion
+//! marker (the manifest) is renamed only after that, and the directory synced again
+//! ([`Group::commit_with_marker`]: its own sync runs with the group's), so a directory never
+//! looks complete before all its files are on disk.
+//!
 //! Two entry points cover every writer:
 //!
 //! - [`write_file`]: the bytes are in memory (a manifest, a report, a table);
@@ -89,6 +95,135 @@ pub fn remove(dir: &Path, name: &str) -> Result<(), OutputError> {
     }
 }
 
+/// Removes a set of files that belong together, where `marker` (a manifest) is what makes the
+/// set look complete: the marker goes first and that removal is synced, so the directory stops
+/// looking complete before anything else changes; the `others` then go with one directory sync
+/// for all of them. A crash at any point leaves no complete-looking set: either the marker and
+/// every file, or no marker. Missing files are skipped.
+pub fn remove_set(dir: &Path, marker: &str, others: &[String]) -> Result<(), OutputError> {
+    remove(dir, marker)?;
+    let mut removed = false;
+    for name in others.iter().filter(|n| n.as_str() != marker) {
+        let p = dir.join(name);
+        match fs::remove_file(&p) {
+            Ok(()) => removed = true,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(OutputError::io(&p, e)),
+        }
+    }
+    if removed { sync_dir(dir) } else { Ok(()) }
+}
+
+/// A group commit: files that are finished together (a run's row files and tables) are each
+/// written and synced as `<name>.partial`, then renamed in the order they were added, and the
+/// directory is synced ONCE for all the renames. The completion marker (the manifest) is not part
+/// of a group: it is committed after [`Group::commit`] returns, with the full protocol of its own,
+/// so that no directory looks complete before every file of the group is on disk.
+///
+/// A crash before the renames leaves `.partial` files only; a crash among them leaves some files
+/// under their final names, each whole, and no manifest; a crash after them but before the
+/// manifest, the same. None of these looks like a finished result.
+///
+/// Each file's sync starts on a thread of its own as soon as the file is added, and
+/// [`Group::commit`] waits for them all: the waits for the disk overlap with one another and
+/// with the work that makes the next files, instead of adding up.
+#[derive(Debug)]
+pub struct Group {
+    dir: PathBuf,
+    ready: Vec<String>,
+    /// Syncs under way: the file and the thread syncing it.
+    syncing: Vec<(PathBuf, std::thread::JoinHandle<io::Result<()>>)>,
+}
+
+impl Group {
+    /// An empty group in `dir`.
+    pub fn new(dir: &Path) -> Group {
+        Group { dir: dir.to_path_buf(), ready: Vec::new(), syncing: Vec::new() }
+    }
+
+    /// Adds a streamed file: flushes it and starts its sync (step 2); it keeps its `.partial`
+    /// name until [`Group::commit`].
+    pub fn add(&mut self, p: Pending) -> Result<(), OutputError> {
+        let Pending { name, path, w, .. } = p;
+        self.add_writer(&name, path, w)
+    }
+
+    /// Adds the writer of `<name>.partial` (at `path`): flushed and its sync started now (on
+    /// this thread when no thread can be started).
+    pub fn add_writer(&mut self, name: &str, path: PathBuf, w: BufWriter<File>) -> Result<(), OutputError> {
+        self.start_sync(path, w)?;
+        self.ready.push(name.to_string());
+        Ok(())
+    }
+
+    /// Flushes `w` (the file at `path`) and starts its sync.
+    fn start_sync(&mut self, path: PathBuf, w: BufWriter<File>) -> Result<(), OutputError> {
+        let f = w.into_inner().map_err(|e| OutputError::io(&path, e.into_error()))?;
+        let f = std::sync::Arc::new(f);
+        let syncing = std::sync::Arc::clone(&f);
+        match std::thread::Builder::new().name("detente-sync".into()).spawn(move || syncing.sync_all()) {
+            Ok(handle) => self.syncing.push((path, handle)),
+            Err(_) => f.sync_all().map_err(|e| OutputError::io(&path, e))?,
+        }
+        Ok(())
+    }
+
+    /// Waits for every sync under way; the first failure is the error.
+    fn wait_for_syncs(&mut self) -> Result<(), OutputError> {
+        let mut result = Ok(());
+        for (path, handle) in std::mem::take(&mut self.syncing) {
+            let r = handle.join().unwrap_or_else(|_| Err(io::Error::other("the sync thread panicked")));
+            if result.is_ok() {
+                result = r.map_err(|e| OutputError::io(&path, e));
+            }
+        }
+        result
+    }
+
+    /// Adds a file already written and synced as `<name>.partial` (see [`sync_file`]).
+    pub fn add_synced(&mut self, name: &str) {
+        self.ready.push(name.to_string());
+    }
+
+    /// Adds a file whose bytes are in memory (written to `<name>.partial` and synced).
+    pub fn write(&mut self, name: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        let mut p = Pending::create(&self.dir, name)?;
+        p.writer().write_all(bytes).map_err(|e| OutputError::io(p.path(), e))?;
+        self.add(p)
+    }
+
+    /// The names added so far, in order.
+    pub fn names(&self) -> &[String] {
+        &self.ready
+    }
+
+    /// Waits for the syncs of its files (step 2), renames every file of the group into
+    /// place (step 3, in the order added) and syncs the directory once (step 4).
+    pub fn commit(mut self) -> Result<(), OutputError> {
+        self.wait_for_syncs()?;
+        if self.ready.is_empty() {
+            return Ok(());
+        }
+        for name in &self.ready {
+            let to = self.dir.join(name);
+            fs::rename(partial_path(&self.dir, name), &to).map_err(|e| OutputError::io(&to, e))?;
+        }
+        sync_dir(&self.dir)
+    }
+
+    /// Commits the group, then `marker`, the file whose final name says the group is complete
+    /// (a manifest): the marker's sync runs with the group's (its bytes are ready, only its name
+    /// must wait), its rename comes after the group's directory sync, and the directory is
+    /// synced once more after it. So the marker never names an incomplete group, and its own
+    /// sync is not one more wait in series.
+    pub fn commit_with_marker(mut self, marker: Pending) -> Result<(), OutputError> {
+        let Pending { dir, name, path, w } = marker;
+        self.start_sync(path, w)?;
+        self.commit()?;
+        rename_partial(&dir, &name)
+    }
+}
+
 /// A file being streamed to `<name>.partial`, committed to `<name>` by [`Pending::commit`].
 /// Dropped without a commit, it leaves the `.partial` file (which the next run replaces).
 pub struct Pending {
@@ -135,6 +270,51 @@ mod tests {
         write_file(d.path(), "a.txt", b"two").unwrap();
         assert_eq!(fs::read(d.path().join("a.txt")).unwrap(), b"two");
         assert!(!partial_path(d.path(), "a.txt").exists());
+    }
+
+    #[test]
+    fn remove_set_removes_the_marker_and_every_file_and_skips_missing_ones() {
+        let d = tempfile::tempdir().unwrap();
+        for n in ["manifest.json", "a.csv", "b.csv", "keep.csv"] {
+            fs::write(d.path().join(n), n).unwrap();
+        }
+        let others = ["a.csv".to_string(), "b.csv".into(), "missing.csv".into(), "manifest.json".into()];
+        remove_set(d.path(), "manifest.json", &others).unwrap();
+        let mut left: Vec<String> =
+            fs::read_dir(d.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        left.sort();
+        assert_eq!(left, ["keep.csv"]);
+        // Nothing to remove is not an error.
+        remove_set(d.path(), "manifest.json", &others).unwrap();
+    }
+
+    #[test]
+    fn a_group_takes_its_final_names_only_at_its_commit() {
+        let d = tempfile::tempdir().unwrap();
+        fs::write(d.path().join("a.csv"), b"old").unwrap();
+        let mut g = Group::new(d.path());
+        g.write("a.csv", b"new a").unwrap();
+        let mut p = Pending::create(d.path(), "b.csv").unwrap();
+        p.writer().write_all(b"new b").unwrap();
+        g.add(p).unwrap();
+        // Written and synced, not yet renamed: the old file is still the one under its name.
+        assert_eq!(fs::read(d.path().join("a.csv")).unwrap(), b"old");
+        assert!(!d.path().join("b.csv").exists());
+        assert_eq!(g.names(), ["a.csv", "b.csv"]);
+        g.commit().unwrap();
+        assert_eq!(fs::read(d.path().join("a.csv")).unwrap(), b"new a");
+        assert_eq!(fs::read(d.path().join("b.csv")).unwrap(), b"new b");
+        assert!(!partial_path(d.path(), "a.csv").exists() && !partial_path(d.path(), "b.csv").exists());
+
+        // With a marker: the marker takes its name last.
+        let mut g = Group::new(d.path());
+        g.write("c.csv", b"c").unwrap();
+        let mut m = Pending::create(d.path(), "manifest.json").unwrap();
+        m.writer().write_all(b"{}").unwrap();
+        g.commit_with_marker(m).unwrap();
+        assert_eq!(fs::read(d.path().join("c.csv")).unwrap(), b"c");
+        assert_eq!(fs::read(d.path().join("manifest.json")).unwrap(), b"{}");
+        assert!(!partial_path(d.path(), "manifest.json").exists());
     }
 
     #[test]

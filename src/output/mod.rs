@@ -1,8 +1,9 @@
 //! Writing results: number formatting, the output directory, the aggregate tables, the manifest.
 //!
 //! Every result file is committed by the one protocol of [`commit`] (write `<name>.partial`,
-//! fsync, rename, fsync the directory), so a file with a final name is always whole. The
-//! manifest is written last. A directory has one writer at a time ([`lock`]).
+//! fsync, rename, fsync the directory), so a file with a final name is always whole; files
+//! finished together are renamed as one [`commit::Group`] with one directory fsync. The
+//! manifest is written last, on its own. A directory has one writer at a time ([`lock`]).
 
 pub mod checkpoint;
 pub mod checksum;

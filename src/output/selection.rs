@@ -60,19 +60,6 @@ impl Outputs {
         let name = name.strip_suffix(".csv").unwrap_or(name);
         self.keep.contains(&name)
     }
-
-    /// Removes the tables not chosen from `dir` and from the manifest's list (`rounds` is
-    /// chosen by `--trace`, not here).
-    pub fn prune(&self, dir: &Path, files: &mut Vec<super::manifest::FileEntry>) -> io::Result<()> {
-        for f in files.iter().filter(|f| !self.keeps(&f.name) && !f.name.starts_with("rounds")) {
-            match std::fs::remove_file(dir.join(&f.name)) {
-                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
-                _ => {}
-            }
-        }
-        files.retain(|f| self.keeps(&f.name) || f.name.starts_with("rounds"));
-        super::commit::sync_dir(dir).map_err(|e| io::Error::other(e.to_string()))
-    }
 }
 
 /// `bytes` as one complete gzip member.

@@ -1,9 +1,9 @@
 //! One run's files in its output directory, from a fresh start or a resume to the manifest.
 //!
-//! The row files (`matches`, `rounds`) grow as `<name>.partial` through every chunk; after each
-//! chunk they are synced and the checkpoint records their row count, length and checksum. At the
-//! end they are renamed into place, the tables are committed, the manifest is committed last and
-//! the checkpoint removed. A resume re-reads and verifies what it keeps, from whichever point of
+//! The row files (`matches`, `rounds`) grow as `<name>.partial` through every chunk; at most once
+//! per checkpoint interval they are synced and the checkpoint records their row count, length and
+//! checksum. At the end they are renamed into place with the tables as one commit group, the
+//! manifest is committed last and the checkpoint (if any was written) removed. A resume re-reads and verifies what it keeps, from whichever point of
 //! that sequence the previous process reached, and never rewrites a finished result.
 
 use std::fs::{self, File, OpenOptions};
@@ -93,6 +93,10 @@ pub struct SessionSpec<'a> {
     pub resume: bool,
     /// `--force`.
     pub force: bool,
+    /// Whether the `matches` file is only a journal for `--resume` (a run that does not keep
+    /// `matches.csv`): it stays `.partial`, is never renamed nor listed in the manifest, and is
+    /// removed once the manifest is committed.
+    pub journal: bool,
     /// The header of `matches`, as bytes.
     pub matches_header: &'a [u8],
     /// The header of `rounds`, as bytes.
@@ -124,6 +128,9 @@ pub struct Session {
     total: u64,
     matches: Rows,
     rounds: Option<Rows>,
+    journal: bool,
+    /// Whether a checkpoint of this run is on disk (written by this process, or resumed from).
+    ck_on_disk: bool,
 }
 
 fn refused(msg: String) -> OutputError {
@@ -156,9 +163,9 @@ impl Session {
                 )));
             }
         } else if spec.force {
-            for n in spec.names.owned(spec.whole) {
-                dir.remove(&n)?;
-            }
+            // The manifest first (synced), so the directory stops looking complete; then the
+            // rest with one directory sync.
+            commit::remove_set(dir.path(), &spec.names.manifest, &spec.names.owned(spec.whole))?;
         }
         Session::fresh(dir, spec)
     }
@@ -185,7 +192,17 @@ impl Session {
             rounds_rows: 0,
             rounds: rounds.as_ref().map(|_| Sum::default()),
         };
-        Ok(Opened::Session(Box::new(Session { dir, names, ck, total: spec.total_runs, matches, rounds })))
+        let journal = spec.journal;
+        Ok(Opened::Session(Box::new(Session {
+            dir,
+            names,
+            ck,
+            total: spec.total_runs,
+            matches,
+            rounds,
+            journal,
+            ck_on_disk: false,
+        })))
     }
 
     fn resume(dir: OutputDir, spec: SessionSpec, text: &str) -> Result<Opened, OutputError> {
@@ -213,6 +230,9 @@ impl Session {
         let complete = ck.runs_done == spec.total_runs;
         if complete && dir.file(&spec.names.manifest).exists() {
             // The previous process committed everything and stopped before removing the checkpoint.
+            if spec.journal {
+                let _ = fs::remove_file(dir.partial(&spec.names.matches));
+            }
             dir.remove(&spec.names.checkpoint)?;
             return Ok(Opened::Finished);
         }
@@ -226,7 +246,8 @@ impl Session {
             // untraced run owns no rounds partial.
             let _ = fs::remove_file(dir.partial(&spec.names.rounds));
         }
-        Ok(Opened::Session(Box::new(Session { dir, names: spec.names, ck, total: spec.total_runs, matches, rounds })))
+        let (names, total, journal) = (spec.names, spec.total_runs, spec.journal);
+        Ok(Opened::Session(Box::new(Session { dir, names, ck, total, matches, rounds, journal, ck_on_disk: true })))
     }
 
     /// Runs already done (and verified) when the session opened, from the start of the slice.
@@ -257,33 +278,64 @@ impl Session {
     /// Syncs the row files and commits a checkpoint: `runs_done` runs of the slice are on disk,
     /// and `rounds_added` more `rounds` rows since the last checkpoint.
     pub fn checkpoint(&mut self, runs_done: u64, rounds_added: u64) -> Result<(), OutputError> {
+        self.record(runs_done, rounds_added, true)?;
+        let text = serde_json::to_string_pretty(&self.ck).unwrap_or_default();
+        self.dir.write_atomic(&self.names.checkpoint, text.as_bytes())?;
+        self.ck_on_disk = true;
+        Ok(())
+    }
+
+    /// Records how far the run got (and, with `sync`, syncs the row files first).
+    fn record(&mut self, runs_done: u64, rounds_added: u64, sync: bool) -> Result<(), OutputError> {
         self.ck.runs_done = runs_done;
         self.ck.rounds_rows += rounds_added;
-        if let Some(s) = sync_rows(&self.dir, &mut self.matches)? {
+        let dir = &self.dir;
+        let sum = |rows: &mut Rows| if sync { sync_rows(dir, rows) } else { Ok(rows.writer.as_ref().map(|w| w.sum())) };
+        if let Some(s) = sum(&mut self.matches)? {
             self.ck.matches = s;
         }
         if let Some(r) = self.rounds.as_mut() {
-            if let Some(s) = sync_rows(&self.dir, r)? {
+            if let Some(s) = sum(r)? {
                 self.ck.rounds = Some(s);
             }
         }
-        let text = serde_json::to_string_pretty(&self.ck).unwrap_or_default();
-        self.dir.write_atomic(&self.names.checkpoint, text.as_bytes())
+        Ok(())
     }
 
-    /// After the last run and its checkpoint (which a resume needs to find the renamed files):
-    /// renames the row files into place and returns their manifest entries.
-    pub fn commit_rows(&mut self) -> Result<Vec<FileEntry>, OutputError> {
+    /// The end of the last run: `runs_done` runs of the slice are written. A run with a
+    /// checkpoint on disk (it lasted past the checkpoint interval, or it was resumed) commits a
+    /// last one, which a resume needs to find the row files once they are renamed; a shorter run
+    /// writes none at all (a crash before its manifest loses less than one interval of work,
+    /// and the resume says to start over with `--force`).
+    pub fn end(&mut self, runs_done: u64, rounds_added: u64) -> Result<(), OutputError> {
+        if self.ck_on_disk {
+            self.checkpoint(runs_done, rounds_added)
+        } else {
+            self.record(runs_done, rounds_added, false)
+        }
+    }
+
+    /// Whether a checkpoint of this run is on disk.
+    pub fn has_checkpoint(&self) -> bool {
+        self.ck_on_disk
+    }
+
+    /// After [`Session::end`]: syncs the row files and adds them to `group` (which the caller
+    /// commits with the tables, before the manifest); returns their manifest entries.
+    pub fn commit_rows(&mut self, group: &mut commit::Group) -> Result<Vec<FileEntry>, OutputError> {
         if self.ck.runs_done != self.total {
             return Err(corrupt(format!(
-                "internal: {} of {} runs checkpointed before the row files are committed",
+                "internal: {} of {} runs recorded before the row files are committed",
                 self.ck.runs_done, self.total
             )));
         }
-        let mut entries = vec![FileEntry { name: self.matches.name.clone(), rows: self.total, sum: self.ck.matches }];
-        finalize(&self.dir, &mut self.matches)?;
+        let mut entries = Vec::new();
+        if !self.journal {
+            entries.push(FileEntry { name: self.matches.name.clone(), rows: self.total, sum: self.ck.matches });
+            finalize(&self.dir, &mut self.matches, group)?;
+        }
         if let (Some(r), Some(sum)) = (self.rounds.as_mut(), self.ck.rounds) {
-            finalize(&self.dir, r)?;
+            finalize(&self.dir, r, group)?;
             entries.push(FileEntry { name: r.name.clone(), rows: self.ck.rounds_rows, sum });
         }
         Ok(entries)
@@ -292,6 +344,24 @@ impl Session {
     /// Commits the manifest (the mark of a finished result) and removes the checkpoint.
     pub fn finish(self, manifest: &str) -> Result<(), OutputError> {
         self.dir.write_atomic(&self.names.manifest, manifest.as_bytes())?;
+        self.remove_leftovers()
+    }
+
+    /// After the manifest: removes the checkpoint and the journal, if any.
+    fn remove_leftovers(mut self) -> Result<(), OutputError> {
+        if self.journal {
+            drop(self.matches.writer.take());
+            let p = self.dir.partial(&self.matches.name);
+            match fs::remove_file(&p) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(OutputError::io(&p, e)),
+                _ => {}
+            }
+        }
+        if !self.ck_on_disk {
+            // No checkpoint was ever written (a fresh start refuses or, with --force, removes an
+            // older one): nothing to remove.
+            return Ok(());
+        }
         self.dir.remove(&self.names.checkpoint)
     }
 
@@ -304,7 +374,22 @@ impl Session {
         let mut p = commit::Pending::create(self.dir.path(), &self.names.manifest)?;
         write(p.writer()).map_err(|e| OutputError::io(p.path(), e))?;
         p.commit()?;
-        self.dir.remove(&self.names.checkpoint)
+        self.remove_leftovers()
+    }
+
+    /// Commits `group` (the row files and tables, see [`Session::commit_rows`]) and then the
+    /// manifest, streamed by `write`, as the group's marker ([`commit::Group::commit_with_marker`]:
+    /// its sync overlaps the group's, its rename follows the group's directory sync); then
+    /// removes the checkpoint and journal.
+    pub fn finish_group(
+        self,
+        group: commit::Group,
+        write: impl FnOnce(&mut BufWriter<File>) -> std::io::Result<()>,
+    ) -> Result<(), OutputError> {
+        let mut p = commit::Pending::create(self.dir.path(), &self.names.manifest)?;
+        write(p.writer()).map_err(|e| OutputError::io(p.path(), e))?;
+        group.commit_with_marker(p)?;
+        self.remove_leftovers()
     }
 }
 
@@ -322,11 +407,10 @@ fn sync_rows(dir: &OutputDir, rows: &mut Rows) -> Result<Option<Sum>, OutputErro
     Ok(Some(w.sum()))
 }
 
-fn finalize(dir: &OutputDir, rows: &mut Rows) -> Result<(), OutputError> {
-    if let Some(mut w) = rows.writer.take() {
-        commit::sync_file(w.get_mut(), &dir.partial(&rows.name))?;
-        drop(w);
-        dir.commit(&rows.name)?;
+fn finalize(dir: &OutputDir, rows: &mut Rows, group: &mut commit::Group) -> Result<(), OutputError> {
+    if let Some(w) = rows.writer.take() {
+        // Synced with the rest of the group, at its commit.
+        group.add_writer(&rows.name, dir.partial(&rows.name), w.into_inner())?;
         rows.at_final = true;
     }
     Ok(())

@@ -553,6 +553,21 @@ pub fn commit_spilled(
     header: &[String],
     rows: csv::Writer<BufWriter<File>>,
 ) -> Result<Sum, OutputError> {
+    let mut group = super::commit::Group::new(dir.path());
+    let sum = spill_into_group(&mut group, dir, name, header, rows)?;
+    group.commit()?;
+    Ok(sum)
+}
+
+/// As [`commit_spilled`], into a [`super::commit::Group`]: the table is written and synced as
+/// `<name>.partial` and renamed with the rest of the group.
+pub fn spill_into_group(
+    group: &mut super::commit::Group,
+    dir: &OutputDir,
+    name: &str,
+    header: &[String],
+    rows: csv::Writer<BufWriter<File>>,
+) -> Result<Sum, OutputError> {
     let path = dir.file(name);
     let io = |e: std::io::Error| OutputError::io(&path, e);
     let mut spilled =
@@ -563,7 +578,7 @@ pub fn commit_spilled(
     w.write_all(&record_bytes(header)).map_err(io)?;
     std::io::copy(&mut BufReader::with_capacity(1 << 16, spilled), &mut w).map_err(io)?;
     let sum = w.sum();
-    pending.commit()?;
+    group.add(pending)?;
     Ok(sum)
 }
 

@@ -136,6 +136,8 @@ fn s2_a_shard_killed_at_its_manifest_rename_resumes_to_the_same_bytes() {
             "-e",
             "inject=rename:signal=KILL",
         ])
+        // A checkpoint after every chunk, as a run longer than the checkpoint interval has.
+        .env("DETENTE_CHECKPOINT_SECS", "0")
         .args([bin(), "run", "small.toml", "-o", "o", "--shard", "0/2", "-q"])
         .output()
         .unwrap();
@@ -317,6 +319,8 @@ fn resume_after_matches_is_committed_but_not_the_summary_finishes_identically() 
     let st = Command::new("strace")
         .current_dir(d.path())
         .args(["-f", "-qq", "-o", "/dev/null", "-P", "o/summary.csv.partial", "-e", "inject=rename:signal=KILL"])
+        // A checkpoint after every chunk, as a run longer than the checkpoint interval has.
+        .env("DETENTE_CHECKPOINT_SECS", "0")
         .args([bin(), "run", "small.toml", "-o", "o", "-q"])
         .output()
         .unwrap();

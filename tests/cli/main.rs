@@ -9,6 +9,7 @@ mod evolve;
 mod findings;
 mod first_steps;
 mod integrity;
+mod lean_runs;
 mod learning;
 mod memory;
 mod model_fixes;

@@ -1,0 +1,135 @@
+//! Whole-process cost of a tournament (issue 12): what a run does not keep costs nothing, and the
+//! shortcuts change no byte.
+
+use crate::util::{Dir, SMALL};
+
+fn names(d: &Dir, dir: &str) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(d.join(dir))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+/// Without `matches.csv` in `--outputs`, no row is formatted (the values go to a journal for
+/// `--resume`), the journal is gone at the end, and the tables kept are the bytes of a full run.
+#[test]
+fn a_run_without_matches_csv_leaves_only_its_tables_with_the_same_bytes() {
+    let d = Dir::new();
+    let sc = d.write("small.toml", SMALL);
+    d.cmd().args(["run", "-q", "-o", "full"]).arg(&sc).assert().success();
+    d.cmd().args(["run", "-q", "-o", "lean", "--outputs", "strategies,summary"]).arg(&sc).assert().success();
+    assert_eq!(names(&d, "lean"), ["manifest.json", "strategies.csv", "summary.csv"]);
+    for f in ["strategies.csv", "summary.csv"] {
+        assert_eq!(d.bytes(&format!("lean/{f}")), d.bytes(&format!("full/{f}")), "{f}");
+    }
+    // The same again with --compress and --trace: rounds.csv.gz is kept, the journal is not.
+    d.cmd()
+        .args(["run", "-q", "-o", "gz", "--outputs", "pairs", "--compress", "--trace", "--threads", "2"])
+        .arg(&sc)
+        .assert()
+        .success();
+    assert_eq!(names(&d, "gz"), ["manifest.json", "pairs.csv", "rounds.csv.gz"]);
+    assert_eq!(d.bytes("gz/pairs.csv"), d.bytes("full/pairs.csv"));
+}
+
+fn strace_available() -> bool {
+    std::process::Command::new("strace")
+        .arg("-V")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// `--force` removes the old manifest first (synced), then the rest with one directory sync:
+/// killed at any of its removals, the directory either still holds the whole old set under its
+/// manifest, or no manifest at all; and it syncs the directory twice, not once per file.
+#[test]
+fn force_killed_at_any_removal_never_leaves_a_manifest_over_a_partial_set() {
+    if !strace_available() {
+        eprintln!("note: skipped: strace is not installed");
+        return;
+    }
+    let d = Dir::new();
+    let sc = d.write("small.toml", SMALL);
+    d.cmd().args(["run", "-q", "-o", "old", "--seed", "5"]).arg(&sc).assert().success();
+    let old = names(&d, "old");
+    let strace = |inject: Option<String>, log: &str| {
+        let mut c = std::process::Command::new("strace");
+        c.current_dir(d.path()).args(["-f", "-qq", "-o", log, "-e", "trace=unlink,fsync"]);
+        if let Some(i) = inject {
+            c.args(["-e", &i]);
+        }
+        c.arg("--").arg(env!("CARGO_BIN_EXE_detente")).args(["run", "-q", "-o", "o", "--force", "small.toml"]);
+        c.output().unwrap()
+    };
+    let reset = || {
+        let _ = std::fs::remove_dir_all(d.join("o"));
+        std::fs::create_dir(d.join("o")).unwrap();
+        for f in &old {
+            std::fs::copy(d.join(&format!("old/{f}")), d.join(&format!("o/{f}"))).unwrap();
+        }
+    };
+    reset();
+    assert!(strace(None, "count.log").status.success());
+    let log = d.read("count.log");
+    let unlinks = log.lines().filter(|l| l.contains(" unlink(\"o/") && l.contains("= 0")).count();
+    // The removals of the old set, up to the first file of the new run.
+    let head: Vec<&str> = log.lines().take_while(|l| !l.contains(".partial")).collect();
+    let syncs = head.iter().filter(|l| l.contains("fsync(")).count();
+    assert!(unlinks >= old.len(), "{log}");
+    assert_eq!(syncs, 2, "one sync after the manifest, one after the rest:\n{}", head.join("\n"));
+    for k in 1..=unlinks {
+        reset();
+        let hit = strace(Some(format!("inject=unlink:signal=KILL:when={k}")), "/dev/null");
+        assert!(!hit.status.success(), "unlink #{k} was not struck");
+        if d.join("o/manifest.json").exists() {
+            for f in &old {
+                assert_eq!(d.bytes(&format!("o/{f}")), d.bytes(&format!("old/{f}")), "unlink #{k}: {f}");
+            }
+        }
+    }
+}
+
+/// A run shorter than the checkpoint interval writes no checkpoint at all. Killed as it renames
+/// its tables (before the manifest), it leaves no complete-looking directory; the resume has
+/// nothing to continue and says to use `--force`, which gives the uninterrupted run's bytes.
+#[test]
+fn a_short_run_writes_no_checkpoint_and_a_crash_before_its_manifest_needs_force() {
+    if !strace_available() {
+        eprintln!("note: skipped: strace is not installed");
+        return;
+    }
+    let d = Dir::new();
+    let sc = d.write("small.toml", SMALL);
+    d.cmd().args(["run", "-q", "-o", "ref"]).arg(&sc).assert().success();
+    let log = std::process::Command::new("strace")
+        .current_dir(d.path())
+        .args(["-f", "-qq", "-o", "calls.log", "-e", "trace=openat,rename,unlink"])
+        .arg(env!("CARGO_BIN_EXE_detente"))
+        .args(["run", "small.toml", "-o", "quiet", "-q"])
+        .output()
+        .unwrap();
+    assert!(log.status.success());
+    assert!(!d.read("calls.log").contains("checkpoint.json\""), "a checkpoint was touched:\n{}", d.read("calls.log"));
+    std::fs::create_dir(d.join("o")).unwrap();
+    let st = std::process::Command::new("strace")
+        .current_dir(d.path())
+        .args(["-f", "-qq", "-o", "/dev/null", "-P", "o/summary.csv.partial", "-e", "inject=rename:signal=KILL"])
+        .arg(env!("CARGO_BIN_EXE_detente"))
+        .args(["run", "small.toml", "-o", "o", "-q"])
+        .output()
+        .unwrap();
+    assert!(!st.status.success(), "the injection did not strike");
+    assert!(!d.join("o/manifest.json").exists() && !d.join("o/checkpoint.json").exists());
+    let again = d.cmd().args(["run", "-q", "--resume", "-o", "o"]).arg(&sc).output().unwrap();
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("--force"), "{}", String::from_utf8_lossy(&again.stderr));
+    d.cmd().args(["run", "-q", "--force", "-o", "o"]).arg(&sc).assert().success();
+    for f in ["matches.csv", "summary.csv", "strategies.csv", "pairs.csv", "matrix.csv", "roster.csv", "manifest.json"]
+    {
+        assert_eq!(d.bytes(&format!("o/{f}")), d.bytes(&format!("ref/{f}")), "{f}");
+    }
+}
