@@ -387,13 +387,12 @@ impl Runs {
                 packed.iter().position(|&b| b != prev).unwrap_or(packed.len())
             }
             1 | 2 if first == 3 - prev => {
-                // Bytes alternate between the other outcome and this one.
-                let other = 3 - prev;
-                packed
-                    .iter()
-                    .enumerate()
-                    .position(|(j, &b)| b != if j % 2 == 0 { other } else { prev })
-                    .unwrap_or(packed.len())
+                // Bytes alternate between the other outcome and this one: compared two at a
+                // time, then the odd one out.
+                let pair = [3 - prev, prev];
+                let whole = packed.chunks_exact(2).position(|c| c != pair).unwrap_or(packed.len() / 2);
+                let j = 2 * whole;
+                j + (packed.get(j) == Some(&pair[0])) as usize
             }
             _ => 0,
         };
