@@ -367,6 +367,30 @@ pub(crate) struct Runs {
 }
 
 impl Runs {
+    /// Whether round `t`, without errors and with outcome `o`, leaves every run as it is but
+    /// for its length, by the rules of [`continue_with`](Self::continue_with), for one round
+    /// of the general loop: then it applies the round in place and returns true; otherwise it
+    /// changes nothing and returns false.
+    #[inline(always)]
+    fn unchanged(&mut self, o: u8, t: u32) -> bool {
+        let x = o ^ self.prev_o;
+        if x == 0 {
+            match o {
+                CC => self.last_cc = t,
+                DD => self.dd_run += 1,
+                _ if self.echo_run < 2 => self.echo_run = 1,
+                _ => return false,
+            }
+        } else if x == 3 && o != CC && o != DD {
+            self.echo_run += 1;
+            self.prev_o = o;
+        } else {
+            return false;
+        }
+        self.prev_perc_err = [false; 2];
+        true
+    }
+
     /// The rounds at the start of `packed` (a block of a plain match, see [`pack`]) that
     /// continue the runs in progress without changing any but their length: no error, and
     /// the same outcome as the round before (a CC, a DD, or a CD or DC that is not part of an
@@ -687,14 +711,18 @@ impl MatchMetrics {
         // Without a discount the rate is 1: the same arithmetic runs, and its result is not
         // reported.
         let t = self.hot.tally::<true>(r, self.disc_rate);
-        let errors = Errors::of(r);
-        if errors.any() {
-            self.count_errors(r.outcome, errors);
+        let any_error = r.exec_error[0] | r.exec_error[1] | r.perc_error[0] | r.perc_error[1];
+        if any_error {
+            self.count_errors(r.outcome, Errors::of(r));
         }
         if self.hot.pending_firsts != 0 {
             self.hot.pending_firsts = self.firsts_step(self.hot.pending_firsts, r.outcome, r.intended_d, r.trust, t);
         }
-        self.hot.runs = self.runs_step(self.hot.runs, r.outcome, errors, t);
+        // Most rounds continue the runs in progress: they are applied in place, and only the
+        // others take the step (which copies the runs in and out).
+        if any_error || !self.hot.runs.unchanged(r.outcome, t) {
+            self.hot.runs = self.runs_step(self.hot.runs, r.outcome, Errors::of(r), t);
+        }
         if TAIL {
             for i in 0..2 {
                 self.ring[i][t as usize & (RING - 1)] = r.trust[i];
