@@ -242,6 +242,18 @@ impl<'a> Prepared<'a> {
         h
     }
 
+    /// The matches.csv row of a played match.
+    fn match_row<'r>(&'r self, run: &Run, point_values: &'r [String], m: &'r MatchOutcome) -> rows::MatchRow<'r> {
+        rows::MatchRow {
+            point: run.point,
+            point_values,
+            labels: (&self.labels[run.a], &self.labels[run.b]),
+            rep: run.rep,
+            seed: m.seed,
+            truncated: m.truncated,
+            values: &m.values,
+        }
+    }
     /// Plays one run.
     pub fn play(&self, run: &Run, trace: bool) -> MatchOutcome {
         let pp = self.point(run.point);
@@ -343,18 +355,7 @@ impl Prepared<'_> {
             // Sized to the row: about 9 bytes a number (two chunks of up to 4,096 rows are in
             // flight, so a row keeps its own bytes, not a large working buffer).
             matches_row.reserve_exact(64 + 16 * pp.values.len() + 10 * m.values.len());
-            rows::push_match_row(
-                &mut matches_row,
-                &rows::MatchRow {
-                    point: run.point,
-                    point_values: &pp.values,
-                    labels: (&self.labels[run.a], &self.labels[run.b]),
-                    rep: run.rep,
-                    seed: m.seed,
-                    truncated: m.truncated,
-                    values: &m.values,
-                },
-            );
+            rows::push_match_row(&mut matches_row, &self.match_row(run, &pp.values, &m));
         }
         let mut rounds_rows = Vec::new();
         if let Some(rs) = &m.rounds {
@@ -432,18 +433,7 @@ impl Prepared<'_> {
             let m = self.play(&run, trace);
             let pp = self.point(run.point);
             if matches_rows {
-                rows::push_match_row(
-                    &mut block.matches_rows,
-                    &rows::MatchRow {
-                        point: run.point,
-                        point_values: &pp.values,
-                        labels: (&self.labels[run.a], &self.labels[run.b]),
-                        rep: run.rep,
-                        seed: m.seed,
-                        truncated: m.truncated,
-                        values: &m.values,
-                    },
-                );
+                rows::push_match_row(&mut block.matches_rows, &self.match_row(&run, &pp.values, &m));
             }
             if let Some(rs) = &m.rounds {
                 let mut w = csv::WriterBuilder::new().buffer_capacity(512).from_writer(&mut block.rounds_rows);
