@@ -341,12 +341,6 @@ impl Session {
         Ok(entries)
     }
 
-    /// Commits the manifest (the mark of a finished result) and removes the checkpoint.
-    pub fn finish(self, manifest: &str) -> Result<(), OutputError> {
-        self.dir.write_atomic(&self.names.manifest, manifest.as_bytes())?;
-        self.remove_leftovers()
-    }
-
     /// After the manifest: removes the checkpoint and the journal, if any.
     fn remove_leftovers(mut self) -> Result<(), OutputError> {
         if self.journal {
@@ -363,18 +357,6 @@ impl Session {
             return Ok(());
         }
         self.dir.remove(&self.names.checkpoint)
-    }
-
-    /// [`Session::finish`] with the manifest streamed by `write` (a large sweep's manifest is
-    /// never held in memory), under the same commit protocol.
-    pub fn finish_with(
-        self,
-        write: impl FnOnce(&mut BufWriter<File>) -> std::io::Result<()>,
-    ) -> Result<(), OutputError> {
-        let mut p = commit::Pending::create(self.dir.path(), &self.names.manifest)?;
-        write(p.writer()).map_err(|e| OutputError::io(p.path(), e))?;
-        p.commit()?;
-        self.remove_leftovers()
     }
 
     /// Commits `group` (the row files and tables, see [`Session::commit_rows`]) and then the
