@@ -19,9 +19,9 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
-use crate::util::Dir;
+use crate::util::{Dir, strace_available};
 
 const SYSCALLS: &[&str] = &["write", "rename", "fsync", "unlink"];
 /// At most this many injection points per system call and case (first and last included).
@@ -46,10 +46,6 @@ sanction = { cost = 0.5, effect = 1.0, max = 3.0 }
 strategies = ["TitForTat", "Defector", "gtft", "stick"]
 repetitions = 6
 "#;
-
-fn strace_available() -> bool {
-    Command::new("strace").arg("-V").stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
-}
 
 /// One command of the harness.
 struct Case {

@@ -4,7 +4,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::util::{Dir, SMALL, csv, get};
+use crate::util::{Dir, SMALL, csv, get, strace_available};
 
 fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).to_string()
@@ -109,10 +109,6 @@ fn s1_shards_of_one_study_still_write_side_by_side_but_not_twice() {
 }
 
 // ---- S2: a killed shard's resume never zero-fills a finished part --------------------------------
-
-fn strace_available() -> bool {
-    Command::new("strace").arg("-V").stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
-}
 
 #[test]
 fn s2_a_shard_killed_at_its_manifest_rename_resumes_to_the_same_bytes() {

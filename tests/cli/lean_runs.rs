@@ -1,7 +1,7 @@
 //! Whole-process cost of a tournament (issue 12): what a run does not keep costs nothing, and the
 //! shortcuts change no byte.
 
-use crate::util::{Dir, SMALL};
+use crate::util::{Dir, SMALL, strace_available};
 
 fn names(d: &Dir, dir: &str) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(d.join(dir))
@@ -32,15 +32,6 @@ fn a_run_without_matches_csv_leaves_only_its_tables_with_the_same_bytes() {
         .success();
     assert_eq!(names(&d, "gz"), ["manifest.json", "pairs.csv", "rounds.csv.gz"]);
     assert_eq!(d.bytes("gz/pairs.csv"), d.bytes("full/pairs.csv"));
-}
-
-fn strace_available() -> bool {
-    std::process::Command::new("strace")
-        .arg("-V")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
 }
 
 /// `--force` removes the old manifest first (synced), then the rest with one directory sync:

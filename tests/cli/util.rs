@@ -99,3 +99,13 @@ pub fn get<'a>(header: &[String], row: &'a [String], col: &str) -> &'a str {
     let i = header.iter().position(|h| h == col).unwrap_or_else(|| panic!("no column {col}"));
     &row[i]
 }
+
+/// Whether `strace` runs here (the crash and commit-protocol tests need it; CI installs it).
+pub fn strace_available() -> bool {
+    std::process::Command::new("strace")
+        .arg("-V")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
