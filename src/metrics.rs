@@ -67,7 +67,7 @@ const DD: u8 = 3;
 const SLOPE_N: usize = 10;
 /// Capacity of the trust ring buffer (a power of two ≥ `SLOPE_N`, so indexing is a mask).
 const RING: usize = 16;
-/// The last rounds of a match whose trust the metrics keep (see [`MatchMetrics::plain_round`]).
+/// The last rounds of a match whose trust the metrics keep (see [`MatchMetrics::plain_tail`]).
 pub(crate) const TAIL_ROUNDS: u32 = RING as u32;
 /// Slots of `MatchMetrics::firsts`.
 const FIRST_DEF: usize = 0;
@@ -75,6 +75,21 @@ const FIRST_INT_DEF: usize = 2;
 const FIRST_DD: usize = 4;
 const FIRST_TO_08: usize = 5;
 const ALL_FIRSTS: u8 = 0x7F;
+/// The first events a round's packed byte (see [`pack`]) decides: all but the two of trust.
+const BYTE_EVENT_BITS: u8 = 0x1F;
+/// The first events that happen in a round, by its packed byte: the bits of
+/// [`MatchMetrics::firsts_step`] that do not depend on trust.
+const BYTE_EVENTS: [u8; 64] = {
+    let mut table = [0u8; 64];
+    let mut byte = 0;
+    while byte < 64 {
+        let (o, exec_a, exec_b) = (byte & 3, (byte >> 2) & 1, (byte >> 3) & 1);
+        let (d_a, d_b) = (o >> 1, o & 1);
+        table[byte as usize] = d_a | d_b << 1 | (d_a ^ exec_a) << 2 | (d_b ^ exec_b) << 3 | ((o == DD) as u8) << 4;
+        byte += 1;
+    }
+    table
+};
 
 /// What the metrics need to know about a match besides its rounds.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -252,12 +267,20 @@ fn values_block<const DISC: bool>(
     let mut v = v;
     let pay_by_outcome: [[f64; 2]; 4] = std::array::from_fn(|o| [pay[0][o], pay[1][(o & 1) << 1 | o >> 1]]);
     let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
+    // Collapses (a value below 0.5 after one at or above it) counted as floats, 1.0 for a
+    // value below 0.5, which the compiler keeps in vector registers beside the sums (the
+    // counts are whole numbers far below 2^53, so they are exact; trust is never NaN here).
+    let mut below = v.above_half.map(|above| if above { 0.0 } else { 1.0 });
+    let mut collapses = [0.0f64; 2];
     let mut trust_pass = |v: &mut Sums, tau: [f64; 2]| {
         for i in 0..2 {
             v.trust_sum[i] += tau[i];
             // Spelt as comparisons (not `f64::min`), which compile to one instruction each.
             lo[i] = if tau[i] < lo[i] { tau[i] } else { lo[i] };
             hi[i] = if tau[i] > hi[i] { tau[i] } else { hi[i] };
+            let now_below = if tau[i] < 0.5 { 1.0 } else { 0.0 };
+            collapses[i] += now_below - now_below * below[i];
+            below[i] = now_below;
         }
     };
     match counts {
@@ -266,7 +289,14 @@ fn values_block<const DISC: bool>(
                 let block: f64 = (0..4).map(|o| c[o] as f64 * pay_by_outcome[o][i]).sum();
                 *score += block;
             }
-            for &tau in trust {
+            // Two rounds an iteration, which saves the vector copies one round a time needs.
+            let pairs = trust.chunks_exact(2);
+            let rest = pairs.remainder();
+            for pair in pairs {
+                trust_pass(&mut v, pair[0]);
+                trust_pass(&mut v, pair[1]);
+            }
+            for &tau in rest {
                 trust_pass(&mut v, tau);
             }
         }
@@ -292,20 +322,8 @@ fn values_block<const DISC: bool>(
                 v.trust_max[i] = trust[k][i];
             }
         }
-        if lo[i] >= 0.5 {
-            // No value below 0.5: no collapse, and the last one is above.
-            v.above_half[i] |= !trust.is_empty();
-        } else if hi[i] < 0.5 {
-            // Every value below 0.5: a collapse at the first round if the one before was
-            // above, and the last one is below.
-            v.collapses[i] += v.above_half[i] as u32;
-            v.above_half[i] = false;
-        } else {
-            for tau in trust {
-                v.collapses[i] += (v.above_half[i] & (tau[i] < 0.5)) as u32;
-                v.above_half[i] = tau[i] >= 0.5;
-            }
-        }
+        v.collapses[i] += collapses[i] as u32;
+        v.above_half[i] = below[i] == 0.0;
     }
     v
 }
@@ -405,18 +423,14 @@ impl Runs {
     fn continue_with(&mut self, packed: &[u8], t: u32, counts: &mut [u32; 4]) -> usize {
         let prev = self.prev_o;
         let Some(&first) = packed.first() else { return 0 };
+        let repeated = |byte: u8| u64::from(byte) * 0x0101_0101_0101_0101;
         let len = match prev {
-            CC | DD => packed.iter().position(|&b| b != prev).unwrap_or(packed.len()),
-            1 | 2 if first == prev && self.echo_run < 2 => {
-                packed.iter().position(|&b| b != prev).unwrap_or(packed.len())
-            }
+            CC | DD => matching_prefix(packed, repeated(prev)),
+            1 | 2 if first == prev && self.echo_run < 2 => matching_prefix(packed, repeated(prev)),
+            // Bytes alternate between the other outcome and this one.
             1 | 2 if first == 3 - prev => {
-                // Bytes alternate between the other outcome and this one: compared two at a
-                // time, then the odd one out.
-                let pair = [3 - prev, prev];
-                let whole = packed.chunks_exact(2).position(|c| c != pair).unwrap_or(packed.len() / 2);
-                let j = 2 * whole;
-                j + (packed.get(j) == Some(&pair[0])) as usize
+                let (odd, even) = (repeated(3 - prev), repeated(prev));
+                matching_prefix(packed, odd & 0x00FF_00FF_00FF_00FF | even & 0xFF00_FF00_FF00_FF00)
             }
             _ => 0,
         };
@@ -454,6 +468,24 @@ impl Runs {
         self.prev_perc_err = [false; 2];
         len
     }
+}
+
+/// How many leading bytes of `packed` follow `pattern`, the bytes of a little-endian word
+/// repeated (byte k is compared with byte k mod 8 of the word): eight at a time, as words.
+#[inline(always)]
+fn matching_prefix(packed: &[u8], pattern: u64) -> usize {
+    let words = packed.chunks_exact(8);
+    let rest = words.remainder();
+    let mut n = 0;
+    for word in words {
+        // Packed bytes are below 64, so the fallback (never taken) differs from any pattern.
+        let diff = u64::from_le_bytes(word.try_into().unwrap_or([0xFF; 8])) ^ pattern;
+        if diff != 0 {
+            return n + (diff.trailing_zeros() / 8) as usize;
+        }
+        n += 8;
+    }
+    n + rest.iter().zip(pattern.to_le_bytes()).position(|(&b, p)| b != p).unwrap_or(rest.len())
 }
 
 impl Hot {
@@ -702,10 +734,9 @@ impl MatchMetrics {
         m.build()
     }
 
-    /// What every round does, from the round's [`RoundCore`]. `TAIL` writes the trust ring,
-    /// which only the last [`RING`] rounds need (the final trust and its slope).
+    /// What every round does, from the round's [`RoundCore`], the trust ring included.
     #[inline(always)]
-    fn core<const TAIL: bool>(&mut self, r: &RoundCore) {
+    fn core(&mut self, r: &RoundCore) {
         self.base[0] += r.base[0];
         self.base[1] += r.base[1];
         // Without a discount the rate is 1: the same arithmetic runs, and its result is not
@@ -723,10 +754,8 @@ impl MatchMetrics {
         if any_error || !self.hot.runs.unchanged(r.outcome, t) {
             self.hot.runs = self.runs_step(self.hot.runs, r.outcome, Errors::of(r), t);
         }
-        if TAIL {
-            for i in 0..2 {
-                self.ring[i][t as usize & (RING - 1)] = r.trust[i];
-            }
+        for i in 0..2 {
+            self.ring[i][t as usize & (RING - 1)] = r.trust[i];
         }
     }
 
@@ -830,13 +859,17 @@ impl MatchMetrics {
         runs
     }
 
-    /// One round of a plain match (see the engine's specialised loop): nothing sent or
-    /// received, no announced policy, no catastrophe, no strategy internals, and the payoff is
-    /// the base payoff. For such a round this does exactly what [`RoundSink::round`] does with
-    /// the full record. `TAIL` must be set for (at least) the last [`RING`] rounds of the match.
-    #[inline(always)]
-    pub(crate) fn plain_round<const TAIL: bool>(&mut self, r: &RoundCore) {
-        self.core::<TAIL>(r);
+    /// Keeps the trust values of the last [`RING`] rounds a [`plain_block`](Self::plain_block)
+    /// saw (which only the final trust and its slope need): `trust` holds rounds
+    /// `t - trust.len() + 1..=t`, at least the last [`RING`] of the match or all of it.
+    pub(crate) fn plain_tail(&mut self, trust: &[[f64; 2]], t: u32) {
+        let first = trust.len().saturating_sub(RING);
+        for (k, tau) in trust.iter().enumerate().skip(first) {
+            let round = t as usize - (trust.len() - 1 - k);
+            for (i, &value) in tau.iter().enumerate() {
+                self.ring[i][round & (RING - 1)] = value;
+            }
+        }
     }
 
     /// Takes out the part every round changes, for [`plain_block`](Self::plain_block) (the
@@ -857,7 +890,8 @@ impl MatchMetrics {
         }
     }
 
-    /// Rounds of a plain match, as [`plain_round`](Self::plain_round) without the ring, from
+    /// Rounds of a plain match, as [`RoundSink::round`] does them but without the ring (see
+    /// [`plain_tail`](Self::plain_tail)), from
     /// the engine's record of them (see [`pack`]: one byte and the two trust values a round),
     /// on the part every round changes held apart in `out`. `pay` holds each side's base
     /// payoffs by outcome index `2·own_D + other_D`, and `exact_payoffs` is
@@ -909,18 +943,42 @@ impl MatchMetrics {
         out.v = values_block::<DISC>(out.v, pay, packed, trust, t0, self.disc_rate, block_counts);
 
         if out.pending_firsts != 0 {
-            let mut pending = out.pending_firsts;
-            for (k, (&byte, &tau)) in packed.iter().zip(trust).enumerate() {
-                let o = byte & 3;
-                let errors = Errors(byte >> 2);
-                let intended_d = [(o >> 1 != 0) ^ errors.exec(0), (o & 1 != 0) ^ errors.exec(1)];
-                pending = self.firsts_step(pending, o, intended_d, tau, t0 + k as u32 + 1);
-                if pending == 0 {
-                    break;
+            out.pending_firsts = self.firsts_block(out.pending_firsts, packed, trust, out.v.trust_max, t0);
+        }
+    }
+
+    /// The first events of a block (see [`MatchMetrics::firsts_step`]) still pending in
+    /// `pending`, of rounds `t0 + 1..`; returns those still pending after it. The events a
+    /// round's byte decides are looked up in [`BYTE_EVENTS`], so a round costs a load and a
+    /// test; a side's first trust of 0.8 or more is searched for only when the highest trust so
+    /// far (`trust_max`, this block included) has reached it.
+    #[inline(always)]
+    fn firsts_block(&mut self, pending: u8, packed: &[u8], trust: &[[f64; 2]], trust_max: [f64; 2], t0: u32) -> u8 {
+        let mut pending = pending;
+        let mut by_byte = pending & BYTE_EVENT_BITS;
+        if by_byte != 0 {
+            for (k, &byte) in packed.iter().enumerate() {
+                let new = BYTE_EVENTS[(byte & 63) as usize] & by_byte;
+                if new != 0 {
+                    self.firsts = Self::record_firsts(self.firsts, new, t0 + k as u32 + 1);
+                    by_byte &= !new;
+                    if by_byte == 0 {
+                        break;
+                    }
                 }
             }
-            out.pending_firsts = pending;
+            pending = (pending & !BYTE_EVENT_BITS) | by_byte;
         }
+        for (i, &max) in trust_max.iter().enumerate() {
+            let bit = 1 << (FIRST_TO_08 + i);
+            if pending & bit != 0 && max >= 0.8 {
+                if let Some(k) = trust.iter().position(|tau| tau[i] >= 0.8) {
+                    self.firsts[FIRST_TO_08 + i] = t0 + k as u32 + 1;
+                    pending &= !bit;
+                }
+            }
+        }
+        pending
     }
 
     /// Rounds of CC, CD, DC and DD so far.
@@ -1119,7 +1177,7 @@ impl RoundSink for MatchMetrics {
     fn round(&mut self, r: &RoundRecord) {
         self.policy.round(r);
         let d = [r.executed[0].is_d(), r.executed[1].is_d()];
-        self.core::<true>(&RoundCore {
+        self.core(&RoundCore {
             outcome: ((d[0] as u8) << 1) | d[1] as u8,
             intended_d: [r.intended[0].is_d(), r.intended[1].is_d()],
             perceived_d: [r.perceived[0].is_d(), r.perceived[1].is_d()],

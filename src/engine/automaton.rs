@@ -23,6 +23,7 @@
 //! two for every catalogue strategy that has an automaton, under noise, every trust rule, decay
 //! and discounting, and `tests/cli/run.rs` compares whole runs of every bundled scenario.
 
+use std::cell::RefCell;
 use std::ops::Not;
 
 use super::{ErrorClock, MatchConfig, MatchEnd, MatchSeeds, RoundSink, Stream, draw_length, is_plain};
@@ -256,8 +257,7 @@ struct Live<'a, K> {
     kernels: [K; 2],
 }
 
-/// Plays rounds 1..=length: all but the last [`TAIL_ROUNDS`] in [`main_rounds`], then the tail,
-/// which also writes the trust ring.
+/// Plays rounds 1..=length in [`main_rounds`].
 #[inline(never)]
 fn rounds<K: PlainUpdate, const SA: bool, const SB: bool>(
     start: Start<'_>,
@@ -279,20 +279,12 @@ fn rounds<K: PlainUpdate, const SA: bool, const SB: bool>(
         pay: &pay,
         kernels,
     };
-    let split = length.saturating_sub(TAIL_ROUNDS);
     let joint = if length >= JOINT_MIN_ROUNDS { Joint::new(tables[0], tables[1]) } else { None };
     let joint = joint.as_ref();
-    let finished = if metrics.ctx().discount.is_some() {
-        main_rounds::<K, SA, SB, true>(&mut live, &mut metrics, &mut clocks, &mut draws, joint, split)
+    if metrics.ctx().discount.is_some() {
+        main_rounds::<K, SA, SB, true>(&mut live, &mut metrics, &mut clocks, &mut draws, joint, length);
     } else {
-        main_rounds::<K, SA, SB, false>(&mut live, &mut metrics, &mut clocks, &mut draws, joint, split)
-    };
-    if finished {
-        for t in split + 1..=length {
-            let strikes = if t as u64 == clocks.next { clocks.strikes(t) } else { 0 };
-            let (core, _) = step::<K, SA, SB>(&mut live, &mut draws, strikes);
-            metrics.plain_round::<true>(&core);
-        }
+        main_rounds::<K, SA, SB, false>(&mut live, &mut metrics, &mut clocks, &mut draws, joint, length);
     }
     metrics
 }
@@ -300,16 +292,18 @@ fn rounds<K: PlainUpdate, const SA: bool, const SB: bool>(
 /// The rounds [`main_rounds`] plays before it hands them to the metrics.
 const BLOCK: usize = 256;
 
-/// Plays rounds 1..=`until` of a match just started, with the metrics' part every round
+/// Plays rounds 1..=`length` of a match just started, with the metrics' part every round
 /// changes held apart and put back at the end. A stop request is looked at between blocks of
-/// [`stop::CHECK_EVERY`] rounds, as in the general loop. Returns false when it stopped early.
-/// `DISC` is whether the match has a discount.
+/// [`stop::CHECK_EVERY`] rounds, as in the general loop (a match stopped early is not
+/// finished, and its metrics are not used). `DISC` is whether the match has a discount.
 ///
 /// The rounds go in blocks of [`BLOCK`]: the engine plays a block ([`play_block`]) and keeps
 /// of each round its outcome and errors (one byte) and the two trust values; then the metrics
 /// take the block ([`MatchMetrics::plain_block`]). Short loops, each with few values live,
 /// run faster than one long one whose values no longer fit in registers (measured: 150
-/// instructions a round instead of 216, and 15–20% less time).
+/// instructions a round instead of 216, and 15–20% less time). The last block holds at
+/// least the last [`TAIL_ROUNDS`] rounds, whose trust values the metrics keep
+/// ([`MatchMetrics::plain_tail`]).
 #[inline(never)]
 fn main_rounds<K: PlainUpdate, const SA: bool, const SB: bool, const DISC: bool>(
     out: &mut Live<'_, K>,
@@ -317,26 +311,67 @@ fn main_rounds<K: PlainUpdate, const SA: bool, const SB: bool, const DISC: bool>
     clocks: &mut Clocks,
     draws: &mut [Stream; 2],
     joint: Option<&Joint>,
-    until: u32,
-) -> bool {
+    length: u32,
+) {
     let mut hot = metrics.take_hot();
     let exact_payoffs = payoffs_count_exactly(out.pay);
-    let mut packed = [0u8; BLOCK];
-    let mut trust = [[0.0f64; 2]; BLOCK];
     let mut t = 0u32;
-    let mut finished = true;
-    while t < until {
-        if t != 0 && t % stop::CHECK_EVERY == 0 && stop::requested() {
-            finished = false;
-            break;
+    BlockBuffers::with(|BlockBuffers { packed, trust }| {
+        let mut n = 0;
+        while t < length {
+            if t != 0 && t % stop::CHECK_EVERY == 0 && stop::requested() {
+                break;
+            }
+            n = block_len(length - t);
+            play_block::<K, SA, SB>(out, clocks, draws, joint, t, &mut packed[..n], &mut trust[..n]);
+            metrics.plain_block::<DISC>(&mut hot, out.pay, exact_payoffs, &packed[..n], &trust[..n]);
+            t += n as u32;
         }
-        let n = (until - t).min(BLOCK as u32) as usize;
-        play_block::<K, SA, SB>(out, clocks, draws, joint, t, &mut packed[..n], &mut trust[..n]);
-        metrics.plain_block::<DISC>(&mut hot, out.pay, exact_payoffs, &packed[..n], &trust[..n]);
-        t += n as u32;
-    }
+        metrics.plain_tail(&trust[..n], t);
+    });
     metrics.put_hot(hot);
-    finished
+}
+
+/// The rounds of the next block, with `left` rounds left to play: [`BLOCK`], except that the
+/// last block holds all of the last [`TAIL_ROUNDS`] rounds (or the whole match, if shorter).
+#[inline(always)]
+fn block_len(left: u32) -> usize {
+    let n = if left <= BLOCK as u32 {
+        left
+    } else if left < BLOCK as u32 + TAIL_ROUNDS {
+        left - TAIL_ROUNDS
+    } else {
+        BLOCK as u32
+    };
+    n as usize
+}
+
+/// The rounds of a block between [`play_block`] and [`MatchMetrics::plain_block`]: each
+/// round's packed outcome and errors and its two trust values.
+struct BlockBuffers {
+    packed: [u8; BLOCK],
+    trust: [[f64; 2]; BLOCK],
+}
+
+thread_local! {
+    /// A thread's block buffers, kept from match to match: zeroing 4 KiB at the start of
+    /// every match cost as much as the metrics of 20 rounds in a tournament of short matches.
+    static BUFFERS: RefCell<Box<BlockBuffers>> = RefCell::new(BlockBuffers::boxed());
+}
+
+impl BlockBuffers {
+    fn boxed() -> Box<BlockBuffers> {
+        Box::new(BlockBuffers { packed: [0; BLOCK], trust: [[0.0; 2]; BLOCK] })
+    }
+
+    /// Runs `f` with this thread's buffers (or with new ones, should they be in use).
+    #[inline(always)]
+    fn with(f: impl FnOnce(&mut BlockBuffers)) {
+        BUFFERS.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut buffers) => f(&mut buffers),
+            Err(_) => f(&mut BlockBuffers::boxed()),
+        })
+    }
 }
 
 /// The engine's part of rounds `t0 + 1..`, one per entry of `packed`: keeps of each round its
@@ -459,7 +494,7 @@ mod tests {
     use super::*;
     use crate::engine::{Horizon, Noise, play};
     use crate::game::{Game, Payoffs};
-    use crate::metrics::MetricsCtx;
+    use crate::metrics::{MatchStats, MetricsCtx};
     use crate::strategy::registry::catalogue;
     use crate::trust::{TrustConfig, TrustRule};
 
@@ -503,6 +538,8 @@ mod tests {
             Horizon::Fixed { rounds: 150 },
             Horizon::Fixed { rounds: 7 },
             Horizon::Continuation { continuation: 0.99, max_rounds: 400 },
+            // Two blocks, the second no longer than the trust ring.
+            Horizon::Fixed { rounds: 267 },
         ];
         cfg.horizon = horizons[(k / (rules.len() * noises.len())) % horizons.len()];
         let discount = (k % 5 == 4).then_some(0.97);
@@ -516,11 +553,12 @@ mod tests {
         (cfg, discount)
     }
 
-    const CONFIGS: usize = 6 * 3 * 3;
+    const CONFIGS: usize = 6 * 3 * 4;
 
-    /// Plays `a` against `b` in both loops and checks every metric bit for bit.
-    fn same_in_both_loops(a: &StrategyInfo, b: &StrategyInfo, k: usize, seed: u64) {
-        same_in_both_loops_for(a, b, config(k), k, seed);
+    /// Plays `a` against `b` in both loops and checks every metric bit for bit; returns the
+    /// metrics (`None` when a side has no table).
+    fn same_in_both_loops(a: &StrategyInfo, b: &StrategyInfo, k: usize, seed: u64) -> Option<MatchStats> {
+        same_in_both_loops_for(a, b, config(k), k, seed)
     }
 
     /// [`same_in_both_loops`] under the given settings.
@@ -530,10 +568,10 @@ mod tests {
         (cfg, discount): (MatchConfig, Option<f64>),
         k: usize,
         seed: u64,
-    ) {
+    ) -> Option<MatchStats> {
         let c = ctx();
         let (va, vb) = (a.resolve(&[], &c), b.resolve(&[], &c));
-        let (Some(ta), Some(tb)) = (table_for(a, &va, &c), table_for(b, &vb, &c)) else { return };
+        let (Some(ta), Some(tb)) = (table_for(a, &va, &c), table_for(b, &vb, &c)) else { return None };
         let seeds = MatchSeeds {
             length: seed,
             execution: [seed ^ 1, seed ^ 2],
@@ -548,8 +586,9 @@ mod tests {
         let mut fast = MatchMetrics::new(mctx);
         let end_fast = play_tables(&cfg, &seeds, [&ta, &tb], &mut fast).expect("a plain match");
         assert_eq!(end, end_fast, "{} vs {} config {k}", a.name, b.name);
-        let (g, f) = (general.finish().values(), fast.finish().values());
-        for (col, (x, y)) in crate::metrics::MatchStats::COLUMNS.iter().zip(g.iter().zip(&f)) {
+        let stats = general.finish();
+        let (g, f) = (stats.values(), fast.finish().values());
+        for (col, (x, y)) in MatchStats::COLUMNS.iter().zip(g.iter().zip(&f)) {
             assert!(
                 x.to_bits() == y.to_bits(),
                 "{} vs {} config {k}: {col} {x} (general) != {y} (specialised)",
@@ -557,6 +596,7 @@ mod tests {
                 b.name
             );
         }
+        Some(stats)
     }
 
     #[test]
@@ -567,12 +607,24 @@ mod tests {
         // The classic automata, the memory-one family and the incentive users with automata.
         assert!(playable.len() >= 25, "{} catalogue strategies have tables", playable.len());
         let mut k = 0;
+        // What the block-level shortcuts of the metrics take apart must happen often enough to
+        // be checked: trust falling below 0.5 (collapses), reaching 0.8 after the start, and
+        // first events still pending after the first block.
+        let (mut collapses, mut reached_08, mut late_firsts) = (0, 0, 0);
         for a in &playable {
             for b in &playable {
-                same_in_both_loops(a, b, k % CONFIGS, 1000 + k as u64);
+                if let Some(m) = same_in_both_loops(a, b, k % CONFIGS, 1000 + k as u64) {
+                    collapses += m.trust.iter().any(|t| t.n_collapses > 1) as u32;
+                    reached_08 += m.trust.iter().any(|t| t.rounds_to_0_8.is_some_and(|r| r > 0)) as u32;
+                    let late = |r: Option<u32>| r.is_none_or(|r| r > BLOCK as u32);
+                    late_firsts += (m.rounds > BLOCK as u32
+                        && (late(m.first_dd_round) || m.first_intentional_defection.into_iter().any(late)))
+                        as u32;
+                }
                 k += 1;
             }
         }
+        assert!(collapses >= 50 && reached_08 >= 50 && late_firsts >= 20, "{collapses} {reached_08} {late_firsts}");
     }
 
     #[test]
