@@ -350,7 +350,9 @@ impl ErrorClock {
         // on baseline x86-64). ln_q = −∞ (p = 1) gives 0/∞ = 0: an error every round; x < 1,
         // NaN included, is a gap of 1. Huge gaps saturate.
         let x = u.ln() / self.ln_q;
-        if x >= 1.0 { x.min((1u64 << 62) as f64) as u64 + 1 } else { 1 }
+        // Through i64: the value is at most 2^62, and the signed conversion is one instruction
+        // (the unsigned one, with its saturation, a dozen).
+        if x >= 1.0 { x.min((1u64 << 62) as f64) as i64 as u64 + 1 } else { 1 }
     }
 
     /// Whether an error strikes in round `t`; rounds must be asked in order.

@@ -369,6 +369,49 @@ pub(crate) fn pack(outcome: u8, errors: Errors) -> u8 {
     outcome | errors.0 << 2
 }
 
+/// The error counts of a match, per side, from its rounds with an error by packed byte.
+struct ErrorCounts {
+    n_exec: [u32; 2],
+    n_perc: [u32; 2],
+    /// Rounds in which an execution error turned an intended C into a played D (`_loss`) or an
+    /// intended D into a played C (`_gain`): the intended cooperation count is the played one
+    /// plus gains minus losses.
+    intended_gain: [u32; 2],
+    intended_loss: [u32; 2],
+    /// The same for how the other side perceived this side's action: a perception error of the
+    /// other side showing a played D as C (`_gain`) or a played C as D (`_loss`).
+    perceived_gain: [u32; 2],
+    perceived_loss: [u32; 2],
+}
+
+impl ErrorCounts {
+    fn of(error_rounds: &[u32; 64]) -> ErrorCounts {
+        let mut c = ErrorCounts {
+            n_exec: [0; 2],
+            n_perc: [0; 2],
+            intended_gain: [0; 2],
+            intended_loss: [0; 2],
+            perceived_gain: [0; 2],
+            perceived_loss: [0; 2],
+        };
+        for (byte, &n) in error_rounds.iter().enumerate() {
+            let (o, errors) = (byte as u8 & 3, Errors(byte as u8 >> 2));
+            let d = [o & 2 != 0, o & 1 != 0];
+            for (i, d) in d.into_iter().enumerate() {
+                let e = errors.exec(i);
+                let p = errors.perc(1 - i);
+                c.n_exec[i] += n * e as u32;
+                c.n_perc[i] += n * errors.perc(i) as u32;
+                c.intended_gain[i] += n * (e & d) as u32;
+                c.intended_loss[i] += n * (e & !d) as u32;
+                c.perceived_gain[i] += n * (p & d) as u32;
+                c.perceived_loss[i] += n * (p & !d) as u32;
+            }
+        }
+        c
+    }
+}
+
 /// The runs of outcomes in progress.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Runs {
@@ -541,23 +584,16 @@ pub struct MatchMetrics {
     disc_rate: f64,
 
     base: [f64; 2],
-    /// Rounds in which an execution error turned an intended C into a played D (`_loss`) or an
-    /// intended D into a played C (`_gain`), per side: the intended cooperation count is the
-    /// played one plus gains minus losses, so rounds without errors add nothing here.
-    intended_gain: [u32; 2],
-    intended_loss: [u32; 2],
-    /// The same for how the other side perceived this side's action: a perception error of the
-    /// other side showing a played D as C (`_gain`) or a played C as D (`_loss`).
-    perceived_gain: [u32; 2],
-    perceived_loss: [u32; 2],
+    /// Rounds with an error, by packed byte (see [`pack`]: outcome and errors): the error
+    /// counts and the intended and perceived cooperation are formed from them at the end
+    /// ([`ErrorCounts::of`]), so an error round costs one increment.
+    error_rounds: [u32; 64],
     /// First rounds of the events of `firsts`: defection A/B, intended defection A/B, DD,
     /// trust ≥ 0.8 A/B (`NONE` while not seen).
     firsts: [u32; 7],
     /// The announced match length: internal trust and belief are only copied from that round
     /// on, since only the final values are reported.
     len_hint: u32,
-    n_exec_err: [u32; 2],
-    n_perc_err: [u32; 2],
 
     trigger_cause: SpiralCause,
 
@@ -622,14 +658,9 @@ impl MatchMetrics {
             tragic,
             disc_rate: ctx.discount.unwrap_or(1.0),
             base: [0.0; 2],
-            intended_gain: [0; 2],
-            intended_loss: [0; 2],
-            perceived_gain: [0; 2],
-            perceived_loss: [0; 2],
+            error_rounds: [0; 64],
             firsts: [NONE; 7],
             len_hint: 0,
-            n_exec_err: [0; 2],
-            n_perc_err: [0; 2],
             trigger_cause: SpiralCause::Intentional,
             dd_run_after_cc: false,
             dd_run_cause: SpiralCause::Intentional,
@@ -759,21 +790,10 @@ impl MatchMetrics {
         }
     }
 
-    /// Counts the errors of a round with one, and the cooperation they make differ from what
-    /// was played (rounds without errors add nothing here).
+    /// Counts a round with an error (rounds without errors add nothing here).
     #[inline(always)]
     fn count_errors(&mut self, o: u8, errors: Errors) {
-        let d = [o & 2 != 0, o & 1 != 0];
-        for (i, d) in d.into_iter().enumerate() {
-            let e = errors.exec(i);
-            let p = errors.perc(1 - i);
-            self.n_exec_err[i] += e as u32;
-            self.n_perc_err[i] += errors.perc(i) as u32;
-            self.intended_gain[i] += (e & d) as u32;
-            self.intended_loss[i] += (e & !d) as u32;
-            self.perceived_gain[i] += (p & d) as u32;
-            self.perceived_loss[i] += (p & !d) as u32;
-        }
+        self.error_rounds[(pack(o, errors) & 63) as usize] += 1;
     }
 
     /// First occurrences (rounds only grow, so the first one seen is kept): records the events
@@ -997,6 +1017,7 @@ impl MatchMetrics {
 
         let outcome = self.outcome_counts();
         let coop = [outcome[0] + outcome[1], outcome[0] + outcome[2]];
+        let errors = ErrorCounts::of(&self.error_rounds);
         let incentive_net = [0, 1].map(|i| {
             let j = 1 - i;
             -inc[i].reward.cost * self.reward_units[i] - inc[i].sanction.cost * self.sanction_units[i]
@@ -1103,16 +1124,17 @@ impl MatchMetrics {
             incentive_net,
             disc_score,
             coop_rate: coop.map(|c| per(c as f64)),
-            intended_coop_rate: [0, 1].map(|i| per((coop[i] + self.intended_gain[i] - self.intended_loss[i]) as f64)),
+            intended_coop_rate: [0, 1]
+                .map(|i| per((coop[i] + errors.intended_gain[i] - errors.intended_loss[i]) as f64)),
             perceived_coop_rate: [0, 1]
-                .map(|i| per((coop[i] + self.perceived_gain[i] - self.perceived_loss[i]) as f64)),
+                .map(|i| per((coop[i] + errors.perceived_gain[i] - errors.perceived_loss[i]) as f64)),
             outcome_counts: outcome,
             outcome_rates: outcome.map(|c| per(c as f64)),
             first_defection: [opt(self.firsts[FIRST_DEF]), opt(self.firsts[FIRST_DEF + 1])],
             first_intentional_defection: [opt(self.firsts[FIRST_INT_DEF]), opt(self.firsts[FIRST_INT_DEF + 1])],
             first_dd_round: opt(self.firsts[FIRST_DD]),
-            n_exec_errors: self.n_exec_err,
-            n_perc_errors: self.n_perc_err,
+            n_exec_errors: errors.n_exec,
+            n_perc_errors: errors.n_perc,
             spirals,
             echo: EchoStats { n_echo: self.n_echo, max_len: self.max_echo },
             recovery,
