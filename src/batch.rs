@@ -83,6 +83,10 @@ pub struct RunReport {
     pub rounds: u64,
     /// Wall-clock time.
     pub elapsed: Duration,
+    /// Time the worker threads spent playing the matches (and formatting their rows), summed
+    /// over the threads: what a run costs beyond process start, reading the scenario and the
+    /// output files.
+    pub busy: Duration,
     /// Where the results are (`-` for standard output).
     pub output: String,
     /// `true` when the run was cancelled before the end; its work is kept for `--resume`.
@@ -92,9 +96,14 @@ pub struct RunReport {
 }
 
 impl RunReport {
-    /// Rounds per second.
+    /// Rounds per second of wall-clock time.
     pub fn rounds_per_second(&self) -> f64 {
         self.rounds as f64 / self.elapsed.as_secs_f64().max(1e-9)
+    }
+
+    /// Rounds per second of worker time ([`RunReport::busy`]): how fast one thread plays.
+    pub fn rounds_per_thread_second(&self) -> f64 {
+        self.rounds as f64 / self.busy.as_secs_f64().max(1e-9)
     }
 }
 
@@ -392,6 +401,8 @@ pub struct Block {
     rounds_rows: Vec<u8>,
     /// Rounds played in all.
     rounds: u64,
+    /// The time the worker took to play the block.
+    busy: Duration,
     /// The `roster.csv` rows of each point whose first match is in the block (with the run).
     rosters: Vec<(u64, (u64, Vec<u8>))>,
 }
@@ -427,6 +438,7 @@ impl Prepared<'_> {
         block.rounds_rows.clear();
         block.rounds = 0;
         block.rosters.clear();
+        let started = Instant::now();
         let mut buf = String::new();
         for i in runs {
             let run = self.plan.run(i);
@@ -449,6 +461,7 @@ impl Prepared<'_> {
             let n = MatchStats::COLUMNS.len();
             block.values.extend(m.values.iter().copied().chain(std::iter::repeat(f64::NAN)).take(n));
         }
+        block.busy = started.elapsed();
         Ok(())
     }
 }
@@ -521,18 +534,18 @@ pub fn execute(study: &Study, seed: u64, opts: &RunOptions, cancel: &AtomicBool)
                 matches: 0,
                 rounds: 0,
                 elapsed: Duration::ZERO,
+                busy: Duration::ZERO,
                 output: "-".into(),
                 cancelled: false,
                 pipe_closed: false,
             };
             let io_err = |e: io::Error| RunError::Output(OutputError::io("<stdout>", e));
-            let mut count = (0u64, 0u64);
+            let mut work = Work::default();
             let res = w.write_all(&record_bytes(&prep.matches_header())).map_err(io_err).and_then(|()| {
                 pipeline(&pool, &prep, range.clone(), chunk, (false, true), cancel, &mut |r, blocks| {
                     for b in blocks {
                         w.write_all(&b.matches_rows).map_err(io_err)?;
-                        count.0 += b.runs.end - b.runs.start;
-                        count.1 += b.rounds;
+                        work.add(b);
                     }
                     w.flush().map_err(io_err)?;
                     bar.inc(r.end - r.start);
@@ -540,7 +553,7 @@ pub fn execute(study: &Study, seed: u64, opts: &RunOptions, cancel: &AtomicBool)
                 })
             });
             bar.finish_and_clear();
-            (report.matches, report.rounds) = count;
+            (report.matches, report.rounds, report.busy) = (work.matches, work.rounds, work.busy);
             report.elapsed = started.elapsed();
             match res {
                 Ok(cancelled) => {
@@ -564,8 +577,8 @@ pub fn execute(study: &Study, seed: u64, opts: &RunOptions, cancel: &AtomicBool)
             let output = dir.path().display().to_string();
             let r = run_to_dir(&prep, dir, names, opts, cancel, &pool, range, chunk, &bar);
             bar.finish_and_clear();
-            let (matches, rounds, cancelled) = r?;
-            Ok(RunReport { matches, rounds, elapsed: started.elapsed(), output, cancelled, pipe_closed: false })
+            let (Work { matches, rounds, busy }, cancelled) = r?;
+            Ok(RunReport { matches, rounds, elapsed: started.elapsed(), busy, output, cancelled, pipe_closed: false })
         }
     }
 }
@@ -644,6 +657,22 @@ fn pipeline(
     Ok(cancelled && next < range.end)
 }
 
+/// What the workers of a run did: matches and rounds played, and the time they took.
+#[derive(Clone, Copy, Debug, Default)]
+struct Work {
+    matches: u64,
+    rounds: u64,
+    busy: Duration,
+}
+
+impl Work {
+    fn add(&mut self, b: &Block) {
+        self.matches += b.runs.end - b.runs.start;
+        self.rounds += b.rounds;
+        self.busy += b.busy;
+    }
+}
+
 /// Receives each chunk's runs and blocks, in run-list order.
 type BlockSink<'a> = dyn FnMut(std::ops::Range<u64>, &[Block]) -> Result<(), RunError> + Send + 'a;
 
@@ -705,7 +734,7 @@ fn run_to_dir(
     range: std::ops::Range<u64>,
     chunk: u64,
     bar: &indicatif::ProgressBar,
-) -> Result<(u64, u64, bool), RunError> {
+) -> Result<(Work, bool), RunError> {
     let hash = scenario_hash(prep.study);
     let whole = opts.shard.is_none();
     // A whole run that does not keep matches.csv formats no row: the metric values of each
@@ -739,7 +768,7 @@ fn run_to_dir(
         rounds_header: &rh,
     };
     let mut session = match Session::open(dir, spec)? {
-        Opened::Finished => return Ok((0, 0, false)),
+        Opened::Finished => return Ok((Work::default(), false)),
         Opened::Session(s) => s,
     };
     let mut tables = if whole { Some(Tables::new(prep, session.dir().path())?) } else { None };
@@ -759,7 +788,7 @@ fn run_to_dir(
     }
     bar.inc(done);
 
-    let mut played = (0u64, 0u64);
+    let mut played = Work::default();
     let start = range.start + done;
     let trace = opts.trace;
     // Rows are written every chunk; a checkpoint (which syncs them) at most every second, at a
@@ -801,8 +830,7 @@ fn run_to_dir(
                     t.push_with_roster(prep, &prep.plan.run(i), b.values_of(i), b.roster_of(i))?;
                 }
             }
-            played.0 += b.runs.end - b.runs.start;
-            played.1 += b.rounds;
+            played.add(b);
             if trace {
                 rounds_rows += b.rounds;
             }
@@ -819,7 +847,7 @@ fn run_to_dir(
         if written_to > start {
             session.checkpoint(written_to - range.start, rounds_rows)?;
         }
-        return Ok((played.0, played.1, true));
+        return Ok((played, true));
     }
     session.end(written_to - range.start, rounds_rows)?;
 
@@ -841,7 +869,7 @@ fn run_to_dir(
     };
     // The group, then the manifest as its marker (its sync overlaps the group's).
     session.finish_group(group, |w| write_manifest(&manifest, w))?;
-    Ok((played.0, played.1, false))
+    Ok((played, false))
 }
 
 /// The name of the values journal of a run that does not keep `matches.csv`: it is only ever

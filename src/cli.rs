@@ -470,13 +470,16 @@ fn cmd_run(a: RunArgs) -> Result<(), Failure> {
     if !a.quiet && !report.pipe_closed {
         let mut err = std::io::stderr();
         use crate::report::human::{seconds, si, thousands};
+        // Two rates: rounds per second of the whole run, and of one worker thread while it
+        // plays (what the engine does, without process start, parsing and the output files).
         let _ = writeln!(
             err,
-            "detente: {} matches, {} rounds in {} ({} rounds/s) -> {}",
+            "detente: {} matches, {} rounds in {} ({} rounds/s; {} rounds/s a thread while playing) -> {}",
             thousands(report.matches),
             thousands(report.rounds),
             seconds(report.elapsed.as_secs_f64()),
             si(report.rounds_per_second()),
+            si(report.rounds_per_thread_second()),
             report.output
         );
         if let Some(dir) = &finished_dir {

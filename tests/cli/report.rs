@@ -77,7 +77,7 @@ fn run_prints_a_summary_unless_quiet() {
     let err = String::from_utf8_lossy(&out.stderr);
     // 28 pairings (self-play included) × 7 repetitions × 50 rounds, with a thousands separator.
     assert!(err.contains("196 matches, 9,800 rounds in"), "{err}");
-    assert!(err.contains(" rounds/s) -> "), "{err}");
+    assert!(err.contains(" rounds/s a thread while playing) -> "), "{err}");
     assert!(err.contains("Ranking: mean payoff per round"), "{err}");
     // The ranking lists every strategy in strategies.csv's order with its mean.
     let (h, rows) = csv(&d.read("out/strategies.csv"));
