@@ -385,7 +385,9 @@ struct ErrorCounts {
 }
 
 impl ErrorCounts {
-    fn of(error_rounds: &[u32; 64]) -> ErrorCounts {
+    /// The counts from the rounds with an error by byte, `error_bytes` marking the bytes that
+    /// occurred.
+    fn of(error_rounds: &[u32; 64], error_bytes: u64) -> ErrorCounts {
         let mut c = ErrorCounts {
             n_exec: [0; 2],
             n_perc: [0; 2],
@@ -394,8 +396,12 @@ impl ErrorCounts {
             perceived_gain: [0; 2],
             perceived_loss: [0; 2],
         };
-        for (byte, &n) in error_rounds.iter().enumerate() {
-            let (o, errors) = (byte as u8 & 3, Errors(byte as u8 >> 2));
+        let mut bytes = error_bytes;
+        while bytes != 0 {
+            let byte = bytes.trailing_zeros() as u8;
+            bytes &= bytes - 1;
+            let n = error_rounds[byte as usize];
+            let (o, errors) = (byte & 3, Errors(byte >> 2));
             let d = [o & 2 != 0, o & 1 != 0];
             for (i, d) in d.into_iter().enumerate() {
                 let e = errors.exec(i);
@@ -588,6 +594,8 @@ pub struct MatchMetrics {
     /// counts and the intended and perceived cooperation are formed from them at the end
     /// ([`ErrorCounts::of`]), so an error round costs one increment.
     error_rounds: [u32; 64],
+    /// The bytes of `error_rounds` that occurred, as bits (a short match has a few).
+    error_bytes: u64,
     /// First rounds of the events of `firsts`: defection A/B, intended defection A/B, DD,
     /// trust ≥ 0.8 A/B (`NONE` while not seen).
     firsts: [u32; 7],
@@ -659,6 +667,7 @@ impl MatchMetrics {
             disc_rate: ctx.discount.unwrap_or(1.0),
             base: [0.0; 2],
             error_rounds: [0; 64],
+            error_bytes: 0,
             firsts: [NONE; 7],
             len_hint: 0,
             trigger_cause: SpiralCause::Intentional,
@@ -793,7 +802,9 @@ impl MatchMetrics {
     /// Counts a round with an error (rounds without errors add nothing here).
     #[inline(always)]
     fn count_errors(&mut self, o: u8, errors: Errors) {
-        self.error_rounds[(pack(o, errors) & 63) as usize] += 1;
+        let byte = pack(o, errors) & 63;
+        self.error_rounds[byte as usize] += 1;
+        self.error_bytes |= 1 << byte;
     }
 
     /// First occurrences (rounds only grow, so the first one seen is kept): records the events
@@ -1017,7 +1028,7 @@ impl MatchMetrics {
 
         let outcome = self.outcome_counts();
         let coop = [outcome[0] + outcome[1], outcome[0] + outcome[2]];
-        let errors = ErrorCounts::of(&self.error_rounds);
+        let errors = ErrorCounts::of(&self.error_rounds, self.error_bytes);
         let incentive_net = [0, 1].map(|i| {
             let j = 1 - i;
             -inc[i].reward.cost * self.reward_units[i] - inc[i].sanction.cost * self.sanction_units[i]
