@@ -275,9 +275,12 @@ fn values_block<const DISC: bool>(
     let mut trust_pass = |v: &mut Sums, tau: [f64; 2]| {
         for i in 0..2 {
             v.trust_sum[i] += tau[i];
-            // Spelt as comparisons (not `f64::min`), which compile to one instruction each.
-            lo[i] = if tau[i] < lo[i] { tau[i] } else { lo[i] };
-            hi[i] = if tau[i] > hi[i] { tau[i] } else { hi[i] };
+            // Spelt as comparisons (not `f64::min`), which compile to one instruction each,
+            // with the accumulator first, so that the instruction overwrites it and not the
+            // value (which would need a copy). They differ from `tau < lo` only for equal
+            // values (and NaN, which does not occur): the record is placed by equality below.
+            lo[i] = if lo[i] < tau[i] { lo[i] } else { tau[i] };
+            hi[i] = if hi[i] > tau[i] { hi[i] } else { tau[i] };
             let now_below = if tau[i] < 0.5 { 1.0 } else { 0.0 };
             collapses[i] += now_below - now_below * below[i];
             below[i] = now_below;
