@@ -210,6 +210,25 @@ struct Clocks {
 }
 
 impl Clocks {
+    /// The clocks of a match, built in place: a clock holds its generator (over 300 bytes), and
+    /// building the arrays first and moving them in copied every clock several times.
+    #[inline(always)]
+    fn new(seeds: &MatchSeeds, cfg: &MatchConfig) -> Clocks {
+        let mut clocks = Clocks {
+            exec: [
+                ErrorClock::new(seeds.execution[0], cfg.noise[0].execution),
+                ErrorClock::new(seeds.execution[1], cfg.noise[1].execution),
+            ],
+            perc: [
+                ErrorClock::new(seeds.perception[0], cfg.noise[0].perception),
+                ErrorClock::new(seeds.perception[1], cfg.noise[1].perception),
+            ],
+            next: 0,
+        };
+        clocks.next = Self::earliest(&clocks.exec, &clocks.perc);
+        clocks
+    }
+
     #[inline(always)]
     fn earliest(e: &[ErrorClock; 2], p: &[ErrorClock; 2]) -> u64 {
         e[0].next.min(e[1].next).min(p[0].next).min(p[1].next)
@@ -267,10 +286,7 @@ fn rounds<K: PlainUpdate, const SA: bool, const SB: bool>(
     let Start { cfg, seeds, tables, trust, mut metrics } = start;
     // A plain match has no hostile-attribution bias, so perception errors come from a clock
     // exactly as in the general loop.
-    let exec = [0, 1].map(|i| ErrorClock::new(seeds.execution[i], cfg.noise[i].execution));
-    let perc = [0, 1].map(|i| ErrorClock::new(seeds.perception[i], cfg.noise[i].perception));
-    let next = Clocks::earliest(&exec, &perc);
-    let mut clocks = Clocks { exec, perc, next };
+    let mut clocks = Clocks::new(seeds, cfg);
     let mut draws = [0, 1].map(|i| Stream::new(seeds.strategy[i], tables[i].stochastic));
     let pay = [cfg.game.a.as_array(), cfg.game.b.as_array()];
     let mut live = Live {
