@@ -14,7 +14,9 @@ use super::checksum::Sum;
 use crate::plan::Shard;
 
 /// The version of the checkpoint and part-file layout. Bump it when their bytes change.
-pub const FORMAT_VERSION: u32 = 2;
+/// 3: a run without `matches.csv` keeps its values in a binary journal
+/// (`matches.values.partial`), where format 2 formatted them as matches.csv rows.
+pub const FORMAT_VERSION: u32 = 3;
 
 /// What decides the bytes of a run's results.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
