@@ -373,6 +373,7 @@ pub(crate) fn pack(outcome: u8, errors: Errors) -> u8 {
 }
 
 /// The error counts of a match, per side, from its rounds with an error by packed byte.
+#[derive(Default)]
 struct ErrorCounts {
     n_exec: [u32; 2],
     n_perc: [u32; 2],
@@ -391,14 +392,7 @@ impl ErrorCounts {
     /// The counts from the rounds with an error by byte, `error_bytes` marking the bytes that
     /// occurred.
     fn of(error_rounds: &[u32; 64], error_bytes: u64) -> ErrorCounts {
-        let mut c = ErrorCounts {
-            n_exec: [0; 2],
-            n_perc: [0; 2],
-            intended_gain: [0; 2],
-            intended_loss: [0; 2],
-            perceived_gain: [0; 2],
-            perceived_loss: [0; 2],
-        };
+        let mut c = ErrorCounts::default();
         let mut bytes = error_bytes;
         while bytes != 0 {
             let byte = bytes.trailing_zeros() as u8;

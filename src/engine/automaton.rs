@@ -331,9 +331,8 @@ fn main_rounds<K: PlainUpdate, const SA: bool, const SB: bool, const DISC: bool>
 ) {
     let mut hot = metrics.take_hot();
     let exact_payoffs = payoffs_count_exactly(out.pay);
-    let mut t = 0u32;
     BlockBuffers::with(|BlockBuffers { packed, trust }| {
-        let mut n = 0;
+        let (mut t, mut n) = (0u32, 0);
         while t < length {
             if t != 0 && t % stop::CHECK_EVERY == 0 && stop::requested() {
                 break;
