@@ -739,7 +739,8 @@ fn run_to_dir(
     let whole = opts.shard.is_none();
     // A whole run that does not keep matches.csv formats no row: the metric values of each
     // match go, as raw bytes, to a journal (`matches.values.partial`) that only `--resume`
-    // reads, and that goes once the manifest is committed.
+    // reads, and that goes once the manifest is committed (a run shorter than the checkpoint
+    // interval keeps it in memory and never creates it: output::session).
     let journal = whole && !opts.outputs.keeps("matches");
     let mut names = names;
     if journal {

@@ -117,8 +117,19 @@ type RowFile = SumWriter<BufWriter<File>>;
 struct Rows {
     name: String,
     writer: Option<RowFile>,
+    /// The bytes of a fresh journal that is not on disk yet (see [`JOURNAL_HELD_MAX`]).
+    held: Option<Vec<u8>>,
     at_final: bool,
 }
+
+/// The most bytes a fresh run's values journal holds in memory before its file is created.
+///
+/// The journal is only ever read by `--resume`, and only up to a checkpoint; a run that ends
+/// before its first checkpoint (every run shorter than the checkpoint interval) removes it
+/// unread. Held in memory until the first checkpoint, or until it passes this size, it costs
+/// such a run no file to create, write and remove (the removal of a written file alone took
+/// about a millisecond, a twentieth of the basic tournament); memory stays bounded by this.
+const JOURNAL_HELD_MAX: usize = 4 << 20;
 
 /// An open run session.
 pub struct Session {
@@ -181,9 +192,14 @@ impl Session {
             let f = File::create(&path).map_err(|e| OutputError::io(&path, e))?;
             let mut w = SumWriter::new(BufWriter::with_capacity(1 << 16, f), Sum::default());
             w.write_all(header).map_err(|e| OutputError::io(&path, e))?;
-            Ok(Rows { name: name.to_string(), writer: Some(w), at_final: false })
+            Ok(Rows { name: name.to_string(), writer: Some(w), held: None, at_final: false })
         };
-        let matches = create(&names.matches, spec.matches_header)?;
+        let matches = if spec.journal {
+            // A journal has no header; its file waits (see JOURNAL_HELD_MAX).
+            Rows { name: names.matches.clone(), writer: None, held: Some(Vec::new()), at_final: false }
+        } else {
+            create(&names.matches, spec.matches_header)?
+        };
         let rounds = if spec.identity.trace { Some(create(&names.rounds, spec.rounds_header)?) } else { None };
         let ck = Checkpoint {
             identity: spec.identity,
@@ -343,7 +359,8 @@ impl Session {
 
     /// After the manifest: removes the checkpoint and the journal, if any.
     fn remove_leftovers(mut self) -> Result<(), OutputError> {
-        if self.journal {
+        // A journal still held in memory never had a file (a fresh start removes older ones).
+        if self.journal && self.matches.held.is_none() {
             drop(self.matches.writer.take());
             let p = self.dir.partial(&self.matches.name);
             match fs::remove_file(&p) {
@@ -376,6 +393,10 @@ impl Session {
 }
 
 fn write_rows(dir: &OutputDir, rows: &mut Rows, bytes: &[u8]) -> Result<(), OutputError> {
+    if let Some(held) = rows.held.as_mut() {
+        held.extend_from_slice(bytes);
+        return if held.len() > JOURNAL_HELD_MAX { spill(dir, rows) } else { Ok(()) };
+    }
     match rows.writer.as_mut() {
         Some(w) => w.write_all(bytes).map_err(|e| OutputError::io(dir.partial(&rows.name), e)),
         None if bytes.is_empty() => Ok(()),
@@ -383,7 +404,19 @@ fn write_rows(dir: &OutputDir, rows: &mut Rows, bytes: &[u8]) -> Result<(), Outp
     }
 }
 
+/// Creates the file of a journal held in memory and writes what it holds.
+fn spill(dir: &OutputDir, rows: &mut Rows) -> Result<(), OutputError> {
+    let Some(held) = rows.held.take() else { return Ok(()) };
+    let path = dir.partial(&rows.name);
+    let f = File::create(&path).map_err(|e| OutputError::io(&path, e))?;
+    let mut w = SumWriter::new(BufWriter::with_capacity(1 << 16, f), Sum::default());
+    w.write_all(&held).map_err(|e| OutputError::io(&path, e))?;
+    rows.writer = Some(w);
+    Ok(())
+}
+
 fn sync_rows(dir: &OutputDir, rows: &mut Rows) -> Result<Option<Sum>, OutputError> {
+    spill(dir, rows)?;
     let Some(w) = rows.writer.as_mut() else { return Ok(None) };
     commit::sync_file(w.get_mut(), &dir.partial(&rows.name))?;
     Ok(Some(w.sum()))
@@ -437,7 +470,7 @@ fn reopen(
         f.sync_all().map_err(|e| OutputError::io(&partial, e))?;
         f.seek(SeekFrom::End(0)).map_err(|e| OutputError::io(&partial, e))?;
         let w = SumWriter::new(BufWriter::with_capacity(1 << 16, f), sum);
-        return Ok(Rows { name: name.to_string(), writer: Some(w), at_final: false });
+        return Ok(Rows { name: name.to_string(), writer: Some(w), held: None, at_final: false });
     }
     if complete && fin.exists() {
         let f = File::open(&fin).map_err(|e| OutputError::io(&fin, e))?;
@@ -451,7 +484,7 @@ fn reopen(
                 sum.hex()
             )));
         }
-        return Ok(Rows { name: name.to_string(), writer: None, at_final: true });
+        return Ok(Rows { name: name.to_string(), writer: None, held: None, at_final: true });
     }
     Err(corrupt(format!(
         "{} is missing, but {} records {} bytes of it: {how}",
@@ -494,5 +527,79 @@ fn finished(dir: &OutputDir, spec: &SessionSpec) -> Result<Option<Opened>, Outpu
             "--resume: {} holds the finished results of another run: {d}; they are kept — choose another directory with -o, or pass --force to replace them",
             dir.path().display()
         ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn journal_session(dir: &std::path::Path) -> Box<Session> {
+        let mut names = FileNames::new(None);
+        names.matches = "matches.values".into();
+        let spec = SessionSpec {
+            identity: Identity::new("hash", 1, false, None, vec![names.manifest.clone()]),
+            names,
+            whole: true,
+            total_runs: 10,
+            resume: false,
+            force: false,
+            journal: true,
+            matches_header: b"",
+            rounds_header: b"",
+        };
+        let out = OutputDir::open(dir, &[], false, false).unwrap();
+        match Session::open(out, spec).unwrap() {
+            Opened::Session(s) => s,
+            Opened::Finished => panic!("a fresh directory holds no finished run"),
+        }
+    }
+
+    /// A journal stays in memory (no file) until a checkpoint or until it passes
+    /// [`JOURNAL_HELD_MAX`]; then its file holds every byte appended, and the checkpoint's sum
+    /// is theirs.
+    #[test]
+    fn a_journal_gets_its_file_only_at_a_checkpoint_or_past_its_memory_limit() {
+        let d = tempfile::tempdir().unwrap();
+        let path = d.path().join("matches.values.partial");
+        let mut s = journal_session(d.path());
+        let chunk: Vec<u8> = (0..1000u32).map(|k| (k * 7 % 251) as u8).collect();
+        s.append(&chunk, &[]).unwrap();
+        assert!(!path.exists(), "a journal under its limit has no file");
+        s.checkpoint(1, 0).unwrap();
+        assert_eq!(fs::read(&path).unwrap(), chunk);
+        assert_eq!(s.ck.matches, Sum::default().update(&chunk));
+
+        let d = tempfile::tempdir().unwrap();
+        let path = d.path().join("matches.values.partial");
+        let mut s = journal_session(d.path());
+        let mut all = Vec::new();
+        while all.len() <= JOURNAL_HELD_MAX {
+            assert!(!path.exists(), "the file came at {} bytes", all.len());
+            s.append(&chunk, &[]).unwrap();
+            all.extend_from_slice(&chunk);
+        }
+        assert!(path.exists(), "past {JOURNAL_HELD_MAX} bytes the journal has its file");
+        s.append(&chunk, &[]).unwrap();
+        all.extend_from_slice(&chunk);
+        s.checkpoint(2, 0).unwrap();
+        assert_eq!(fs::read(&path).unwrap(), all);
+        assert_eq!(s.ck.matches, Sum::default().update(&all));
+    }
+
+    /// A run that ends before any checkpoint leaves no journal behind, and never made one.
+    #[test]
+    fn a_short_journal_run_commits_without_a_journal_file() {
+        let d = tempfile::tempdir().unwrap();
+        let mut s = journal_session(d.path());
+        s.append(b"\x01\x02\x03", &[]).unwrap();
+        s.end(10, 0).unwrap();
+        let mut group = commit::Group::new(d.path());
+        assert!(s.commit_rows(&mut group).unwrap().is_empty());
+        s.finish_group(group, |w| w.write_all(b"{}")).unwrap();
+        let mut left: Vec<String> =
+            fs::read_dir(d.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        left.retain(|n| !n.starts_with(".detente"));
+        assert_eq!(left, ["manifest.json"]);
     }
 }
