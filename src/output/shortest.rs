@@ -148,8 +148,9 @@ impl Out<'_> {
 
     #[inline]
     fn bytes(&mut self, bs: &[u8]) {
-        for &b in bs {
-            self.byte(b);
+        if let Some(slot) = self.buf.get_mut(self.len..self.len + bs.len()) {
+            slot.copy_from_slice(bs);
+            self.len += bs.len();
         }
     }
 
@@ -182,7 +183,8 @@ pub fn write(x: f64, buf: &mut [u8; MAX_LEN]) -> usize {
         out.byte(b'-');
     }
     let a = x.abs();
-    if a < EXACT_INTEGERS && a.trunc() == a {
+    // `a as u64` truncates (one instruction; `f64::trunc` is a call into libm here).
+    if a < EXACT_INTEGERS && (a as u64) as f64 == a {
         // Exact: `a` is a whole number below 2^53, so the cast loses nothing.
         out.bytes(itoa::Buffer::new().format(a as u64).as_bytes());
         return out.len;
