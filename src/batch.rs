@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::engine::{MatchConfig, Recorder, RoundRecord, Table, play};
+use crate::engine::{MatchConfig, Recorder, RoundRecord, StrikeCache, Table, play};
 use crate::metrics::{MatchMetrics, MatchStats, MetricsCtx};
 use crate::output::checkpoint::Identity;
 use crate::output::manifest::{FileEntry, ManifestInput, scenario_hash, write as write_manifest};
@@ -30,7 +30,7 @@ pub use crate::output::checkpoint::Checkpoint;
 use crate::output::pairs::{PairsOut, PairsTable};
 pub use crate::output::session::FileNames;
 pub use crate::plan::Shard;
-use points::PointCache;
+use points::{KEPT_POINTS, KEPT_STRIKES, Recent};
 
 mod journal;
 mod points;
@@ -191,7 +191,10 @@ pub struct Prepared<'a> {
     /// The run list's shape.
     pub plan: Plan,
     /// The points being played, prepared when first asked for ([`Prepared::point`]).
-    points: PointCache,
+    points: Recent<PreparedPoint>,
+    /// The error strikes of each repetition of the points in play, scheduled once and shared
+    /// by its pairings in the specialised loop, where that is worth it ([`StrikeCache::new`]).
+    strikes: Recent<Option<StrikeCache>>,
     /// Roster labels.
     pub labels: Vec<String>,
     /// Roster canonical strategy names.
@@ -215,7 +218,8 @@ impl<'a> Prepared<'a> {
         Prepared {
             study,
             plan,
-            points: PointCache::default(),
+            points: Recent::new(KEPT_POINTS),
+            strikes: Recent::new(KEPT_STRIKES),
             labels: base.roster.iter().map(|e| e.label.clone()).collect(),
             names: base.roster.iter().map(|e| e.info.name).collect(),
             sweep_columns: study.points.columns(),
@@ -274,7 +278,10 @@ impl<'a> Prepared<'a> {
         // is plain; it gives the same bytes as the general loop, faster.
         if let (false, true, Some(ta), Some(tb)) = (trace, self.specialised, &pp.tables[run.a][0], &pp.tables[run.b][1])
         {
-            if let Some(end) = crate::engine::play_tables(&pp.config, &seeds, [ta, tb], &mut metrics) {
+            let strikes =
+                self.strikes.get(run.point, || StrikeCache::new(&pp.config, self.plan.reps, self.plan.pairs.len()));
+            let strikes = strikes.as_ref().as_ref().map(|c| (c, run.rep));
+            if let Some(end) = crate::engine::play_tables(&pp.config, &seeds, [ta, tb], &mut metrics, strikes) {
                 return MatchOutcome {
                     seed: match_seed,
                     truncated: end.truncated,

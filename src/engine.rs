@@ -15,7 +15,9 @@ use crate::strategy::{Observation, RoundCtx, Strategy};
 use crate::trust::{TrustConfig, TrustEvidence, TrustState};
 
 mod automaton;
+mod strikes;
 pub use automaton::{Table, play_tables, table_for};
+pub use strikes::StrikeCache;
 
 /// How long a match lasts.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -329,13 +331,19 @@ struct ErrorClock {
 impl ErrorClock {
     fn new(seed: u64, p: f64) -> ErrorClock {
         if p.is_nan() || p <= 0.0 {
-            return ErrorClock { rng: None, ln_q: 0.0, next: u64::MAX, after: u64::MAX };
+            return ErrorClock::off();
         }
         let mut c =
             ErrorClock { rng: Some(ChaCha8Rng::seed_from_u64(seed)), ln_q: (1.0 - p.min(1.0)).ln(), next: 0, after: 0 };
         c.next = c.gap();
         c.after = c.next.saturating_add(c.gap());
         c
+    }
+
+    /// A clock that never strikes.
+    #[inline(always)]
+    fn off() -> ErrorClock {
+        ErrorClock { rng: None, ln_q: 0.0, next: u64::MAX, after: u64::MAX }
     }
 
     #[inline]

@@ -4,26 +4,35 @@
 //! grow with the sweep. The run list has points outermost and chunks are contiguous, so at any
 //! moment the workers play a handful of neighbouring points; the cache keeps the most recently
 //! prepared ones. A point dropped while a worker still needs it is prepared again: same scenario,
-//! same bytes, a little more work.
+//! same bytes, a little more work. The points' strike caches are kept the same way, fewer of
+//! them, as they are larger.
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use super::PreparedPoint;
-
 /// How many prepared points are kept (about 3 KB each): far more than the points in play at once
 /// on any thread count the CLI allows, so a point is rarely prepared twice.
-const KEPT: usize = 256;
+pub(crate) const KEPT_POINTS: usize = 256;
 
-/// The recently prepared points, most recent last.
-#[derive(Default)]
-pub(crate) struct PointCache {
-    kept: Mutex<Vec<(usize, Arc<PreparedPoint>)>>,
+/// How many points' strike caches are kept (`engine::StrikeCache`, up to 4 MiB each): the
+/// points in play at once, a chunk's first and last and the next chunk's.
+pub(crate) const KEPT_STRIKES: usize = 4;
+
+/// Values made per sweep point (prepared points, strike caches), the most recently made kept,
+/// most recent last.
+pub(crate) struct Recent<T> {
+    kept: Mutex<Vec<(usize, Arc<T>)>>,
+    capacity: usize,
 }
 
-impl PointCache {
-    /// Point `k`, kept or made with `make` (outside the lock, so workers prepare points in
-    /// parallel).
-    pub fn get(&self, k: usize, make: impl FnOnce() -> PreparedPoint) -> Arc<PreparedPoint> {
+impl<T> Recent<T> {
+    /// A cache that keeps the `capacity` most recently made values.
+    pub fn new(capacity: usize) -> Recent<T> {
+        Recent { kept: Mutex::new(Vec::new()), capacity }
+    }
+
+    /// The value of point `k`, kept or made with `make` (outside the lock, so workers prepare
+    /// points in parallel).
+    pub fn get(&self, k: usize, make: impl FnOnce() -> T) -> Arc<T> {
         if let Some(p) = self.find(k) {
             return p;
         }
@@ -33,14 +42,14 @@ impl PointCache {
         if let Some((_, p)) = kept.iter().rev().find(|(i, _)| *i == k) {
             return Arc::clone(p);
         }
-        if kept.len() >= KEPT {
+        if kept.len() >= self.capacity {
             kept.remove(0);
         }
         kept.push((k, Arc::clone(&made)));
         made
     }
 
-    fn find(&self, k: usize) -> Option<Arc<PreparedPoint>> {
+    fn find(&self, k: usize) -> Option<Arc<T>> {
         let kept = self.kept.lock().unwrap_or_else(PoisonError::into_inner);
         kept.iter().rev().find(|(i, _)| *i == k).map(|(_, p)| Arc::clone(p))
     }

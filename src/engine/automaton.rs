@@ -12,7 +12,8 @@
 //! - whether a side draws uniforms, and whether the match is discounted, are constants of the
 //!   compiled loop;
 //! - the rounds up to the next strike of an error clock run in a loop compiled for rounds
-//!   without errors;
+//!   without errors; in a tournament the strikes of a repetition, which every pairing shares,
+//!   are scheduled once ([`StrikeCache`]) rather than drawn again for each match;
 //! - the rounds are played in blocks, and each block is handed to the metrics as one byte and
 //!   two trust values a round (`MatchMetrics::plain_block`), which take it in passes: the sums,
 //!   the first events while any is pending, and the runs of outcomes, with work only where a run
@@ -26,7 +27,8 @@
 use std::cell::RefCell;
 use std::ops::Not;
 
-use super::{ErrorClock, MatchConfig, MatchEnd, MatchSeeds, RoundSink, Stream, draw_length, is_plain};
+use super::strikes::{Clocks, Schedule, StrikeCache};
+use super::{MatchConfig, MatchEnd, MatchSeeds, RoundSink, Stream, draw_length, is_plain};
 use crate::game::Action;
 use crate::metrics::{Errors, MatchMetrics, RoundCore, TAIL_ROUNDS, pack, payoffs_count_exactly};
 use crate::oracle::Automaton;
@@ -156,11 +158,16 @@ pub fn table_for(info: &StrategyInfo, params: &[f64], ctx: &BuildCtx) -> Option<
 /// attribution or catastrophe, closed incentive channels without a budget, no hedging cost,
 /// finite payoffs): then the general loop must play it. `tables[i]` must reproduce the strategy of side i move for move under
 /// the engine's protocol, and neither side may have announced a policy.
+///
+/// `strikes`: the cache of the match's sweep point and the match's repetition, when the point
+/// has one ([`StrikeCache::new`]); the error rounds are then read from the repetition's
+/// schedule instead of drawn (the same rounds).
 pub fn play_tables(
     cfg: &MatchConfig,
     seeds: &MatchSeeds,
     tables: [&Table; 2],
     metrics: &mut MatchMetrics,
+    strikes: Option<(&StrikeCache, u32)>,
 ) -> Option<MatchEnd> {
     if !is_plain(cfg, [false, false]) {
         return None;
@@ -168,7 +175,8 @@ pub fn play_tables(
     let end = draw_length(&cfg.horizon, seeds.length);
     let trust = [0, 1].map(|i| TrustState::new(cfg.trust[i].receiving(&cfg.incentives[1 - i])));
     metrics.start(end.rounds, [trust[0].value(), trust[1].value()]);
-    let start = Start { cfg, seeds, tables, trust, metrics: metrics.clone() };
+    let schedule = strikes.and_then(|(cache, rep)| cache.get(rep, seeds, cfg)).filter(|s| s.length == end.rounds);
+    let start = Start { cfg, seeds, schedule, tables, trust, metrics: metrics.clone() };
     *metrics = match (PlainKernel::of(&trust[0]), PlainKernel::of(&trust[1])) {
         (PlainKernel::InRange(a), PlainKernel::InRange(b)) => by_draws(start, [a, b], end.rounds),
         (
@@ -195,57 +203,12 @@ fn by_draws<K: PlainUpdate>(start: Start<'_>, kernels: [K; 2], length: u32) -> M
 struct Start<'a> {
     cfg: &'a MatchConfig,
     seeds: &'a MatchSeeds,
+    /// The repetition's strikes, when they were scheduled beforehand.
+    schedule: Option<&'a Schedule>,
     tables: [&'a Table; 2],
     trust: [TrustState; 2],
     /// A started accumulator (see [`RoundSink::start`]).
     metrics: MatchMetrics,
-}
-
-/// The four error clocks of a match (execution and perception, per side).
-struct Clocks {
-    exec: [ErrorClock; 2],
-    perc: [ErrorClock; 2],
-    /// The earliest round any of them strikes.
-    next: u64,
-}
-
-impl Clocks {
-    /// The clocks of a match, built in place: a clock holds its generator (over 300 bytes), and
-    /// building the arrays first and moving them in copied every clock several times.
-    #[inline(always)]
-    fn new(seeds: &MatchSeeds, cfg: &MatchConfig) -> Clocks {
-        let mut clocks = Clocks {
-            exec: [
-                ErrorClock::new(seeds.execution[0], cfg.noise[0].execution),
-                ErrorClock::new(seeds.execution[1], cfg.noise[1].execution),
-            ],
-            perc: [
-                ErrorClock::new(seeds.perception[0], cfg.noise[0].perception),
-                ErrorClock::new(seeds.perception[1], cfg.noise[1].perception),
-            ],
-            next: 0,
-        };
-        clocks.next = Self::earliest(&clocks.exec, &clocks.perc);
-        clocks
-    }
-
-    #[inline(always)]
-    fn earliest(e: &[ErrorClock; 2], p: &[ErrorClock; 2]) -> u64 {
-        e[0].next.min(e[1].next).min(p[0].next).min(p[1].next)
-    }
-
-    /// The clocks that strike in round `t`, as bits: execution A, B, perception A, B. Out of
-    /// line: it runs in the rare rounds with an error, and keeps the clocks out of the loop.
-    #[inline(never)]
-    fn strikes(&mut self, t: u32) -> u8 {
-        let t = t as u64;
-        let bits = self.exec[0].strikes(t) as u8
-            | (self.exec[1].strikes(t) as u8) << 1
-            | (self.perc[0].strikes(t) as u8) << 2
-            | (self.perc[1].strikes(t) as u8) << 3;
-        self.next = Self::earliest(&self.exec, &self.perc);
-        bits
-    }
 }
 
 /// The players of one match in the specialised loop: their automaton states and what they
@@ -283,10 +246,13 @@ fn rounds<K: PlainUpdate, const SA: bool, const SB: bool>(
     kernels: [K; 2],
     length: u32,
 ) -> MatchMetrics {
-    let Start { cfg, seeds, tables, trust, mut metrics } = start;
+    let Start { cfg, seeds, schedule, tables, trust, mut metrics } = start;
     // A plain match has no hostile-attribution bias, so perception errors come from a clock
-    // exactly as in the general loop.
-    let mut clocks = Clocks::new(seeds, cfg);
+    // exactly as in the general loop (or from the same clocks, run beforehand).
+    let mut clocks = match schedule {
+        Some(s) => Clocks::replay(s),
+        None => Clocks::new(seeds, cfg),
+    };
     let mut draws = [0, 1].map(|i| Stream::new(seeds.strategy[i], tables[i].stochastic));
     let pay = [cfg.game.a.as_array(), cfg.game.b.as_array()];
     let mut live = Live {
@@ -324,7 +290,7 @@ const BLOCK: usize = 256;
 fn main_rounds<K: PlainUpdate, const SA: bool, const SB: bool, const DISC: bool>(
     out: &mut Live<'_, K>,
     metrics: &mut MatchMetrics,
-    clocks: &mut Clocks,
+    clocks: &mut Clocks<'_>,
     draws: &mut [Stream; 2],
     joint: Option<&Joint>,
     length: u32,
@@ -395,7 +361,7 @@ impl BlockBuffers {
 #[inline(never)]
 fn play_block<K: PlainUpdate, const SA: bool, const SB: bool>(
     out: &mut Live<'_, K>,
-    clocks: &mut Clocks,
+    clocks: &mut Clocks<'_>,
     draws: &mut [Stream; 2],
     joint: Option<&Joint>,
     t0: u32,
@@ -599,17 +565,28 @@ mod tests {
         let (mut sa, mut sb) = ((a.build)(&va, &c), (b.build)(&vb, &c));
         let end = play(&cfg, &seeds, &mut *sa, &mut *sb, &mut general);
         let mut fast = MatchMetrics::new(mctx);
-        let end_fast = play_tables(&cfg, &seeds, [&ta, &tb], &mut fast).expect("a plain match");
+        let end_fast = play_tables(&cfg, &seeds, [&ta, &tb], &mut fast, None).expect("a plain match");
         assert_eq!(end, end_fast, "{} vs {} config {k}", a.name, b.name);
         let stats = general.finish();
         let (g, f) = (stats.values(), fast.finish().values());
-        for (col, (x, y)) in MatchStats::COLUMNS.iter().zip(g.iter().zip(&f)) {
-            assert!(
-                x.to_bits() == y.to_bits(),
-                "{} vs {} config {k}: {col} {x} (general) != {y} (specialised)",
-                a.name,
-                b.name
-            );
+        let same = |f: &[f64], how: &str| {
+            for (col, (x, y)) in MatchStats::COLUMNS.iter().zip(g.iter().zip(f)) {
+                assert!(
+                    x.to_bits() == y.to_bits(),
+                    "{} vs {} config {k}: {col} {x} (general) != {y} ({how})",
+                    a.name,
+                    b.name
+                );
+            }
+        };
+        same(&f, "specialised");
+        // Again with the strikes scheduled beforehand, as a tournament's repetition shares them.
+        if let Some(cache) = StrikeCache::new(&cfg, 1, 2) {
+            let mut replayed = MatchMetrics::new(mctx);
+            let end_replayed =
+                play_tables(&cfg, &seeds, [&ta, &tb], &mut replayed, Some((&cache, 0))).expect("a plain match");
+            assert_eq!(end, end_replayed, "{} vs {} config {k}", a.name, b.name);
+            same(&replayed.finish().values(), "specialised, scheduled strikes");
         }
         Some(stats)
     }
@@ -681,7 +658,7 @@ mod tests {
         cfg.incentives[0].reward = crate::incentive::Channel { cost: 1.0, effect: 1.0, max: 1.0 };
         let mut m = MatchMetrics::new(MetricsCtx::new(cfg.game, cfg.incentives));
         let seeds = MatchSeeds { length: 0, execution: [1, 2], perception: [3, 4], strategy: [5, 6] };
-        assert!(play_tables(&cfg, &seeds, [&t, &t], &mut m).is_none());
+        assert!(play_tables(&cfg, &seeds, [&t, &t], &mut m, None).is_none());
         assert_eq!(m.rounds_seen(), 0);
     }
 

@@ -1,0 +1,215 @@
+//! The rounds in which a match's error clocks strike, for the specialised loop: live from the
+//! four clocks, or from a schedule made once for a repetition and shared by its matches.
+//!
+//! The error clocks are seeded per repetition and side, not per pairing (common random
+//! numbers: `plan::match_seeds`), and a plain match's clocks depend on nothing else but the
+//! noise and the match length, which a sweep point fixes. So every pairing of a repetition
+//! sees the same strikes. A tournament of P pairings seeds, draws and takes logarithms for the
+//! same strikes P times over; a [`StrikeCache`] does it once per repetition and the matches
+//! read the merged list of strikes ([`Schedule`]). The strikes are the clocks' own, computed
+//! by the same code ([`Clocks::strikes`]), so the results are the same bits.
+
+use std::sync::OnceLock;
+
+use super::{ErrorClock, MatchConfig, MatchSeeds, draw_length};
+
+/// The four error clocks of a match (execution and perception, per side), or what remains of
+/// a [`Schedule`].
+pub(super) struct Clocks<'s> {
+    exec: [ErrorClock; 2],
+    perc: [ErrorClock; 2],
+    /// Strikes of a schedule not reached yet (empty when the clocks are live).
+    ahead: &'s [u64],
+    /// The earliest round any of them strikes.
+    pub(super) next: u64,
+}
+
+impl<'s> Clocks<'s> {
+    /// The clocks of a match, built in place: a clock holds its generator (over 300 bytes), and
+    /// building the arrays first and moving them in copied every clock several times.
+    #[inline(always)]
+    pub(super) fn new(seeds: &MatchSeeds, cfg: &MatchConfig) -> Clocks<'s> {
+        let mut clocks = Clocks {
+            exec: [
+                ErrorClock::new(seeds.execution[0], cfg.noise[0].execution),
+                ErrorClock::new(seeds.execution[1], cfg.noise[1].execution),
+            ],
+            perc: [
+                ErrorClock::new(seeds.perception[0], cfg.noise[0].perception),
+                ErrorClock::new(seeds.perception[1], cfg.noise[1].perception),
+            ],
+            ahead: &[],
+            next: 0,
+        };
+        clocks.next = Self::earliest(&clocks.exec, &clocks.perc);
+        clocks
+    }
+
+    /// Clocks that replay `schedule` (no generator is seeded).
+    #[inline(always)]
+    pub(super) fn replay(schedule: &'s Schedule) -> Clocks<'s> {
+        let ahead = &schedule.strikes[..];
+        Clocks {
+            exec: [ErrorClock::off(), ErrorClock::off()],
+            perc: [ErrorClock::off(), ErrorClock::off()],
+            ahead,
+            next: ahead.first().map_or(u64::MAX, |&s| s >> 4),
+        }
+    }
+
+    #[inline(always)]
+    fn earliest(e: &[ErrorClock; 2], p: &[ErrorClock; 2]) -> u64 {
+        e[0].next.min(e[1].next).min(p[0].next).min(p[1].next)
+    }
+
+    /// The clocks that strike in round `t`, as bits: execution A, B, perception A, B. Rounds
+    /// must be asked in order. Out of line: it runs in the rare rounds with an error, and keeps
+    /// the clocks out of the loop.
+    #[inline(never)]
+    pub(super) fn strikes(&mut self, t: u32) -> u8 {
+        if let Some((&strike, rest)) = self.ahead.split_first() {
+            if strike >> 4 != u64::from(t) {
+                return 0;
+            }
+            self.ahead = rest;
+            self.next = rest.first().map_or(u64::MAX, |&s| s >> 4);
+            return (strike & 15) as u8;
+        }
+        let t = t as u64;
+        let bits = self.exec[0].strikes(t) as u8
+            | (self.exec[1].strikes(t) as u8) << 1
+            | (self.perc[0].strikes(t) as u8) << 2
+            | (self.perc[1].strikes(t) as u8) << 3;
+        self.next = Self::earliest(&self.exec, &self.perc);
+        bits
+    }
+}
+
+/// The strikes of a match's four clocks up to its length, merged in round order: `t << 4 |
+/// bits` for each round `t` in which some clock strikes (bits as [`Clocks::strikes`] returns
+/// them).
+pub(super) struct Schedule {
+    /// The match length the schedule covers.
+    pub(super) length: u32,
+    strikes: Box<[u64]>,
+}
+
+impl Schedule {
+    /// The schedule of a match: its clocks run to its length.
+    fn new(seeds: &MatchSeeds, cfg: &MatchConfig, length: u32) -> Schedule {
+        let mut clocks = Clocks::new(seeds, cfg);
+        let mut strikes = Vec::new();
+        while clocks.next <= u64::from(length) {
+            let t = clocks.next as u32;
+            strikes.push(u64::from(t) << 4 | u64::from(clocks.strikes(t)));
+        }
+        Schedule { length, strikes: strikes.into_boxed_slice() }
+    }
+}
+
+/// The [`Schedule`]s of a sweep point's repetitions, each made when a match of its repetition
+/// first asks, then shared by the others (from any thread).
+pub struct StrikeCache {
+    by_rep: Box<[OnceLock<Schedule>]>,
+}
+
+/// The most memory a point's [`StrikeCache`] is expected to take; a point that would need
+/// more plays with live clocks (as a point of one pairing, or without noise, always does).
+const CACHE_BYTES: f64 = 4.0 * 1024.0 * 1024.0;
+
+impl StrikeCache {
+    /// A cache for a point of `cfg`, `reps` repetitions and `pairs` pairings, when one is
+    /// worth having: more than one pairing to share the strikes, some noise, and schedules that
+    /// are expected to fit in [`CACHE_BYTES`] together.
+    pub fn new(cfg: &MatchConfig, reps: u32, pairs: usize) -> Option<StrikeCache> {
+        let rate: f64 = cfg.noise.iter().map(|n| clamp_p(n.execution) + clamp_p(n.perception)).sum();
+        // A repetition's slot, and its schedule of 8 bytes a strike.
+        let slot = std::mem::size_of::<OnceLock<Schedule>>() as f64;
+        let per_rep = slot + 8.0 * cfg.horizon.expected_rounds() * rate;
+        let worth = pairs > 1 && rate > 0.0 && f64::from(reps) * per_rep <= CACHE_BYTES;
+        worth.then(|| StrikeCache { by_rep: (0..reps).map(|_| OnceLock::new()).collect() })
+    }
+
+    /// The schedule of repetition `rep`, whose matches have `seeds` and `cfg` (the point's);
+    /// `None` for a repetition the cache was not made for.
+    pub(super) fn get(&self, rep: u32, seeds: &MatchSeeds, cfg: &MatchConfig) -> Option<&Schedule> {
+        let slot = self.by_rep.get(rep as usize)?;
+        Some(slot.get_or_init(|| Schedule::new(seeds, cfg, draw_length(&cfg.horizon, seeds.length).rounds)))
+    }
+}
+
+/// An error probability as [`ErrorClock`] takes it: NaN and below 0 never strike, above 1
+/// always.
+fn clamp_p(p: f64) -> f64 {
+    if p.is_nan() { 0.0 } else { p.clamp(0.0, 1.0) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{Horizon, Noise};
+    use crate::game::{Game, Payoffs};
+
+    fn noisy(rounds: u32, execution: f64, perception: f64) -> MatchConfig {
+        let mut cfg = MatchConfig::simple(Game::symmetric(Payoffs::STANDARD_PD), rounds);
+        cfg.noise = [Noise { execution, perception, ..Noise::default() }; 2];
+        cfg
+    }
+
+    fn seeds(k: u64) -> MatchSeeds {
+        MatchSeeds { length: k, execution: [k ^ 11, k ^ 12], perception: [k ^ 13, k ^ 14], strategy: [k ^ 15, k ^ 16] }
+    }
+
+    /// A schedule holds exactly the rounds, and the clocks, that live clocks strike in.
+    #[test]
+    fn a_schedule_replays_the_live_clocks_strike_for_strike() {
+        for (k, (e, p)) in [(0.05, 0.0), (0.02, 0.03), (0.5, 0.5), (1.0, 0.0), (0.0, 0.001)].into_iter().enumerate() {
+            let cfg = noisy(3000, e, p);
+            let s = seeds(k as u64 + 5);
+            let schedule = Schedule::new(&s, &cfg, 3000);
+            let (mut live, mut replayed) = (Clocks::new(&s, &cfg), Clocks::replay(&schedule));
+            let mut struck = 0;
+            for t in 1..=3000u32 {
+                // Past the match, the schedule knows no strike; the live clocks know the next.
+                assert_eq!(live.next.min(3001), replayed.next.min(3001), "noise {e}/{p}, round {t}");
+                if live.next == u64::from(t) {
+                    let bits = live.strikes(t);
+                    assert_eq!(bits, replayed.strikes(t), "noise {e}/{p}, round {t}");
+                    assert_ne!(bits, 0);
+                    struck += 1;
+                }
+            }
+            assert_eq!(struck, schedule.strikes.len());
+            let expected = 3000.0 * (1.0 - (1.0 - e) * (1.0 - e) * (1.0 - p) * (1.0 - p));
+            assert!((struck as f64 - expected).abs() <= 4.0 * expected.sqrt() + 1.0, "{struck} vs {expected}");
+        }
+    }
+
+    /// A cache is made only where the strikes are shared (more than one pairing), where there
+    /// are any (noise), and where they fit; each repetition's schedule covers its own length.
+    #[test]
+    fn a_cache_is_made_only_where_it_pays_and_fits() {
+        let cfg = noisy(200, 0.05, 0.0);
+        assert!(StrikeCache::new(&cfg, 50, 55).is_some());
+        assert!(StrikeCache::new(&cfg, 50, 1).is_none(), "one pairing shares nothing");
+        assert!(StrikeCache::new(&noisy(200, 0.0, 0.0), 50, 55).is_none(), "no noise, no strikes");
+        // 10^6 rounds at 10% noise: 800 KB a repetition, so 5 fit in 4 MiB and 6 do not; and
+        // however short the matches, a million repetitions' slots do not fit.
+        let long = noisy(1_000_000, 0.05, 0.0);
+        assert!(StrikeCache::new(&long, 5, 2).is_some());
+        assert!(StrikeCache::new(&long, 6, 2).is_none());
+        assert!(StrikeCache::new(&noisy(1, 0.05, 0.0), 1_000_000, 2).is_none());
+
+        let mut cfg = noisy(1, 0.1, 0.1);
+        cfg.horizon = Horizon::Continuation { continuation: 0.99, max_rounds: 5000 };
+        let cache = StrikeCache::new(&cfg, 3, 2).expect("a cache");
+        for rep in 0..3 {
+            let s = seeds(100 + rep as u64);
+            let got = cache.get(rep, &s, &cfg).expect("a repetition of the cache");
+            assert_eq!(got.length, draw_length(&cfg.horizon, s.length).rounds);
+            assert!(got.strikes.iter().all(|&x| x >> 4 <= u64::from(got.length) && x & 15 != 0));
+            assert!(got.strikes.windows(2).all(|w| w[0] >> 4 < w[1] >> 4), "in round order, one entry a round");
+        }
+        assert!(cache.get(3, &seeds(1), &cfg).is_none(), "no such repetition");
+    }
+}
