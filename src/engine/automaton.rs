@@ -176,8 +176,8 @@ pub fn play_tables(
     let trust = [0, 1].map(|i| TrustState::new(cfg.trust[i].receiving(&cfg.incentives[1 - i])));
     metrics.start(end.rounds, [trust[0].value(), trust[1].value()]);
     let schedule = strikes.and_then(|(cache, rep)| cache.get(rep, seeds, cfg)).filter(|s| s.length == end.rounds);
-    let start = Start { cfg, seeds, schedule, tables, trust, metrics: metrics.clone() };
-    *metrics = match (PlainKernel::of(&trust[0]), PlainKernel::of(&trust[1])) {
+    let start = Start { cfg, seeds, schedule, tables, trust, metrics };
+    match (PlainKernel::of(&trust[0]), PlainKernel::of(&trust[1])) {
         (PlainKernel::InRange(a), PlainKernel::InRange(b)) => by_draws(start, [a, b], end.rounds),
         (
             PlainKernel::Asymmetric(a) | PlainKernel::InRange(AsymmetricInRange(a)),
@@ -190,7 +190,7 @@ pub fn play_tables(
 }
 
 /// Picks the loop compiled for which sides draw uniforms.
-fn by_draws<K: PlainUpdate>(start: Start<'_>, kernels: [K; 2], length: u32) -> MatchMetrics {
+fn by_draws<K: PlainUpdate>(start: Start<'_>, kernels: [K; 2], length: u32) {
     match (start.tables[0].stochastic, start.tables[1].stochastic) {
         (false, false) => rounds::<K, false, false>(start, kernels, length),
         (true, false) => rounds::<K, true, false>(start, kernels, length),
@@ -207,8 +207,9 @@ struct Start<'a> {
     schedule: Option<&'a Schedule>,
     tables: [&'a Table; 2],
     trust: [TrustState; 2],
-    /// A started accumulator (see [`RoundSink::start`]).
-    metrics: MatchMetrics,
+    /// A started accumulator (see [`RoundSink::start`]), which the match fills. A reference:
+    /// moved by value, its 1,280 bytes were copied three times a match.
+    metrics: &'a mut MatchMetrics,
 }
 
 /// The players of one match in the specialised loop: their automaton states and what they
@@ -241,19 +242,17 @@ struct Live<'a, K> {
 
 /// Plays rounds 1..=length in [`main_rounds`].
 #[inline(never)]
-fn rounds<K: PlainUpdate, const SA: bool, const SB: bool>(
-    start: Start<'_>,
-    kernels: [K; 2],
-    length: u32,
-) -> MatchMetrics {
-    let Start { cfg, seeds, schedule, tables, trust, mut metrics } = start;
+fn rounds<K: PlainUpdate, const SA: bool, const SB: bool>(start: Start<'_>, kernels: [K; 2], length: u32) {
+    let Start { cfg, seeds, schedule, tables, trust, metrics } = start;
     // A plain match has no hostile-attribution bias, so perception errors come from a clock
     // exactly as in the general loop (or from the same clocks, run beforehand).
     let mut clocks = match schedule {
         Some(s) => Clocks::replay(s),
         None => Clocks::new(seeds, cfg),
     };
-    let mut draws = [0, 1].map(|i| Stream::new(seeds.strategy[i], tables[i].stochastic));
+    // Built in place (through `map`, each 324-byte stream was copied several times).
+    let mut draws =
+        [Stream::new(seeds.strategy[0], tables[0].stochastic), Stream::new(seeds.strategy[1], tables[1].stochastic)];
     let pay = [cfg.game.a.as_array(), cfg.game.b.as_array()];
     let mut live = Live {
         players: Players { tables, state: [tables[0].initial, tables[1].initial], prev: [Action::C; 2] },
@@ -264,11 +263,10 @@ fn rounds<K: PlainUpdate, const SA: bool, const SB: bool>(
     let joint = if length >= JOINT_MIN_ROUNDS { Joint::new(tables[0], tables[1]) } else { None };
     let joint = joint.as_ref();
     if metrics.ctx().discount.is_some() {
-        main_rounds::<K, SA, SB, true>(&mut live, &mut metrics, &mut clocks, &mut draws, joint, length);
+        main_rounds::<K, SA, SB, true>(&mut live, metrics, &mut clocks, &mut draws, joint, length);
     } else {
-        main_rounds::<K, SA, SB, false>(&mut live, &mut metrics, &mut clocks, &mut draws, joint, length);
+        main_rounds::<K, SA, SB, false>(&mut live, metrics, &mut clocks, &mut draws, joint, length);
     }
-    metrics
 }
 
 /// The rounds [`main_rounds`] plays before it hands them to the metrics.

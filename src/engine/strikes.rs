@@ -16,50 +16,39 @@ use super::{ErrorClock, MatchConfig, MatchSeeds, draw_length};
 /// The four error clocks of a match (execution and perception, per side), or what remains of
 /// a [`Schedule`].
 pub(super) struct Clocks<'s> {
-    exec: [ErrorClock; 2],
-    perc: [ErrorClock; 2],
-    /// Strikes of a schedule not reached yet (empty when the clocks are live).
+    /// The live clocks: execution A, B, perception A, B; `None` when replaying a schedule.
+    /// Boxed: each holds a generator of over 300 bytes, and a replaying match would otherwise
+    /// carry (and copy) 1.4 KB of clocks it never uses.
+    live: Option<Box<[ErrorClock; 4]>>,
+    /// Strikes of a schedule not reached yet.
     ahead: &'s [u64],
     /// The earliest round any of them strikes.
     pub(super) next: u64,
 }
 
 impl<'s> Clocks<'s> {
-    /// The clocks of a match, built in place: a clock holds its generator (over 300 bytes), and
-    /// building the arrays first and moving them in copied every clock several times.
-    #[inline(always)]
+    /// The live clocks of a match.
     pub(super) fn new(seeds: &MatchSeeds, cfg: &MatchConfig) -> Clocks<'s> {
-        let mut clocks = Clocks {
-            exec: [
-                ErrorClock::new(seeds.execution[0], cfg.noise[0].execution),
-                ErrorClock::new(seeds.execution[1], cfg.noise[1].execution),
-            ],
-            perc: [
-                ErrorClock::new(seeds.perception[0], cfg.noise[0].perception),
-                ErrorClock::new(seeds.perception[1], cfg.noise[1].perception),
-            ],
-            ahead: &[],
-            next: 0,
-        };
-        clocks.next = Self::earliest(&clocks.exec, &clocks.perc);
-        clocks
+        let live = Box::new([
+            ErrorClock::new(seeds.execution[0], cfg.noise[0].execution),
+            ErrorClock::new(seeds.execution[1], cfg.noise[1].execution),
+            ErrorClock::new(seeds.perception[0], cfg.noise[0].perception),
+            ErrorClock::new(seeds.perception[1], cfg.noise[1].perception),
+        ]);
+        let next = Self::earliest(&live);
+        Clocks { live: Some(live), ahead: &[], next }
     }
 
     /// Clocks that replay `schedule` (no generator is seeded).
     #[inline(always)]
     pub(super) fn replay(schedule: &'s Schedule) -> Clocks<'s> {
         let ahead = &schedule.strikes[..];
-        Clocks {
-            exec: [ErrorClock::off(), ErrorClock::off()],
-            perc: [ErrorClock::off(), ErrorClock::off()],
-            ahead,
-            next: ahead.first().map_or(u64::MAX, |&s| s >> 4),
-        }
+        Clocks { live: None, ahead, next: ahead.first().map_or(u64::MAX, |&s| s >> 4) }
     }
 
     #[inline(always)]
-    fn earliest(e: &[ErrorClock; 2], p: &[ErrorClock; 2]) -> u64 {
-        e[0].next.min(e[1].next).min(p[0].next).min(p[1].next)
+    fn earliest(c: &[ErrorClock; 4]) -> u64 {
+        c[0].next.min(c[1].next).min(c[2].next).min(c[3].next)
     }
 
     /// The clocks that strike in round `t`, as bits: execution A, B, perception A, B. Rounds
@@ -67,21 +56,23 @@ impl<'s> Clocks<'s> {
     /// the clocks out of the loop.
     #[inline(never)]
     pub(super) fn strikes(&mut self, t: u32) -> u8 {
-        if let Some((&strike, rest)) = self.ahead.split_first() {
-            if strike >> 4 != u64::from(t) {
-                return 0;
+        if let Some(live) = self.live.as_mut() {
+            let t = t as u64;
+            let mut bits = 0;
+            for (k, clock) in live.iter_mut().enumerate() {
+                bits |= (clock.strikes(t) as u8) << k;
             }
-            self.ahead = rest;
-            self.next = rest.first().map_or(u64::MAX, |&s| s >> 4);
-            return (strike & 15) as u8;
+            self.next = Self::earliest(live);
+            return bits;
         }
-        let t = t as u64;
-        let bits = self.exec[0].strikes(t) as u8
-            | (self.exec[1].strikes(t) as u8) << 1
-            | (self.perc[0].strikes(t) as u8) << 2
-            | (self.perc[1].strikes(t) as u8) << 3;
-        self.next = Self::earliest(&self.exec, &self.perc);
-        bits
+        match self.ahead.split_first() {
+            Some((&strike, rest)) if strike >> 4 == u64::from(t) => {
+                self.ahead = rest;
+                self.next = rest.first().map_or(u64::MAX, |&s| s >> 4);
+                (strike & 15) as u8
+            }
+            _ => 0,
+        }
     }
 }
 
