@@ -32,7 +32,6 @@ pub use crate::output::session::FileNames;
 pub use crate::plan::Shard;
 use points::{KEPT_POINTS, KEPT_STRIKES, Recent};
 
-mod journal;
 mod points;
 use crate::plan::{Plan, Run, match_seeds};
 use crate::scenario::{Scenario, Study};
@@ -816,7 +815,7 @@ fn run_to_dir(
         // The matches bytes: a journal of values, the chunk as gzip members, or the blocks' rows.
         if journal {
             for b in blocks {
-                session.append(&journal_bytes(&b.values), &[])?;
+                session.append_values(&b.values)?;
             }
         } else if compress {
             session.append(&gz(blocks.iter().flat_map(|b| b.matches_rows.iter().copied()).collect())?, &[])?;
@@ -884,14 +883,6 @@ fn run_to_dir(
 /// `matches.values.partial`, never renamed, and removed once the manifest is committed.
 pub const JOURNAL: &str = "matches.values";
 
-/// The journal bytes of a block: every match's metric values, in run-list order
-/// ([`MatchStats::COLUMNS`] of them a match, encoded by [`journal::encode`]).
-fn journal_bytes(values: &[f64]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(values.len() * 4);
-    journal::encode(values, &mut out);
-    out
-}
-
 /// Reads a values journal ([`JOURNAL`]) and hands each run of `runs` and its metric values to
 /// `f`; the journal must hold exactly those runs (its checksum is checked before, by the
 /// session).
@@ -907,13 +898,14 @@ pub fn replay_journal(
     let mut values = vec![0f64; MatchStats::COLUMNS.len()];
     let expected = runs.end - runs.start;
     for i in runs.clone() {
-        let read = journal::decode(&mut r, &mut values).map_err(|e| bad(format!("cannot read it: {e}")))?;
+        let read =
+            crate::output::journal::decode(&mut r, &mut values).map_err(|e| bad(format!("cannot read it: {e}")))?;
         if !read {
             return Err(bad(format!("holds {} matches, expected {expected}", i - runs.start)));
         }
         f(&prep.plan.run(i), &values)?;
     }
-    if journal::decode(&mut r, &mut values).map_err(|e| bad(format!("cannot read it: {e}")))? {
+    if crate::output::journal::decode(&mut r, &mut values).map_err(|e| bad(format!("cannot read it: {e}")))? {
         return Err(bad(format!("holds more than the {expected} matches expected")));
     }
     Ok(())

@@ -9,6 +9,7 @@ pub mod checkpoint;
 pub mod checksum;
 pub mod commit;
 pub mod format;
+pub mod journal;
 pub mod lock;
 pub mod manifest;
 pub mod pairs;

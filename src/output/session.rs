@@ -117,19 +117,22 @@ type RowFile = SumWriter<BufWriter<File>>;
 struct Rows {
     name: String,
     writer: Option<RowFile>,
-    /// The bytes of a fresh journal that is not on disk yet (see [`JOURNAL_HELD_MAX`]).
-    held: Option<Vec<u8>>,
+    /// The values of a fresh journal that is not on disk yet, not encoded yet (see
+    /// [`JOURNAL_HELD_MAX`]).
+    held: Option<Vec<f64>>,
     at_final: bool,
 }
 
-/// The most bytes a fresh run's values journal holds in memory before its file is created.
+/// The most values (4 MiB of them) a fresh run's journal holds in memory before they are
+/// encoded ([`super::journal`]) and its file is created.
 ///
 /// The journal is only ever read by `--resume`, and only up to a checkpoint; a run that ends
 /// before its first checkpoint (every run shorter than the checkpoint interval) removes it
-/// unread. Held in memory until the first checkpoint, or until it passes this size, it costs
-/// such a run no file to create, write and remove (the removal of a written file alone took
-/// about a millisecond, a twentieth of the basic tournament); memory stays bounded by this.
-const JOURNAL_HELD_MAX: usize = 4 << 20;
+/// unread. Held in memory, as the values themselves, until the first checkpoint or until they
+/// pass this many, it costs such a run no encoding (a tenth of the basic tournament's
+/// instructions) and no file to create, write and remove (the removal of a written file alone
+/// took about a millisecond, a twentieth of the basic tournament); memory stays bounded.
+const JOURNAL_HELD_MAX: usize = 1 << 19;
 
 /// An open run session.
 pub struct Session {
@@ -291,6 +294,20 @@ impl Session {
         Ok(())
     }
 
+    /// Appends metric values to the values journal (a session opened with
+    /// [`SessionSpec::journal`]): held in memory while the journal has no file yet (see
+    /// [`JOURNAL_HELD_MAX`]), else encoded onto its end.
+    pub fn append_values(&mut self, values: &[f64]) -> Result<(), OutputError> {
+        if !self.journal {
+            return Err(corrupt(format!("internal: values for {}, which is no journal", self.matches.name)));
+        }
+        if let Some(held) = self.matches.held.as_mut() {
+            held.extend_from_slice(values);
+            return if held.len() > JOURNAL_HELD_MAX { spill(&self.dir, &mut self.matches) } else { Ok(()) };
+        }
+        write_values(&self.dir, &mut self.matches, values)
+    }
+
     /// Syncs the row files and commits a checkpoint: `runs_done` runs of the slice are on disk,
     /// and `rounds_added` more `rounds` rows since the last checkpoint.
     pub fn checkpoint(&mut self, runs_done: u64, rounds_added: u64) -> Result<(), OutputError> {
@@ -393,9 +410,8 @@ impl Session {
 }
 
 fn write_rows(dir: &OutputDir, rows: &mut Rows, bytes: &[u8]) -> Result<(), OutputError> {
-    if let Some(held) = rows.held.as_mut() {
-        held.extend_from_slice(bytes);
-        return if held.len() > JOURNAL_HELD_MAX { spill(dir, rows) } else { Ok(()) };
+    if rows.held.is_some() && !bytes.is_empty() {
+        return Err(corrupt(format!("internal: rows for the values journal {}", dir.partial(&rows.name).display())));
     }
     match rows.writer.as_mut() {
         Some(w) => w.write_all(bytes).map_err(|e| OutputError::io(dir.partial(&rows.name), e)),
@@ -404,15 +420,21 @@ fn write_rows(dir: &OutputDir, rows: &mut Rows, bytes: &[u8]) -> Result<(), Outp
     }
 }
 
-/// Creates the file of a journal held in memory and writes what it holds.
+/// Creates the file of a journal held in memory and writes what it holds, encoded.
 fn spill(dir: &OutputDir, rows: &mut Rows) -> Result<(), OutputError> {
     let Some(held) = rows.held.take() else { return Ok(()) };
     let path = dir.partial(&rows.name);
     let f = File::create(&path).map_err(|e| OutputError::io(&path, e))?;
-    let mut w = SumWriter::new(BufWriter::with_capacity(1 << 16, f), Sum::default());
-    w.write_all(&held).map_err(|e| OutputError::io(&path, e))?;
+    let w = SumWriter::new(BufWriter::with_capacity(1 << 16, f), Sum::default());
     rows.writer = Some(w);
-    Ok(())
+    write_values(dir, rows, &held)
+}
+
+/// Encodes values onto the end of a journal's file.
+fn write_values(dir: &OutputDir, rows: &mut Rows, values: &[f64]) -> Result<(), OutputError> {
+    let mut bytes = Vec::with_capacity(values.len() * 4);
+    super::journal::encode(values, &mut bytes);
+    write_rows(dir, rows, &bytes)
 }
 
 fn sync_rows(dir: &OutputDir, rows: &mut Rows) -> Result<Option<Sum>, OutputError> {
@@ -555,36 +577,47 @@ mod tests {
         }
     }
 
-    /// A journal stays in memory (no file) until a checkpoint or until it passes
-    /// [`JOURNAL_HELD_MAX`]; then its file holds every byte appended, and the checkpoint's sum
-    /// is theirs.
+    fn encoded(values: &[f64]) -> Vec<u8> {
+        let mut out = Vec::new();
+        super::super::journal::encode(values, &mut out);
+        out
+    }
+
+    /// A journal's values stay in memory (no file, not encoded) until a checkpoint or until
+    /// they pass [`JOURNAL_HELD_MAX`]; then its file holds every value appended, encoded, and
+    /// the checkpoint's sum is that of those bytes.
     #[test]
     fn a_journal_gets_its_file_only_at_a_checkpoint_or_past_its_memory_limit() {
+        let chunk: Vec<f64> =
+            (0..1000u32).map(|k| if k % 3 == 0 { f64::from(k) } else { f64::from(k) / 7.0 }).collect();
         let d = tempfile::tempdir().unwrap();
         let path = d.path().join("matches.values.partial");
         let mut s = journal_session(d.path());
-        let chunk: Vec<u8> = (0..1000u32).map(|k| (k * 7 % 251) as u8).collect();
-        s.append(&chunk, &[]).unwrap();
+        s.append_values(&chunk).unwrap();
         assert!(!path.exists(), "a journal under its limit has no file");
         s.checkpoint(1, 0).unwrap();
-        assert_eq!(fs::read(&path).unwrap(), chunk);
-        assert_eq!(s.ck.matches, Sum::default().update(&chunk));
+        assert_eq!(fs::read(&path).unwrap(), encoded(&chunk));
+        assert_eq!(s.ck.matches, Sum::default().update(&encoded(&chunk)));
+        // Past the first checkpoint, values go straight to the file.
+        s.append_values(&chunk[..10]).unwrap();
+        s.checkpoint(2, 0).unwrap();
+        assert_eq!(fs::read(&path).unwrap(), [encoded(&chunk), encoded(&chunk[..10])].concat());
 
         let d = tempfile::tempdir().unwrap();
         let path = d.path().join("matches.values.partial");
         let mut s = journal_session(d.path());
         let mut all = Vec::new();
         while all.len() <= JOURNAL_HELD_MAX {
-            assert!(!path.exists(), "the file came at {} bytes", all.len());
-            s.append(&chunk, &[]).unwrap();
+            assert!(!path.exists(), "the file came at {} values", all.len());
+            s.append_values(&chunk).unwrap();
             all.extend_from_slice(&chunk);
         }
-        assert!(path.exists(), "past {JOURNAL_HELD_MAX} bytes the journal has its file");
-        s.append(&chunk, &[]).unwrap();
+        assert!(path.exists(), "past {JOURNAL_HELD_MAX} values the journal has its file");
+        s.append_values(&chunk).unwrap();
         all.extend_from_slice(&chunk);
         s.checkpoint(2, 0).unwrap();
-        assert_eq!(fs::read(&path).unwrap(), all);
-        assert_eq!(s.ck.matches, Sum::default().update(&all));
+        assert_eq!(fs::read(&path).unwrap(), encoded(&all));
+        assert_eq!(s.ck.matches, Sum::default().update(&encoded(&all)));
     }
 
     /// A run that ends before any checkpoint leaves no journal behind, and never made one.
@@ -592,7 +625,8 @@ mod tests {
     fn a_short_journal_run_commits_without_a_journal_file() {
         let d = tempfile::tempdir().unwrap();
         let mut s = journal_session(d.path());
-        s.append(b"\x01\x02\x03", &[]).unwrap();
+        s.append_values(&[1.0, 2.0, 0.5]).unwrap();
+        assert!(s.append(b"1,2\n", &[]).is_err(), "rows for a journal held in memory");
         s.end(10, 0).unwrap();
         let mut group = commit::Group::new(d.path());
         assert!(s.commit_rows(&mut group).unwrap().is_empty());
