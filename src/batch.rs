@@ -745,8 +745,9 @@ fn run_to_dir(
     let whole = opts.shard.is_none();
     // A whole run that does not keep matches.csv formats no row: the metric values of each
     // match go, as raw bytes, to a journal (`matches.values.partial`) that only `--resume`
-    // reads, and that goes once the manifest is committed (a run shorter than the checkpoint
-    // interval keeps it in memory and never creates it: output::session).
+    // reads, and that goes once the manifest is committed. It starts at the first checkpoint
+    // (a run shorter than the checkpoint interval has none; output::session), and a resume
+    // plays the runs before it again.
     let journal = whole && !opts.outputs.keeps("matches");
     let mut names = names;
     if journal {
@@ -788,7 +789,21 @@ fn run_to_dir(
         };
         let runs = range.start..range.start + done;
         if journal {
-            replay_journal(prep, &session.matches_path(), runs, &mut push)?;
+            // The runs before the journal started are played again (Session::append_values).
+            let from = range.start + session.journal_from().min(done);
+            let stopped = pipeline(pool, prep, runs.start..from, chunk, (false, false), cancel, &mut |_, blocks| {
+                for b in blocks {
+                    for i in b.runs.clone() {
+                        push(&prep.plan.run(i), b.values_of(i))?;
+                    }
+                }
+                Ok(())
+            })?;
+            if stopped {
+                // Stopped while the tables were being rebuilt: nothing was written.
+                return Ok((Work::default(), true));
+            }
+            replay_journal(prep, &session.matches_path(), from..runs.end, &mut push)?;
         } else {
             replay(prep, &session.matches_path(), runs, &mut push)?;
         }

@@ -16,7 +16,8 @@ use crate::plan::Shard;
 /// The version of the checkpoint and part-file layout. Bump it when their bytes change.
 /// 3: a run without `matches.csv` keeps its values in a binary journal
 /// (`matches.values.partial`), where format 2 formatted them as matches.csv rows.
-pub const FORMAT_VERSION: u32 = 3;
+/// 4: that journal starts at the run's first checkpoint ([`Checkpoint::journal_from`]).
+pub const FORMAT_VERSION: u32 = 4;
 
 /// What decides the bytes of a run's results.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -91,6 +92,12 @@ pub struct Checkpoint {
     pub rounds_rows: u64,
     /// Bytes and checksum of `rounds` so far, header included (`None` without a trace).
     pub rounds: Option<Sum>,
+    /// For a values journal (a run without `matches.csv`): the runs, from the start of the
+    /// slice, played before the journal was started at the first checkpoint. A resume plays
+    /// them again to rebuild the tables (at most one checkpoint interval of work), and reads
+    /// the rest from the journal. 0 otherwise.
+    #[serde(default)]
+    pub journal_from: u64,
 }
 
 #[cfg(test)]

@@ -117,22 +117,11 @@ type RowFile = SumWriter<BufWriter<File>>;
 struct Rows {
     name: String,
     writer: Option<RowFile>,
-    /// The values of a fresh journal that is not on disk yet, not encoded yet (see
-    /// [`JOURNAL_HELD_MAX`]).
-    held: Option<Vec<f64>>,
+    /// A fresh journal not started yet (see [`Session::append_values`]): it has no file, and
+    /// the values handed to it are not kept.
+    unstarted: bool,
     at_final: bool,
 }
-
-/// The most values (4 MiB of them) a fresh run's journal holds in memory before they are
-/// encoded ([`super::journal`]) and its file is created.
-///
-/// The journal is only ever read by `--resume`, and only up to a checkpoint; a run that ends
-/// before its first checkpoint (every run shorter than the checkpoint interval) removes it
-/// unread. Held in memory, as the values themselves, until the first checkpoint or until they
-/// pass this many, it costs such a run no encoding (a tenth of the basic tournament's
-/// instructions) and no file to create, write and remove (the removal of a written file alone
-/// took about a millisecond, a twentieth of the basic tournament); memory stays bounded.
-const JOURNAL_HELD_MAX: usize = 1 << 19;
 
 /// An open run session.
 pub struct Session {
@@ -195,11 +184,11 @@ impl Session {
             let f = File::create(&path).map_err(|e| OutputError::io(&path, e))?;
             let mut w = SumWriter::new(BufWriter::with_capacity(1 << 16, f), Sum::default());
             w.write_all(header).map_err(|e| OutputError::io(&path, e))?;
-            Ok(Rows { name: name.to_string(), writer: Some(w), held: None, at_final: false })
+            Ok(Rows { name: name.to_string(), writer: Some(w), unstarted: false, at_final: false })
         };
         let matches = if spec.journal {
-            // A journal has no header; its file waits (see JOURNAL_HELD_MAX).
-            Rows { name: names.matches.clone(), writer: None, held: Some(Vec::new()), at_final: false }
+            // A journal has no header; it starts at the first checkpoint (append_values).
+            Rows { name: names.matches.clone(), writer: None, unstarted: true, at_final: false }
         } else {
             create(&names.matches, spec.matches_header)?
         };
@@ -210,6 +199,7 @@ impl Session {
             matches: Sum::default(),
             rounds_rows: 0,
             rounds: rounds.as_ref().map(|_| Sum::default()),
+            journal_from: 0,
         };
         let journal = spec.journal;
         Ok(Opened::Session(Box::new(Session {
@@ -295,17 +285,32 @@ impl Session {
     }
 
     /// Appends metric values to the values journal (a session opened with
-    /// [`SessionSpec::journal`]): held in memory while the journal has no file yet (see
-    /// [`JOURNAL_HELD_MAX`]), else encoded onto its end.
+    /// [`SessionSpec::journal`]).
+    ///
+    /// A fresh journal starts at the run's first checkpoint: the values handed to it before
+    /// are dropped, and the checkpoint records how many runs they were
+    /// ([`Checkpoint::journal_from`]), which a resume plays again. The journal is only ever
+    /// read by `--resume`, and a run that ends before its first checkpoint (every run shorter
+    /// than the checkpoint interval) would remove it unread: such a run encodes nothing, holds
+    /// nothing, and creates, writes and removes no file (the removal of a written file alone
+    /// took about a millisecond, a twentieth of the basic tournament). A resume plays at most
+    /// one checkpoint interval of work again.
     pub fn append_values(&mut self, values: &[f64]) -> Result<(), OutputError> {
         if !self.journal {
             return Err(corrupt(format!("internal: values for {}, which is no journal", self.matches.name)));
         }
-        if let Some(held) = self.matches.held.as_mut() {
-            held.extend_from_slice(values);
-            return if held.len() > JOURNAL_HELD_MAX { spill(&self.dir, &mut self.matches) } else { Ok(()) };
+        if self.matches.unstarted {
+            return Ok(());
         }
-        write_values(&self.dir, &mut self.matches, values)
+        let mut bytes = Vec::with_capacity(values.len() * 4);
+        super::journal::encode(values, &mut bytes);
+        write_rows(&self.dir, &mut self.matches, &bytes)
+    }
+
+    /// The runs (from the start of the slice) that a resume plays again because the journal
+    /// does not hold them ([`Checkpoint::journal_from`]).
+    pub fn journal_from(&self) -> u64 {
+        self.ck.journal_from
     }
 
     /// Syncs the row files and commits a checkpoint: `runs_done` runs of the slice are on disk,
@@ -320,6 +325,11 @@ impl Session {
 
     /// Records how far the run got (and, with `sync`, syncs the row files first).
     fn record(&mut self, runs_done: u64, rounds_added: u64, sync: bool) -> Result<(), OutputError> {
+        if sync && self.matches.unstarted {
+            // The journal starts here, empty: the runs so far are played again by a resume.
+            start_journal(&self.dir, &mut self.matches)?;
+            self.ck.journal_from = runs_done;
+        }
         self.ck.runs_done = runs_done;
         self.ck.rounds_rows += rounds_added;
         let dir = &self.dir;
@@ -376,8 +386,8 @@ impl Session {
 
     /// After the manifest: removes the checkpoint and the journal, if any.
     fn remove_leftovers(mut self) -> Result<(), OutputError> {
-        // A journal still held in memory never had a file (a fresh start removes older ones).
-        if self.journal && self.matches.held.is_none() {
+        // A journal that never started has no file (a fresh start removes older ones).
+        if self.journal && !self.matches.unstarted {
             drop(self.matches.writer.take());
             let p = self.dir.partial(&self.matches.name);
             match fs::remove_file(&p) {
@@ -410,7 +420,7 @@ impl Session {
 }
 
 fn write_rows(dir: &OutputDir, rows: &mut Rows, bytes: &[u8]) -> Result<(), OutputError> {
-    if rows.held.is_some() && !bytes.is_empty() {
+    if rows.unstarted && !bytes.is_empty() {
         return Err(corrupt(format!("internal: rows for the values journal {}", dir.partial(&rows.name).display())));
     }
     match rows.writer.as_mut() {
@@ -420,25 +430,16 @@ fn write_rows(dir: &OutputDir, rows: &mut Rows, bytes: &[u8]) -> Result<(), Outp
     }
 }
 
-/// Creates the file of a journal held in memory and writes what it holds, encoded.
-fn spill(dir: &OutputDir, rows: &mut Rows) -> Result<(), OutputError> {
-    let Some(held) = rows.held.take() else { return Ok(()) };
+/// Creates the (empty) file of a journal that starts now.
+fn start_journal(dir: &OutputDir, rows: &mut Rows) -> Result<(), OutputError> {
     let path = dir.partial(&rows.name);
     let f = File::create(&path).map_err(|e| OutputError::io(&path, e))?;
-    let w = SumWriter::new(BufWriter::with_capacity(1 << 16, f), Sum::default());
-    rows.writer = Some(w);
-    write_values(dir, rows, &held)
-}
-
-/// Encodes values onto the end of a journal's file.
-fn write_values(dir: &OutputDir, rows: &mut Rows, values: &[f64]) -> Result<(), OutputError> {
-    let mut bytes = Vec::with_capacity(values.len() * 4);
-    super::journal::encode(values, &mut bytes);
-    write_rows(dir, rows, &bytes)
+    rows.writer = Some(SumWriter::new(BufWriter::with_capacity(1 << 16, f), Sum::default()));
+    rows.unstarted = false;
+    Ok(())
 }
 
 fn sync_rows(dir: &OutputDir, rows: &mut Rows) -> Result<Option<Sum>, OutputError> {
-    spill(dir, rows)?;
     let Some(w) = rows.writer.as_mut() else { return Ok(None) };
     commit::sync_file(w.get_mut(), &dir.partial(&rows.name))?;
     Ok(Some(w.sum()))
@@ -492,7 +493,7 @@ fn reopen(
         f.sync_all().map_err(|e| OutputError::io(&partial, e))?;
         f.seek(SeekFrom::End(0)).map_err(|e| OutputError::io(&partial, e))?;
         let w = SumWriter::new(BufWriter::with_capacity(1 << 16, f), sum);
-        return Ok(Rows { name: name.to_string(), writer: Some(w), held: None, at_final: false });
+        return Ok(Rows { name: name.to_string(), writer: Some(w), unstarted: false, at_final: false });
     }
     if complete && fin.exists() {
         let f = File::open(&fin).map_err(|e| OutputError::io(&fin, e))?;
@@ -506,7 +507,7 @@ fn reopen(
                 sum.hex()
             )));
         }
-        return Ok(Rows { name: name.to_string(), writer: None, held: None, at_final: true });
+        return Ok(Rows { name: name.to_string(), writer: None, unstarted: false, at_final: true });
     }
     Err(corrupt(format!(
         "{} is missing, but {} records {} bytes of it: {how}",
@@ -583,41 +584,31 @@ mod tests {
         out
     }
 
-    /// A journal's values stay in memory (no file, not encoded) until a checkpoint or until
-    /// they pass [`JOURNAL_HELD_MAX`]; then its file holds every value appended, encoded, and
-    /// the checkpoint's sum is that of those bytes.
+    /// A fresh journal starts at the first checkpoint, empty, which records how many runs it
+    /// does not hold; past it, values are encoded onto the file, and the checkpoints' sums are
+    /// those of the bytes.
     #[test]
-    fn a_journal_gets_its_file_only_at_a_checkpoint_or_past_its_memory_limit() {
+    fn a_journal_starts_at_the_first_checkpoint() {
         let chunk: Vec<f64> =
             (0..1000u32).map(|k| if k % 3 == 0 { f64::from(k) } else { f64::from(k) / 7.0 }).collect();
         let d = tempfile::tempdir().unwrap();
         let path = d.path().join("matches.values.partial");
         let mut s = journal_session(d.path());
         s.append_values(&chunk).unwrap();
-        assert!(!path.exists(), "a journal under its limit has no file");
-        s.checkpoint(1, 0).unwrap();
-        assert_eq!(fs::read(&path).unwrap(), encoded(&chunk));
-        assert_eq!(s.ck.matches, Sum::default().update(&encoded(&chunk)));
-        // Past the first checkpoint, values go straight to the file.
-        s.append_values(&chunk[..10]).unwrap();
-        s.checkpoint(2, 0).unwrap();
-        assert_eq!(fs::read(&path).unwrap(), [encoded(&chunk), encoded(&chunk[..10])].concat());
-
-        let d = tempfile::tempdir().unwrap();
-        let path = d.path().join("matches.values.partial");
-        let mut s = journal_session(d.path());
-        let mut all = Vec::new();
-        while all.len() <= JOURNAL_HELD_MAX {
-            assert!(!path.exists(), "the file came at {} values", all.len());
-            s.append_values(&chunk).unwrap();
-            all.extend_from_slice(&chunk);
-        }
-        assert!(path.exists(), "past {JOURNAL_HELD_MAX} values the journal has its file");
         s.append_values(&chunk).unwrap();
-        all.extend_from_slice(&chunk);
-        s.checkpoint(2, 0).unwrap();
-        assert_eq!(fs::read(&path).unwrap(), encoded(&all));
-        assert_eq!(s.ck.matches, Sum::default().update(&encoded(&all)));
+        assert!(!path.exists(), "no file before the first checkpoint");
+        s.checkpoint(4, 0).unwrap();
+        assert_eq!(s.journal_from(), 4);
+        assert_eq!(fs::read(&path).unwrap(), b"");
+        let ck: Checkpoint =
+            serde_json::from_str(&fs::read_to_string(d.path().join("checkpoint.json")).unwrap()).unwrap();
+        assert_eq!((ck.runs_done, ck.journal_from, ck.matches), (4, 4, Sum::default()));
+        s.append_values(&chunk).unwrap();
+        s.append_values(&chunk[..10]).unwrap();
+        s.checkpoint(7, 0).unwrap();
+        let bytes = [encoded(&chunk), encoded(&chunk[..10])].concat();
+        assert_eq!(fs::read(&path).unwrap(), bytes);
+        assert_eq!((s.ck.runs_done, s.journal_from(), s.ck.matches), (7, 4, Sum::default().update(&bytes)));
     }
 
     /// A run that ends before any checkpoint leaves no journal behind, and never made one.
@@ -626,7 +617,7 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let mut s = journal_session(d.path());
         s.append_values(&[1.0, 2.0, 0.5]).unwrap();
-        assert!(s.append(b"1,2\n", &[]).is_err(), "rows for a journal held in memory");
+        assert!(s.append(b"1,2\n", &[]).is_err(), "rows for a journal");
         s.end(10, 0).unwrap();
         let mut group = commit::Group::new(d.path());
         assert!(s.commit_rows(&mut group).unwrap().is_empty());

@@ -77,6 +77,7 @@ fn resume_finishes_an_interrupted_run_identically() {
         matches: detente::output::checksum::Sum::default().update(kept.as_bytes()),
         rounds_rows: 0,
         rounds: None,
+        journal_from: 0,
     };
     d.write("cut/checkpoint.json", serde_json::to_string(&ck).unwrap());
     d.cmd().args(["run", "-q", "--resume", "-o", "cut"]).arg(&sc).assert().success();
