@@ -931,7 +931,7 @@ pub fn replay_journal(
 /// stays flat however many sweep points and repetitions there are.
 pub struct Tables {
     summary: SummaryTable,
-    summary_rows: csv::Writer<BufWriter<File>>,
+    summary_rows: BufWriter<File>,
     strategies: StrategyTable,
     strategies_rows: csv::Writer<BufWriter<File>>,
     pairs: PairsTable,
@@ -956,7 +956,10 @@ impl Tables {
     pub fn new(prep: &Prepared, dir: &Path) -> Result<Tables, RunError> {
         Ok(Tables {
             summary: SummaryTable::with_spill_dir(dir),
-            summary_rows: spill_writer(dir)?,
+            summary_rows: BufWriter::with_capacity(
+                1 << 16,
+                tempfile::tempfile_in(dir).map_err(|e| OutputError::io(dir, e))?,
+            ),
             strategies: StrategyTable::new(prep.plan.points, prep.labels.len()),
             strategies_rows: spill_writer(dir)?,
             pairs: PairsTable::new(prep.plan.points, prep.labels.len()),
@@ -1049,7 +1052,7 @@ impl Tables {
         }
         if keep("summary.csv") {
             self.summary.flush(&mut self.summary_rows).map_err(err("summary.csv"))?;
-            let sum = crate::output::tables::spill_into_group(
+            let sum = crate::output::tables::bytes_into_group(
                 group,
                 dir,
                 "summary.csv",

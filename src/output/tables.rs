@@ -226,6 +226,8 @@ pub struct SummaryTable {
     /// Counts of [`CENSORING_COLUMNS`].
     censored: [u64; 2],
     spill_dir: Option<PathBuf>,
+    /// The row being written by `flush`, kept for its capacity.
+    row: Vec<u8>,
 }
 
 impl SummaryTable {
@@ -249,6 +251,7 @@ impl SummaryTable {
             sum_score: [0.0; 2],
             sum_rounds: 0.0,
             censored: [0; 2],
+            row: Vec::new(),
         }
     }
 
@@ -272,7 +275,7 @@ impl SummaryTable {
     /// Adds one match; writes the previous cell's row when a new cell starts.
     pub fn push<W: Write>(
         &mut self,
-        out: &mut csv::Writer<W>,
+        out: &mut W,
         run: &Run,
         labels: (&str, &str),
         point_values: &[String],
@@ -299,34 +302,39 @@ impl SummaryTable {
         Ok(())
     }
 
-    /// Writes the pending cell, if any.
-    pub fn flush<W: Write>(&mut self, out: &mut csv::Writer<W>) -> csv::Result<()> {
+    /// Writes the pending cell's row, if any, as the bytes the `csv` writer would write
+    /// (numbers need no quoting; the text fields are quoted as it quotes them,
+    /// [`super::rows::push_field`]), built in one buffer: through the writer, each of the
+    /// row's 170 fields was scanned for quoting and checked as UTF-8.
+    pub fn flush<W: Write>(&mut self, out: &mut W) -> csv::Result<()> {
+        use super::format::push_float_bytes;
+        use super::rows::push_field;
         self.written_cell = self.cell.take();
-        if self.written_cell.is_none() {
-            return Ok(());
-        }
-        let mut buf = String::new();
-        if let Some((point, _)) = self.written_cell {
-            out.write_field(point.to_string())?;
-        }
+        let Some((point, _)) = self.written_cell else { return Ok(()) };
+        let mut row = std::mem::take(&mut self.row);
+        row.clear();
+        let mut int = itoa::Buffer::new();
+        row.extend_from_slice(int.format(point).as_bytes());
         for v in &self.point_values {
-            out.write_field(v)?;
+            row.push(b',');
+            push_field(&mut row, v.as_bytes());
         }
-        out.write_field(super::format::safe_text(&self.labels.0).as_bytes())?;
-        out.write_field(super::format::safe_text(&self.labels.1).as_bytes())?;
-        out.write_field(self.n.to_string())?;
+        for label in [&self.labels.0, &self.labels.1] {
+            row.push(b',');
+            push_field(&mut row, super::format::safe_text(label).as_bytes());
+        }
+        row.push(b',');
+        row.extend_from_slice(int.format(self.n).as_bytes());
         for s in self.sum_score {
-            buf.clear();
-            push_float(&mut buf, s / self.sum_rounds);
-            out.write_field(&buf)?;
+            row.push(b',');
+            push_float_bytes(&mut row, s / self.sum_rounds);
         }
         for col in &mut self.values {
             let mut vals = col.take_all()?;
             let s = summarize(&mut vals);
             for x in &s.values()[1..] {
-                buf.clear();
-                push_float(&mut buf, *x);
-                out.write_field(&buf)?;
+                row.push(b',');
+                push_float_bytes(&mut row, *x);
             }
             // Keep the in-memory buffer for the next cell unless it held a spilled cell.
             if col.mem.capacity() == 0 && vals.capacity() <= SPILL_AT {
@@ -335,9 +343,12 @@ impl SummaryTable {
             }
         }
         for c in self.censored {
-            out.write_field(c.to_string())?;
+            row.push(b',');
+            row.extend_from_slice(int.format(c).as_bytes());
         }
-        out.write_record(None::<&[u8]>)?;
+        row.push(b'\n');
+        out.write_all(&row)?;
+        self.row = row;
         self.n = 0;
         self.sum_score = [0.0; 2];
         self.sum_rounds = 0.0;
@@ -568,10 +579,21 @@ pub fn spill_into_group(
     header: &[String],
     rows: csv::Writer<BufWriter<File>>,
 ) -> Result<Sum, OutputError> {
+    let rows = rows.into_inner().map_err(|e| OutputError::io(dir.file(name), e.into_error()))?;
+    bytes_into_group(group, dir, name, header, rows)
+}
+
+/// [`spill_into_group`] for rows spilled as bytes (already in CSV form) to a buffered file.
+pub fn bytes_into_group(
+    group: &mut super::commit::Group,
+    dir: &OutputDir,
+    name: &str,
+    header: &[String],
+    rows: BufWriter<File>,
+) -> Result<Sum, OutputError> {
     let path = dir.file(name);
     let io = |e: std::io::Error| OutputError::io(&path, e);
-    let mut spilled =
-        rows.into_inner().map_err(|e| io(e.into_error()))?.into_inner().map_err(|e| io(e.into_error()))?;
+    let mut spilled = rows.into_inner().map_err(|e| io(e.into_error()))?;
     spilled.seek(SeekFrom::Start(0)).map_err(io)?;
     let mut pending = super::commit::Pending::create(dir.path(), name)?;
     let mut w = SumWriter::new(pending.writer(), Sum::default());
@@ -613,7 +635,7 @@ mod tests {
             r
         };
         let mut t = SummaryTable::new();
-        let mut out = csv::WriterBuilder::new().from_writer(Vec::new());
+        let mut out = Vec::new();
         for k in 0..n_big {
             t.push(&mut out, &run(0, k as u32), ("A", "B"), &[], &row(k)).unwrap();
         }
@@ -623,7 +645,7 @@ mod tests {
         }
         assert!(t.values.iter().all(|c| c.spill.is_none()), "the spill file is closed once the cell is written");
         t.flush(&mut out).unwrap();
-        let text = String::from_utf8(out.into_inner().unwrap()).unwrap();
+        let text = String::from_utf8(out).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), 2);
 
@@ -656,5 +678,25 @@ mod tests {
             lines[0].split(',').count(),
             6 + SUMMARY_METRICS.len() * (Summary::COLUMNS.len() - 1) + CENSORING_COLUMNS.len()
         );
+    }
+
+    /// The row's text fields (sweep values, labels) are quoted exactly as the `csv` writer
+    /// quotes them, and labels that a spreadsheet would run are neutralised.
+    #[test]
+    fn a_rows_text_fields_are_quoted_as_the_csv_writer_quotes_them() {
+        let mut t = SummaryTable::new();
+        let ncol = MatchStats::COLUMNS.len();
+        let mut row = vec![1.0; ncol];
+        row[t.idx.rounds] = 10.0;
+        let sweep = ["0.5".to_string(), "a,b".to_string()];
+        let mut out = Vec::new();
+        t.push(&mut out, &run(0, 0), ("say \"hi\"", "=cmd"), &sweep, &row).unwrap();
+        t.flush(&mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(["0", "0.5", "a,b", "say \"hi\"", "'=cmd", "1"]).unwrap();
+        let expected = String::from_utf8(w.into_inner().unwrap()).unwrap();
+        assert!(text.starts_with(expected.trim_end()), "{text}");
+        assert!(text.ends_with('\n') && text.lines().count() == 1);
     }
 }
