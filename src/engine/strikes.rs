@@ -98,8 +98,9 @@ impl Schedule {
     }
 }
 
-/// The [`Schedule`]s of a sweep point's repetitions, each made when a match of its repetition
-/// first asks, then shared by the others (from any thread).
+/// The strike schedules of a sweep point's repetitions (every round in which one of a match's
+/// four error clocks strikes, and which), each made when a match of its repetition first asks,
+/// then shared by the others (from any thread).
 pub struct StrikeCache {
     by_rep: Box<[OnceLock<Schedule>]>,
 }
@@ -111,7 +112,7 @@ const CACHE_BYTES: f64 = 4.0 * 1024.0 * 1024.0;
 impl StrikeCache {
     /// A cache for a point of `cfg`, `reps` repetitions and `pairs` pairings, when one is
     /// worth having: more than one pairing to share the strikes, some noise, and schedules that
-    /// are expected to fit in [`CACHE_BYTES`] together.
+    /// are expected to fit in 4 MiB together.
     pub fn new(cfg: &MatchConfig, reps: u32, pairs: usize) -> Option<StrikeCache> {
         let rate: f64 = cfg.noise.iter().map(|n| clamp_p(n.execution) + clamp_p(n.perception)).sum();
         // A repetition's slot, and its schedule of 8 bytes a strike.
