@@ -29,17 +29,28 @@ pub fn push_float(out: &mut String, x: f64) {
 }
 
 /// Appends a float in the same form as [`float`] to a byte buffer (a CSV row being built).
+#[inline]
 pub fn push_float_bytes(out: &mut Vec<u8>, x: f64) {
-    // Written in place, not through a buffer of its own and a copy (a call to memcpy for 2 to
-    // 24 bytes): room for the longest text, then cut to the text's length.
-    const N: usize = super::shortest::MAX_LEN;
-    let start = out.len();
-    out.resize(start + N, 0);
-    let n = match <&mut [u8; N]>::try_from(&mut out[start..]) {
-        Ok(buf) => super::shortest::write(x, buf),
-        Err(_) => 0,
-    };
-    out.truncate(start + n);
+    // The common cells of a row (NA, 0 and the digits 1 to 9: about two thirds of a
+    // matches.csv row's numbers) as pushes; the rest written in place, not through a buffer of
+    // their own and a copy (a call to memcpy for 2 to 24 bytes): room for the longest text,
+    // then cut to the text's length.
+    if x.is_nan() {
+        out.extend_from_slice(NA.as_bytes());
+    } else if x == 0.0 {
+        out.push(b'0');
+    } else if (1.0..10.0).contains(&x) && f64::from(x as u8) == x {
+        out.push(b'0' + x as u8);
+    } else {
+        const N: usize = super::shortest::MAX_LEN;
+        let start = out.len();
+        out.resize(start + N, 0);
+        let n = match <&mut [u8; N]>::try_from(&mut out[start..]) {
+            Ok(buf) => super::shortest::write_other(x, buf),
+            Err(_) => 0,
+        };
+        out.truncate(start + n);
+    }
 }
 
 /// Formats an optional float, `NA` for `None`.
