@@ -142,7 +142,7 @@ fn ryu_text(a: f64, buf: &mut [u8]) -> usize {
     }
 }
 
-/// How many texts [`Recent`] keeps (a power of two).
+/// How many texts [`RecentTexts`] keeps (a power of two).
 const RECENT_SLOTS: usize = 1024;
 
 /// The texts of recently written values that take Ryū's text as it is, by the values' bits, in a
@@ -150,7 +150,7 @@ const RECENT_SLOTS: usize = 1024;
 /// repetitions), and a hit is a copy instead of Ryū's ~400 instructions. Half of the basic
 /// tournament's 79,000 fractional `matches.csv` cells are among its 256 most frequent values.
 /// The text is Ryū's either way, so the bytes do not depend on what the table holds.
-struct Recent {
+struct RecentTexts {
     /// The bits of the value in each slot (0, which is never such a value, for none).
     bits: [u64; RECENT_SLOTS],
     len: [u8; RECENT_SLOTS],
@@ -158,29 +158,28 @@ struct Recent {
 }
 
 thread_local! {
-    static RECENT: std::cell::RefCell<Box<Recent>> = std::cell::RefCell::new(Box::new(Recent {
+    static RECENT: std::cell::RefCell<Box<RecentTexts>> = std::cell::RefCell::new(Box::new(RecentTexts {
         bits: [0; RECENT_SLOTS],
         len: [0; RECENT_SLOTS],
         text: [[0; 24]; RECENT_SLOTS],
     }));
 }
 
-impl Recent {
+impl RecentTexts {
+    /// The slot of a value's bits (Fibonacci hashing: the top bits of the product).
+    fn slot(bits: u64) -> usize {
+        (bits.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - RECENT_SLOTS.trailing_zeros())) as usize % RECENT_SLOTS
+    }
+
     /// Ryū's text of `a` into `buf`, from the table or made and kept; its length.
     fn text(&mut self, a: f64, buf: &mut [u8]) -> usize {
         let bits = a.to_bits();
-        let slot =
-            (bits.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - RECENT_SLOTS.trailing_zeros())) as usize % RECENT_SLOTS;
-        let n = usize::from(self.len[slot]);
-        if self.bits[slot] == bits {
-            if let Some(out) = buf.get_mut(..n) {
-                out.copy_from_slice(&self.text[slot][..n]);
-                return n;
-            }
+        let slot = Self::slot(bits);
+        if self.bits[slot] != bits {
+            self.len[slot] = ryu_text(a, &mut self.text[slot]) as u8;
+            self.bits[slot] = bits;
         }
-        let n = ryu_text(a, &mut self.text[slot]);
-        self.bits[slot] = bits;
-        self.len[slot] = n as u8;
+        let n = usize::from(self.len[slot]);
         match buf.get_mut(..n) {
             Some(out) => {
                 out.copy_from_slice(&self.text[slot][..n]);
@@ -378,8 +377,7 @@ mod tests {
     /// and two values that share a slot replace each other without mixing their texts.
     #[test]
     fn recent_texts_are_the_texts_of_their_own_values() {
-        let slot =
-            |x: f64| (x.to_bits().wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - RECENT_SLOTS.trailing_zeros())) as usize;
+        let slot = |x: f64| RecentTexts::slot(x.to_bits());
         let first = 1.0 / 3.0;
         let other = (1..100_000).map(|k| f64::from(k) / 7.0 + 0.001).find(|&x| slot(x) == slot(first) && x != first);
         let other = other.expect("a value in the same slot");
