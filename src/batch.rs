@@ -946,9 +946,15 @@ pub struct Tables {
     roster_next: usize,
 }
 
-fn spill_writer(dir: &Path) -> Result<csv::Writer<BufWriter<File>>, RunError> {
+/// An anonymous temporary file in `dir` for rows that are already bytes, buffered.
+fn spill_file(dir: &Path) -> Result<BufWriter<File>, RunError> {
     let f = tempfile::tempfile_in(dir).map_err(|e| OutputError::io(dir, e))?;
-    Ok(csv::WriterBuilder::new().buffer_capacity(1 << 16).from_writer(BufWriter::with_capacity(1 << 16, f)))
+    Ok(BufWriter::with_capacity(1 << 16, f))
+}
+
+/// [`spill_file`] for rows formatted by a CSV writer.
+fn spill_writer(dir: &Path) -> Result<csv::Writer<BufWriter<File>>, RunError> {
+    Ok(csv::WriterBuilder::new().buffer_capacity(1 << 16).from_writer(spill_file(dir)?))
 }
 
 impl Tables {
@@ -956,20 +962,14 @@ impl Tables {
     pub fn new(prep: &Prepared, dir: &Path) -> Result<Tables, RunError> {
         Ok(Tables {
             summary: SummaryTable::with_spill_dir(dir),
-            summary_rows: BufWriter::with_capacity(
-                1 << 16,
-                tempfile::tempfile_in(dir).map_err(|e| OutputError::io(dir, e))?,
-            ),
+            summary_rows: spill_file(dir)?,
             strategies: StrategyTable::new(prep.plan.points, prep.labels.len()),
             strategies_rows: spill_writer(dir)?,
             pairs: PairsTable::new(prep.plan.points, prep.labels.len()),
             pairs_rows: spill_writer(dir)?,
             matrix_rows: spill_writer(dir)?,
             point_values: (None, Vec::new()),
-            roster_rows: BufWriter::with_capacity(
-                1 << 16,
-                tempfile::tempfile_in(dir).map_err(|e| OutputError::io(dir, e))?,
-            ),
+            roster_rows: spill_file(dir)?,
             roster_count: 0,
             roster_next: 0,
         })
