@@ -367,12 +367,18 @@ impl ErrorClock {
     #[inline]
     fn strikes(&mut self, t: u64) -> bool {
         if t == self.next {
-            self.next = self.after;
-            self.after = self.next.saturating_add(self.gap());
+            self.advance();
             true
         } else {
             false
         }
+    }
+
+    /// Moves on past the strike at `next`.
+    #[inline]
+    fn advance(&mut self) {
+        self.next = self.after;
+        self.after = self.next.saturating_add(self.gap());
     }
 }
 

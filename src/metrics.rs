@@ -464,53 +464,41 @@ impl Runs {
     /// the first of them is round `t`, adds them to `counts` (by outcome) and returns how many
     /// there were.
     ///
-    /// A run is found by comparing bytes, without looking at the runs' state in every round.
+    /// A run is found by comparing bytes, without looking at the runs' state in every round;
+    /// which run it is (CC, DD, a repeated CD or DC, an echo) is settled by selects, not by
+    /// branches: the kinds follow each other at random, and a jump table on them was
+    /// mispredicted at nearly every run.
     #[inline(always)]
     fn continue_with(&mut self, packed: &[u8], t: u32, counts: &mut [u32; 4]) -> usize {
         let prev = self.prev_o;
         let Some(&first) = packed.first() else { return 0 };
-        let repeated = |byte: u8| u64::from(byte) * 0x0101_0101_0101_0101;
-        let len = match prev {
-            CC | DD => matching_prefix(packed, repeated(prev)),
-            1 | 2 if first == prev && self.echo_run < 2 => matching_prefix(packed, repeated(prev)),
-            // Bytes alternate between the other outcome and this one.
-            1 | 2 if first == 3 - prev => {
-                let (odd, even) = (repeated(3 - prev), repeated(prev));
-                matching_prefix(packed, odd & 0x00FF_00FF_00FF_00FF | even & 0xFF00_FF00_FF00_FF00)
-            }
-            _ => 0,
-        };
-        if len == 0 {
+        let mixed = prev == 1 || prev == 2;
+        // The same outcome again (a CC, a DD, or a CD or DC that is not part of an echo), or
+        // the next step of an echo. `prev` is NO_OUTCOME before round 1, which no run follows.
+        let same = prev < 4 && first == prev && (!mixed || self.echo_run < 2);
+        let step = mixed && first == 3 - prev;
+        if !(same || step) {
             return 0;
         }
+        let repeated = |byte: u8| u64::from(byte) * 0x0101_0101_0101_0101;
+        // An echo's bytes alternate between `first` (odd rounds of the run) and `prev`.
+        let alternating = repeated(first) & 0x00FF_00FF_00FF_00FF | repeated(prev) & 0xFF00_FF00_FF00_FF00;
+        let len = matching_prefix(packed, if step { alternating } else { repeated(prev) });
         let len32 = len as u32;
-        match prev {
-            CC => {
-                self.last_cc = t + len32 - 1;
-                counts[0] += len32;
-            }
-            DD => {
-                self.dd_run += len32;
-                counts[3] += len32;
-            }
-            1 if first == prev => {
-                self.echo_run = 1;
-                counts[1] += len32;
-            }
-            _ if first == prev => {
-                self.echo_run = 1;
-                counts[2] += len32;
-            }
-            _ => {
-                // The other outcome in the odd rounds of the run, this one in the even.
-                self.echo_run += len32;
-                counts[(3 - prev) as usize] += len32.div_ceil(2);
-                counts[prev as usize] += len32 / 2;
-                if len % 2 == 1 {
-                    self.prev_o = 3 - prev;
-                }
-            }
-        }
+        // Odd rounds of the run are `first`, even ones `prev` (the same outcome unless an echo).
+        counts[first as usize % 4] += len32.div_ceil(2);
+        counts[prev as usize % 4] += len32 / 2;
+        self.last_cc = if prev == CC { t + len32 - 1 } else { self.last_cc };
+        self.dd_run += if prev == DD { len32 } else { 0 };
+        // A repeated CD or DC leaves an echo of length 1 at 1; CC and DD have none open.
+        self.echo_run = if step {
+            self.echo_run + len32
+        } else if mixed {
+            1
+        } else {
+            self.echo_run
+        };
+        self.prev_o = if step && len % 2 == 1 { first } else { prev };
         self.prev_perc_err = [false; 2];
         len
     }

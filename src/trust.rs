@@ -211,6 +211,12 @@ impl TrustState {
         self.tau
     }
 
+    /// Sets τ to a value a [`PlainUpdate::toward`] kernel computed outside the state (the
+    /// only part of the state such a kernel changes).
+    pub(crate) fn set_value(&mut self, tau: f64) {
+        self.tau = tau;
+    }
+
     /// The Bayesian type belief μ, for the Bayesian rule only.
     pub fn belief(&self) -> Option<f64> {
         match self.cfg.rule {
@@ -406,6 +412,14 @@ pub trait PlainUpdate: Copy {
     /// One round: `perceived` is the other's action as this side saw it, `own` this side's
     /// executed action, `own_prev` the one of the round before (C in round 1).
     fn update(self, s: &mut TrustState, perceived: Action, own: Action, own_prev: Action);
+
+    /// `Some([after a perceived C, after a perceived D])`, each `(c, y)`, when a round is exactly
+    /// `τ ← τ + c·(y − τ)` and nothing else (no clamp, no other state): the loop may then
+    /// update both sides at once with the same operations. `None` by default.
+    #[inline(always)]
+    fn toward(self) -> Option<[(f64, f64); 2]> {
+        None
+    }
 }
 
 /// U2 without decay: `τ + λ⁺(1 − τ)` after a perceived C, `τ − λ⁻τ` after a D, then the clamp.
@@ -439,6 +453,15 @@ impl PlainUpdate for AsymmetricInRange {
     fn update(self, s: &mut TrustState, perceived: Action, _own: Action, _own_prev: Action) {
         let AsymmetricNoDecay { up, down } = self.0;
         s.tau = if perceived.is_c() { s.tau + up * (1.0 - s.tau) } else { s.tau - down * s.tau };
+    }
+
+    /// `τ + λ⁺(1 − τ)` is the form itself; `τ − λ⁻τ` is `τ + λ⁻(0 − τ)` bit for bit: `0 − τ`
+    /// is `−τ` exactly (and `+0` for `τ = +0`), a product's sign is exact, and IEEE 754
+    /// defines `x − y` as `x + (−y)`.
+    #[inline(always)]
+    fn toward(self) -> Option<[(f64, f64); 2]> {
+        let AsymmetricNoDecay { up, down } = self.0;
+        Some([(up, 1.0), (down, 0.0)])
     }
 }
 

@@ -14,6 +14,10 @@
 //! - the rounds up to the next strike of an error clock run in a loop compiled for rounds
 //!   without errors; in a tournament the strikes of a repetition, which every pairing shares,
 //!   are scheduled once ([`StrikeCache`]) rather than drawn again for each match;
+//! - in a long match between two deterministic tables, every round is one load from their
+//!   joint automaton ([`Joint`]), indexed by the pair of states and the round's strikes, which
+//!   are laid out for the whole block beforehand (so no branch waits on a random strike), and
+//!   U2 trust moves for both sides in one vector step ([`PlainUpdate::toward`]);
 //! - the rounds are played in blocks, and each block is handed to the metrics as one byte and
 //!   two trust values a round (`MatchMetrics::plain_block`), which take it in passes: the sums,
 //!   the first events while any is pending, and the runs of outcomes, with work only where a run
@@ -93,12 +97,16 @@ impl Table {
     }
 }
 
-/// Two deterministic tables as one automaton over pairs of states, for the rounds without
-/// errors: the pair `(a, b)` (state indices) is entry `a·n_b + b`, which holds the round's
-/// outcome and the next pair. One load a round instead of two, and no intents to extract.
+/// Two deterministic tables as one automaton over pairs of states, for every round, with or
+/// without errors: the pair `(a, b)` (state indices) is `a·n_b + b`, and the entry of a pair
+/// and a round's strikes (the four bits of [`Errors`]) holds the round's packed byte, what
+/// each side perceived and the next pair. One load a round instead of the intents, the
+/// errors, two table loads and the packing.
 struct Joint {
-    /// By pair, `next pair << 2 | outcome`.
-    entries: [u32; JOINT_PAIRS],
+    /// By `16·pair + strikes`: `byte | 16·next pair << 8 | perceived D << 24` (bit 25 for side
+    /// A, bit 24 for side B): the byte is taken out with a move, and the next pair's first
+    /// entry is a field.
+    entries: [u32; JOINT_ENTRIES],
     /// By pair, the packed states of A and B.
     states: [[u32; 2]; JOINT_PAIRS],
     n_b: u32,
@@ -107,6 +115,9 @@ struct Joint {
 /// The most pairs of states a [`Joint`] has room for.
 const JOINT_PAIRS: usize = 64;
 
+/// The entries of a [`Joint`]: a pair and one of the 16 sets of strikes.
+const JOINT_ENTRIES: usize = 16 * JOINT_PAIRS;
+
 /// The shortest match that builds a [`Joint`] (building one costs about as much as a few
 /// dozen rounds).
 const JOINT_MIN_ROUNDS: u32 = 4096;
@@ -114,30 +125,67 @@ const JOINT_MIN_ROUNDS: u32 = 4096;
 impl Joint {
     /// The joint automaton of two deterministic tables, if they have at most [`JOINT_PAIRS`]
     /// pairs of states.
-    fn new(a: &Table, b: &Table) -> Option<Joint> {
+    fn new(a: &Table, b: &Table) -> Option<Box<Joint>> {
         let (n_a, n_b) = (a.states, b.states);
         if a.stochastic || b.stochastic || n_a * n_b > JOINT_PAIRS {
             return None;
         }
-        let mut joint = Joint { entries: [0; JOINT_PAIRS], states: [[0; 2]; JOINT_PAIRS], n_b: n_b as u32 };
+        let mut joint = Box::new(Joint { entries: [0; JOINT_ENTRIES], states: [[0; 2]; JOINT_PAIRS], n_b: n_b as u32 });
         for ia in 0..n_a {
             for ib in 0..n_b {
                 // A deterministic table intends D exactly when p_C < 1 (see `Table::new`).
-                let (da, db) = ((a.p_c[ia] < 1.0) as usize, (b.p_c[ib] < 1.0) as usize);
-                let next_a = a.next[ia][da << 1 | db];
-                let next_b = b.next[ib][db << 1 | da];
+                let (da, db) = ((a.p_c[ia] < 1.0) as u32, (b.p_c[ib] < 1.0) as u32);
                 let pair = ia * n_b + ib;
-                let next = Table::index(next_a) * n_b + Table::index(next_b);
-                joint.entries[pair] = (next as u32) << 2 | (da << 1 | db) as u32;
-                joint.states[pair] = [(ia as u32) << 1 | da as u32, (ib as u32) << 1 | db as u32];
+                joint.states[pair] = [(ia as u32) << 1 | da, (ib as u32) << 1 | db];
+                for strikes in 0..16u32 {
+                    // As in `step`: execution errors flip the intents, perception errors what
+                    // each side sees of the other's executed action.
+                    let (d0, d1) = (da ^ (strikes & 1), db ^ (strikes >> 1 & 1));
+                    let (seen0, seen1) = (d1 ^ (strikes >> 2 & 1), d0 ^ (strikes >> 3 & 1));
+                    let next_a = a.next[ia][(d0 << 1 | seen0) as usize];
+                    let next_b = b.next[ib][(d1 << 1 | seen1) as usize];
+                    let next = Table::index(next_a) * n_b + Table::index(next_b);
+                    let byte = pack((d0 << 1 | d1) as u8, Errors(strikes as u8)) as u32;
+                    joint.entries[16 * pair + strikes as usize] =
+                        byte | (16 * next as u32) << 8 | (seen0 << 1 | seen1) << 24;
+                }
             }
         }
         Some(joint)
     }
 
-    /// The pair index of two packed states.
+    /// The first entry (`16·pair`) of the pair of two packed states.
     fn pair(&self, state: [u32; 2]) -> usize {
-        Table::index(state[0]) * self.n_b as usize + Table::index(state[1])
+        16 * (Table::index(state[0]) * self.n_b as usize + Table::index(state[1]))
+    }
+
+    /// The packed states of a pair, given its first entry.
+    fn states(&self, pair: usize) -> [u32; 2] {
+        self.states[pair / 16 % JOINT_PAIRS]
+    }
+
+    /// The entry of a pair (its first entry) under a round's strikes.
+    #[inline(always)]
+    fn entry(&self, pair: usize, strikes: u8) -> u32 {
+        self.entries[(pair + strikes as usize) % JOINT_ENTRIES]
+    }
+
+    /// The round's packed byte in an entry.
+    #[inline(always)]
+    fn byte(entry: u32) -> u8 {
+        entry as u8
+    }
+
+    /// The next pair (its first entry) in an entry.
+    #[inline(always)]
+    fn next(entry: u32) -> usize {
+        (entry >> 8) as u16 as usize
+    }
+
+    /// What each side perceived in an entry, as "is D" bits: bit 1 for side A, bit 0 for B.
+    #[inline(always)]
+    fn seen(entry: u32) -> usize {
+        (entry >> 24) as usize % 4
     }
 }
 
@@ -261,7 +309,7 @@ fn rounds<K: PlainUpdate, const SA: bool, const SB: bool>(start: Start<'_>, kern
         kernels,
     };
     let joint = if length >= JOINT_MIN_ROUNDS { Joint::new(tables[0], tables[1]) } else { None };
-    let joint = joint.as_ref();
+    let joint = joint.as_deref();
     if metrics.ctx().discount.is_some() {
         main_rounds::<K, SA, SB, true>(&mut live, metrics, &mut clocks, &mut draws, joint, length);
     } else {
@@ -295,14 +343,15 @@ fn main_rounds<K: PlainUpdate, const SA: bool, const SB: bool, const DISC: bool>
 ) {
     let mut hot = metrics.take_hot();
     let exact_payoffs = payoffs_count_exactly(out.pay);
-    BlockBuffers::with(|BlockBuffers { packed, trust }| {
+    BlockBuffers::with(|BlockBuffers { packed, trust, struck }| {
         let (mut t, mut n) = (0u32, 0);
         while t < length {
             if t != 0 && t % stop::CHECK_EVERY == 0 && stop::requested() {
                 break;
             }
             n = block_len(length - t);
-            play_block::<K, SA, SB>(out, clocks, draws, joint, t, &mut packed[..n], &mut trust[..n]);
+            let rounds = Rounds { packed: &mut packed[..n], trust: &mut trust[..n], struck: &mut struck[..n] };
+            play_block::<K, SA, SB>(out, clocks, draws, joint, t, rounds);
             metrics.plain_block::<DISC>(&mut hot, out.pay, exact_payoffs, &packed[..n], &trust[..n]);
             t += n as u32;
         }
@@ -326,10 +375,19 @@ fn block_len(left: u32) -> usize {
 }
 
 /// The rounds of a block between [`play_block`] and [`MatchMetrics::plain_block`]: each
-/// round's packed outcome and errors and its two trust values.
+/// round's packed outcome and errors and its two trust values; and, for [`joint_block`], the
+/// strikes of each round.
 struct BlockBuffers {
     packed: [u8; BLOCK],
     trust: [[f64; 2]; BLOCK],
+    struck: [u8; BLOCK],
+}
+
+/// The rounds of one block in [`BlockBuffers`], as [`play_block`] fills them.
+struct Rounds<'a> {
+    packed: &'a mut [u8],
+    trust: &'a mut [[f64; 2]],
+    struck: &'a mut [u8],
 }
 
 thread_local! {
@@ -340,7 +398,7 @@ thread_local! {
 
 impl BlockBuffers {
     fn boxed() -> Box<BlockBuffers> {
-        Box::new(BlockBuffers { packed: [0; BLOCK], trust: [[0.0; 2]; BLOCK] })
+        Box::new(BlockBuffers { packed: [0; BLOCK], trust: [[0.0; 2]; BLOCK], struck: [0; BLOCK] })
     }
 
     /// Runs `f` with this thread's buffers (or with new ones, should they be in use).
@@ -363,25 +421,24 @@ fn play_block<K: PlainUpdate, const SA: bool, const SB: bool>(
     draws: &mut [Stream; 2],
     joint: Option<&Joint>,
     t0: u32,
-    packed: &mut [u8],
-    trust: &mut [[f64; 2]],
+    rounds: Rounds<'_>,
 ) {
     let mut live = out.clone();
+    if let Some(joint) = joint {
+        joint_block(&mut live, joint, clocks, t0, rounds);
+        *out = live;
+        return;
+    }
+    let Rounds { packed, trust, .. } = rounds;
     let n = packed.len();
     let mut k = 0;
     while k < n {
         // Rounds t0 + k + 1 .. the strike (exclusive) have no error.
-        let clean_end = (clocks.next.saturating_sub(t0 as u64 + 1).min(n as u64) as usize).max(k);
-        let (bytes, taus) = (&mut packed[k..clean_end], &mut trust[k..clean_end]);
-        match joint {
-            Some(joint) => clean_joint(&mut live, joint, bytes, taus),
-            None => {
-                for (byte, tau) in bytes.iter_mut().zip(taus) {
-                    let (core, _) = step::<K, SA, SB>(&mut live, draws, 0);
-                    *byte = pack(core.outcome, Errors(0));
-                    *tau = core.trust;
-                }
-            }
+        let clean_end = clean_end(clocks, t0, k, n);
+        for (byte, tau) in packed[k..clean_end].iter_mut().zip(&mut trust[k..clean_end]) {
+            let (core, _) = step::<K, SA, SB>(&mut live, draws, 0);
+            *byte = pack(core.outcome, Errors(0));
+            *tau = core.trust;
         }
         k = clean_end;
         if k < n {
@@ -396,25 +453,116 @@ fn play_block<K: PlainUpdate, const SA: bool, const SB: bool>(
     *out = live;
 }
 
-/// Rounds without errors of two deterministic tables, from their [`Joint`]: the same as
-/// [`step`] with no strike, one round per entry of `bytes`.
+/// The end (exclusive) of the rounds without an error from entry `k` of a block that starts
+/// after round `t0` and has `n` rounds: the entry of the next strike, or `n`.
 #[inline(always)]
-fn clean_joint<K: PlainUpdate>(live: &mut Live<'_, K>, joint: &Joint, bytes: &mut [u8], taus: &mut [[f64; 2]]) {
-    let Live { players: p, trust, kernels, .. } = live;
-    let mut pair = joint.pair(p.state);
-    for (byte, tau) in bytes.iter_mut().zip(taus) {
-        let entry = joint.entries[pair % JOINT_PAIRS];
-        let o = (entry & 3) as u8;
-        // A played D when bit 1 is set, B when bit 0 is; each perceives the other's action.
-        let executed = [Action::from_coop(o & 2 == 0), Action::from_coop(o & 1 == 0)];
-        kernels[0].update(&mut trust[0], executed[1], executed[0], p.prev[0]);
-        kernels[1].update(&mut trust[1], executed[0], executed[1], p.prev[1]);
-        p.prev = executed;
-        *byte = pack(o, Errors(0));
-        *tau = [trust[0].value(), trust[1].value()];
-        pair = (entry >> 2) as usize;
+fn clean_end(clocks: &Clocks<'_>, t0: u32, k: usize, n: usize) -> usize {
+    (clocks.next.saturating_sub(t0 as u64 + 1).min(n as u64) as usize).max(k)
+}
+
+/// How trust moves in [`joint_rounds`]: from the two trust values before a round and the
+/// round's [`Joint`] entry, the two after it.
+trait JointTrust {
+    fn round(&mut self, tau: [f64; 2], entry: u32) -> [f64; 2];
+}
+
+/// Both sides' trust when both kernels have the form `τ + c·(y − τ)`
+/// ([`PlainUpdate::toward`]): one subtraction, one product and one sum for both sides, with
+/// the coefficients chosen by what each side perceived.
+struct TowardBoth {
+    /// By perceived D (see [`Joint::seen`]), `c` of each side.
+    c: [[f64; 2]; 4],
+    /// By perceived D, `y` of each side.
+    y: [[f64; 2]; 4],
+}
+
+impl JointTrust for TowardBoth {
+    #[inline(always)]
+    fn round(&mut self, t: [f64; 2], entry: u32) -> [f64; 2] {
+        let seen = Joint::seen(entry);
+        let (c, y) = (self.c[seen], self.y[seen]);
+        [t[0] + c[0] * (y[0] - t[0]), t[1] + c[1] * (y[1] - t[1])]
     }
-    p.state = joint.states[pair % JOINT_PAIRS];
+}
+
+/// Both sides' trust through their kernels, for the rules without the form of [`TowardBoth`].
+struct ByKernel<'a, K> {
+    trust: &'a mut [TrustState; 2],
+    kernels: [K; 2],
+    prev: [Action; 2],
+}
+
+impl<K: PlainUpdate> JointTrust for ByKernel<'_, K> {
+    #[inline(always)]
+    fn round(&mut self, _: [f64; 2], entry: u32) -> [f64; 2] {
+        let (o, seen) = (Joint::byte(entry), Joint::seen(entry));
+        let executed = [Action::from_coop(o & 2 == 0), Action::from_coop(o & 1 == 0)];
+        let seen = [Action::from_coop(seen & 2 == 0), Action::from_coop(seen & 1 == 0)];
+        for i in 0..2 {
+            self.kernels[i].update(&mut self.trust[i], seen[i], executed[i], self.prev[i]);
+        }
+        self.prev = executed;
+        [self.trust[0].value(), self.trust[1].value()]
+    }
+}
+
+/// The rounds of a block for two deterministic tables, from their [`Joint`]: the same as
+/// [`step`] round by round.
+#[inline(always)]
+fn joint_block<K: PlainUpdate>(
+    live: &mut Live<'_, K>,
+    joint: &Joint,
+    clocks: &mut Clocks<'_>,
+    t0: u32,
+    rounds: Rounds<'_>,
+) {
+    let Rounds { packed, trust, struck } = rounds;
+    clocks.fill(t0, struck);
+    let Live { players: p, trust: states, kernels, .. } = live;
+    let start = (joint.pair(p.state), [states[0].value(), states[1].value()]);
+    let pair = match (kernels[0].toward(), kernels[1].toward()) {
+        (Some(a), Some(b)) => {
+            let coef = |seen: usize, k: usize| {
+                let (da, db) = (seen >> 1, seen & 1);
+                [a[da], b[db]].map(|cy: (f64, f64)| if k == 0 { cy.0 } else { cy.1 })
+            };
+            let mut both =
+                TowardBoth { c: [0, 1, 2, 3].map(|seen| coef(seen, 0)), y: [0, 1, 2, 3].map(|seen| coef(seen, 1)) };
+            let (pair, tau) = joint_rounds(&mut both, joint, start, struck, packed, trust);
+            states[0].set_value(tau[0]);
+            states[1].set_value(tau[1]);
+            pair
+        }
+        _ => {
+            let mut by = ByKernel { trust: states, kernels: *kernels, prev: p.prev };
+            joint_rounds(&mut by, joint, start, struck, packed, trust).0
+        }
+    };
+    p.state = joint.states(pair);
+    if let Some(&last) = packed.last() {
+        p.prev = [Action::from_coop(last & 2 == 0), Action::from_coop(last & 1 == 0)];
+    }
+}
+
+/// Plays the rounds of a block from the [`Joint`] entries, starting from a pair and two trust
+/// values, given each round's strikes; returns the pair and the trust values after the block.
+#[inline(always)]
+fn joint_rounds<T: JointTrust>(
+    how: &mut T,
+    joint: &Joint,
+    (mut pair, mut tau): (usize, [f64; 2]),
+    struck: &[u8],
+    packed: &mut [u8],
+    trust: &mut [[f64; 2]],
+) -> (usize, [f64; 2]) {
+    for ((byte, out), &strikes) in packed.iter_mut().zip(trust).zip(struck) {
+        let entry = joint.entry(pair, strikes);
+        tau = how.round(tau, entry);
+        *out = tau;
+        *byte = Joint::byte(entry);
+        pair = Joint::next(entry);
+    }
+    (pair, tau)
 }
 
 /// Whether side `i` intends D in this round.

@@ -74,6 +74,41 @@ impl<'s> Clocks<'s> {
             _ => 0,
         }
     }
+
+    /// The strikes of rounds `t0 + 1..=t0 + out.len()`, one entry a round (0 for a round
+    /// without), as [`strikes`](Self::strikes) gives them: the whole of a block at once, so
+    /// that the loop reads a round's strikes as it reads its other inputs, without a branch
+    /// that the random rounds of errors would mispredict. Live clocks are run one after the
+    /// other, each to the end of the block.
+    #[inline(never)]
+    pub(super) fn fill(&mut self, t0: u32, out: &mut [u8]) {
+        out.fill(0);
+        let end = u64::from(t0) + out.len() as u64;
+        // Rounds are asked in order, so every strike left is past round t0.
+        let slot = |t: u64| (t - u64::from(t0) - 1) as usize;
+        if let Some(live) = self.live.as_mut() {
+            for (k, clock) in live.iter_mut().enumerate() {
+                while clock.next <= end {
+                    if let Some(bits) = out.get_mut(slot(clock.next)) {
+                        *bits |= 1 << k;
+                    }
+                    clock.advance();
+                }
+            }
+            self.next = Self::earliest(live);
+            return;
+        }
+        while let Some((&strike, rest)) = self.ahead.split_first() {
+            if strike >> 4 > end {
+                break;
+            }
+            if let Some(bits) = out.get_mut(slot(strike >> 4)) {
+                *bits = (strike & 15) as u8;
+            }
+            self.ahead = rest;
+        }
+        self.next = self.ahead.first().map_or(u64::MAX, |&s| s >> 4);
+    }
 }
 
 /// The strikes of a match's four clocks up to its length, merged in round order: `t << 4 |
@@ -174,6 +209,34 @@ mod tests {
             assert_eq!(struck, schedule.strikes.len());
             let expected = 3000.0 * (1.0 - (1.0 - e) * (1.0 - e) * (1.0 - p) * (1.0 - p));
             assert!((struck as f64 - expected).abs() <= 4.0 * expected.sqrt() + 1.0, "{struck} vs {expected}");
+        }
+    }
+
+    /// Filling blocks gives each round the strikes that asking round by round gives, from live
+    /// clocks and from a schedule, whatever the block sizes.
+    #[test]
+    fn a_filled_block_holds_the_strikes_of_its_rounds() {
+        for (k, (e, p)) in [(0.05, 0.0), (0.02, 0.03), (0.5, 0.5), (1.0, 0.0), (0.0, 0.001)].into_iter().enumerate() {
+            let cfg = noisy(3000, e, p);
+            let s = seeds(k as u64 + 40);
+            let mut by_round = Clocks::new(&s, &cfg);
+            let expected: Vec<u8> =
+                (1..=3000u32).map(|t| if by_round.next == u64::from(t) { by_round.strikes(t) } else { 0 }).collect();
+            let schedule = Schedule::new(&s, &cfg, 3000);
+            for mut clocks in [Clocks::new(&s, &cfg), Clocks::replay(&schedule)] {
+                let (mut t0, mut got) = (0usize, Vec::new());
+                for n in [1, 7, 256, 3, 1000, 512, 1221].into_iter().cycle() {
+                    let mut block = vec![0xAA; n.min(3000 - t0)];
+                    clocks.fill(t0 as u32, &mut block);
+                    got.extend_from_slice(&block);
+                    t0 += block.len();
+                    if t0 == 3000 {
+                        break;
+                    }
+                }
+                assert_eq!(got, expected, "noise {e}/{p}");
+                assert!(clocks.next > 3000, "past the last round");
+            }
         }
     }
 
