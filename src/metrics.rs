@@ -267,11 +267,7 @@ fn values_block<const DISC: bool>(
     let mut v = v;
     let pay_by_outcome: [[f64; 2]; 4] = std::array::from_fn(|o| [pay[0][o], pay[1][(o & 1) << 1 | o >> 1]]);
     let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
-    // Collapses (a value below 0.5 after one at or above it) counted as floats, 1.0 for a
-    // value below 0.5, which the compiler keeps in vector registers beside the sums (the
-    // counts are whole numbers far below 2^53, so they are exact; trust is never NaN here).
-    let mut below = v.above_half.map(|above| if above { 0.0 } else { 1.0 });
-    let mut collapses = [0.0f64; 2];
+    let mut collapses = Collapses::new(v.above_half);
     let mut trust_pass = |v: &mut Sums, tau: [f64; 2]| {
         for i in 0..2 {
             v.trust_sum[i] += tau[i];
@@ -281,10 +277,8 @@ fn values_block<const DISC: bool>(
             // values (and NaN, which does not occur): the record is placed by equality below.
             lo[i] = if lo[i] < tau[i] { lo[i] } else { tau[i] };
             hi[i] = if hi[i] > tau[i] { hi[i] } else { tau[i] };
-            let now_below = if tau[i] < 0.5 { 1.0 } else { 0.0 };
-            collapses[i] += now_below - now_below * below[i];
-            below[i] = now_below;
         }
+        collapses.add(tau);
     };
     match counts {
         Some(c) if !DISC => {
@@ -325,10 +319,91 @@ fn values_block<const DISC: bool>(
                 v.trust_max[i] = trust[k][i];
             }
         }
-        v.collapses[i] += collapses[i] as u32;
-        v.above_half[i] = below[i] == 0.0;
+    }
+    let (counts, above_half) = collapses.finish();
+    v.above_half = above_half;
+    for (total, n) in v.collapses.iter_mut().zip(counts) {
+        *total += n;
     }
     v
+}
+
+/// Collapses of both sides over a block (a trust value below 0.5 after one at or above it),
+/// counted with the comparison's masks in a vector register beside the trust sums: a collapse
+/// is `below & !below before`, and subtracting a mask of all ones adds 1. Trust is never NaN
+/// here, so `τ < 0.5` is the complement of "at or above 0.5".
+#[cfg(target_arch = "x86_64")]
+struct Collapses {
+    below: std::arch::x86_64::__m128d,
+    count: std::arch::x86_64::__m128i,
+}
+
+#[cfg(target_arch = "x86_64")]
+impl Collapses {
+    /// Counting from values at or above 0.5 (`above_half`) or below it.
+    #[inline(always)]
+    fn new(above_half: [bool; 2]) -> Collapses {
+        use std::arch::x86_64::*;
+        let below = |i: usize| if above_half[i] { 0.0 } else { f64::from_bits(u64::MAX) };
+        // SAFETY: SSE2 is part of the x86-64 baseline, so these instructions always exist.
+        unsafe { Collapses { below: _mm_set_pd(below(1), below(0)), count: _mm_setzero_si128() } }
+    }
+
+    /// The two trust values of the next round.
+    #[inline(always)]
+    fn add(&mut self, tau: [f64; 2]) {
+        use std::arch::x86_64::*;
+        // SAFETY: SSE2 is part of the x86-64 baseline, so these instructions always exist.
+        unsafe {
+            let now = _mm_cmplt_pd(_mm_set_pd(tau[1], tau[0]), _mm_set1_pd(0.5));
+            self.count = _mm_sub_epi64(self.count, _mm_castpd_si128(_mm_andnot_pd(self.below, now)));
+            self.below = now;
+        }
+    }
+
+    /// The collapses counted, and whether the last values are at or above 0.5.
+    #[inline(always)]
+    fn finish(self) -> ([u32; 2], [bool; 2]) {
+        use std::arch::x86_64::*;
+        let mut count = [0u64; 2];
+        let mut below = [0.0f64; 2];
+        // SAFETY: SSE2 is part of the x86-64 baseline, and both are unaligned stores of 16
+        // bytes into arrays of 16 bytes.
+        unsafe {
+            _mm_storeu_si128(count.as_mut_ptr().cast(), self.count);
+            _mm_storeu_pd(below.as_mut_ptr(), self.below);
+        }
+        (count.map(|c| c as u32), below.map(|b| b.to_bits() == 0))
+    }
+}
+
+/// [`Collapses`] without vector registers, for other targets: the same counts.
+#[cfg(not(target_arch = "x86_64"))]
+struct Collapses {
+    below: [bool; 2],
+    count: [u32; 2],
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+impl Collapses {
+    #[inline(always)]
+    fn new(above_half: [bool; 2]) -> Collapses {
+        Collapses { below: above_half.map(|a| !a), count: [0; 2] }
+    }
+
+    #[inline(always)]
+    fn add(&mut self, tau: [f64; 2]) {
+        for i in 0..2 {
+            let now = tau[i] < 0.5;
+            self.count[i] += (now && !self.below[i]) as u32;
+            self.below[i] = now;
+        }
+    }
+
+    #[inline(always)]
+    fn finish(self) -> ([u32; 2], [bool; 2]) {
+        (self.count, self.below.map(|b| !b))
+    }
 }
 
 /// The errors of a round as bits: execution A, B, perception A, B (bits 0 to 3).
