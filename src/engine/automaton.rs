@@ -110,6 +110,48 @@ struct Joint {
     /// By pair, the packed states of A and B.
     states: [[u32; 2]; JOINT_PAIRS],
     n_b: u32,
+    /// What the entries were filled from; `None` before the first fill.
+    key: Option<Box<JointKey>>,
+}
+
+/// The parts of two deterministic tables that their [`Joint`] depends on, and the clocks that
+/// can strike: a thread's joint automaton is filled again only when these change, which in a
+/// tournament (whose runs go pairing by pairing, repetitions in a row) is once a pairing.
+struct JointKey {
+    /// Each side's number of states.
+    states: [usize; 2],
+    /// Each side's states that intend D, as bits.
+    defects: [u64; 2],
+    /// Each side's packed next states, of its first `states` states.
+    next: [[[u32; 4]; JOINT_PAIRS]; 2],
+    /// The clocks that can strike (bits as in [`Errors`]).
+    possible: u8,
+}
+
+impl JointKey {
+    /// The key of two deterministic tables with at most [`JOINT_PAIRS`] states each.
+    fn of(tables: [&Table; 2], possible: u8) -> JointKey {
+        let mut key = JointKey { states: [0; 2], defects: [0; 2], next: [[[0; 4]; JOINT_PAIRS]; 2], possible };
+        for (i, t) in tables.iter().enumerate() {
+            let n = t.states.min(JOINT_PAIRS);
+            key.states[i] = n;
+            key.defects[i] = (0..n).fold(0, |bits, k| bits | ((t.p_c[k] < 1.0) as u64) << k);
+            key.next[i][..n].copy_from_slice(&t.next[..n]);
+        }
+        key
+    }
+
+    /// Whether this is the key of two tables and clocks ([`JointKey::of`], compared without
+    /// building it).
+    fn is_of(&self, tables: [&Table; 2], possible: u8) -> bool {
+        self.possible == possible
+            && tables.iter().enumerate().all(|(i, t)| {
+                let n = self.states[i];
+                t.states == n
+                    && self.defects[i] == (0..n).fold(0, |bits, k| bits | ((t.p_c[k] < 1.0) as u64) << k)
+                    && self.next[i][..n] == t.next[..n]
+            })
+    }
 }
 
 /// The most pairs of states a [`Joint`] has room for.
@@ -118,26 +160,53 @@ const JOINT_PAIRS: usize = 64;
 /// The entries of a [`Joint`]: a pair and one of the 16 sets of strikes.
 const JOINT_ENTRIES: usize = 16 * JOINT_PAIRS;
 
-/// The shortest match that builds a [`Joint`] (building one costs about as much as a few
-/// dozen rounds).
-const JOINT_MIN_ROUNDS: u32 = 4096;
+thread_local! {
+    /// A thread's [`Joint`], filled again when a match takes one of other tables (see
+    /// [`JointKey`]): its 4.5 KiB are neither allocated nor zeroed per match, and a fill
+    /// writes only the entries the match can reach.
+    static JOINT: RefCell<Box<Joint>> = RefCell::new(Joint::boxed());
+}
 
 impl Joint {
-    /// The joint automaton of two deterministic tables, if they have at most [`JOINT_PAIRS`]
-    /// pairs of states.
-    fn new(a: &Table, b: &Table) -> Option<Box<Joint>> {
-        let (n_a, n_b) = (a.states, b.states);
-        if a.stochastic || b.stochastic || n_a * n_b > JOINT_PAIRS {
-            return None;
+    fn boxed() -> Box<Joint> {
+        Box::new(Joint { entries: [0; JOINT_ENTRIES], states: [[0; 2]; JOINT_PAIRS], n_b: 0, key: None })
+    }
+
+    /// Runs `f` with the joint automaton of two tables, for a match of `length` rounds in
+    /// which only the clocks in `possible` (bits as in [`Errors`]) can strike; or with `None`
+    /// when either table is stochastic, they have more than [`JOINT_PAIRS`] pairs of states,
+    /// or the match is too short to repay the entries (each costs about half a round).
+    fn with(a: &Table, b: &Table, possible: u8, length: u32, f: impl FnOnce(Option<&Joint>)) {
+        let pairs = a.states * b.states;
+        let sets = 1usize << possible.count_ones();
+        if a.stochastic || b.stochastic || pairs > JOINT_PAIRS || (length as usize) < 2 * pairs * sets {
+            return f(None);
         }
-        let mut joint = Box::new(Joint { entries: [0; JOINT_ENTRIES], states: [[0; 2]; JOINT_PAIRS], n_b: n_b as u32 });
+        JOINT.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut joint) => {
+                if !joint.key.as_ref().is_some_and(|key| key.is_of([a, b], possible)) {
+                    joint.fill(a, b, possible);
+                    joint.key = Some(Box::new(JointKey::of([a, b], possible)));
+                }
+                f(Some(&joint))
+            }
+            Err(_) => f(None),
+        })
+    }
+
+    /// Fills in the joint automaton of two deterministic tables with at most [`JOINT_PAIRS`]
+    /// pairs of states, for the sets of strikes within `possible`; the other entries are left
+    /// as they were (no round reads them).
+    fn fill(&mut self, a: &Table, b: &Table, possible: u8) {
+        let (n_a, n_b) = (a.states, b.states);
+        self.n_b = n_b as u32;
         for ia in 0..n_a {
             for ib in 0..n_b {
                 // A deterministic table intends D exactly when p_C < 1 (see `Table::new`).
                 let (da, db) = ((a.p_c[ia] < 1.0) as u32, (b.p_c[ib] < 1.0) as u32);
-                let pair = ia * n_b + ib;
-                joint.states[pair] = [(ia as u32) << 1 | da, (ib as u32) << 1 | db];
-                for strikes in 0..16u32 {
+                let pair = (ia * n_b + ib) % JOINT_PAIRS;
+                self.states[pair] = [(ia as u32) << 1 | da, (ib as u32) << 1 | db];
+                for strikes in (0..16u32).filter(|&s| s & !u32::from(possible) == 0) {
                     // As in `step`: execution errors flip the intents, perception errors what
                     // each side sees of the other's executed action.
                     let (d0, d1) = (da ^ (strikes & 1), db ^ (strikes >> 1 & 1));
@@ -146,12 +215,11 @@ impl Joint {
                     let next_b = b.next[ib][(d1 << 1 | seen1) as usize];
                     let next = Table::index(next_a) * n_b + Table::index(next_b);
                     let byte = pack((d0 << 1 | d1) as u8, Errors(strikes as u8)) as u32;
-                    joint.entries[16 * pair + strikes as usize] =
+                    self.entries[16 * pair + strikes as usize] =
                         byte | (16 * next as u32) << 8 | (seen0 << 1 | seen1) << 24;
                 }
             }
         }
-        Some(joint)
     }
 
     /// The first entry (`16·pair`) of the pair of two packed states.
@@ -308,13 +376,19 @@ fn rounds<K: PlainUpdate, const SA: bool, const SB: bool>(start: Start<'_>, kern
         pay: &pay,
         kernels,
     };
-    let joint = if length >= JOINT_MIN_ROUNDS { Joint::new(tables[0], tables[1]) } else { None };
-    let joint = joint.as_deref();
-    if metrics.ctx().discount.is_some() {
-        main_rounds::<K, SA, SB, true>(&mut live, metrics, &mut clocks, &mut draws, joint, length);
-    } else {
-        main_rounds::<K, SA, SB, false>(&mut live, metrics, &mut clocks, &mut draws, joint, length);
-    }
+    // The clocks that can strike (`ErrorClock::new` turns off a probability that is not
+    // positive).
+    let possible = [cfg.noise[0].execution, cfg.noise[1].execution, cfg.noise[0].perception, cfg.noise[1].perception]
+        .iter()
+        .enumerate()
+        .fold(0u8, |bits, (k, &p)| bits | ((p > 0.0) as u8) << k);
+    Joint::with(tables[0], tables[1], possible, length, |joint| {
+        if metrics.ctx().discount.is_some() {
+            main_rounds::<K, SA, SB, true>(&mut live, metrics, &mut clocks, &mut draws, joint, length);
+        } else {
+            main_rounds::<K, SA, SB, false>(&mut live, metrics, &mut clocks, &mut draws, joint, length);
+        }
+    });
 }
 
 /// The rounds [`main_rounds`] plays before it hands them to the metrics.
@@ -775,9 +849,12 @@ mod tests {
         for a in &playable {
             for b in &playable {
                 let (ta, tb) = (table_for(a, &a.resolve(&[], &c), &c), table_for(b, &b.resolve(&[], &c), &c));
-                joint += Joint::new(&ta.unwrap(), &tb.unwrap()).is_some() as usize;
+                // Long enough for any joint automaton with every clock on.
+                let mut took = false;
+                Joint::with(&ta.unwrap(), &tb.unwrap(), 15, 2 * JOINT_ENTRIES as u32, |j| took = j.is_some());
+                joint += took as usize;
                 let (mut cfg, discount) = config(k % CONFIGS);
-                cfg.horizon = Horizon::Fixed { rounds: JOINT_MIN_ROUNDS + 300 };
+                cfg.horizon = Horizon::Fixed { rounds: 2 * JOINT_ENTRIES as u32 + 300 };
                 same_in_both_loops_for(a, b, (cfg, discount), k, 5000 + k as u64);
                 k += 1;
             }
