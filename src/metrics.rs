@@ -266,20 +266,8 @@ fn values_block<const DISC: bool>(
 ) -> Sums {
     let mut v = v;
     let pay_by_outcome: [[f64; 2]; 4] = std::array::from_fn(|o| [pay[0][o], pay[1][(o & 1) << 1 | o >> 1]]);
-    let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
-    let mut collapses = Collapses::new(v.above_half);
-    let mut trust_pass = |v: &mut Sums, tau: [f64; 2]| {
-        for i in 0..2 {
-            v.trust_sum[i] += tau[i];
-            // Spelt as comparisons (not `f64::min`), which compile to one instruction each,
-            // with the accumulator first, so that the instruction overwrites it and not the
-            // value (which would need a copy). They differ from `tau < lo` only for equal
-            // values (and NaN, which does not occur): the record is placed by equality below.
-            lo[i] = if lo[i] < tau[i] { lo[i] } else { tau[i] };
-            hi[i] = if hi[i] > tau[i] { hi[i] } else { tau[i] };
-        }
-        collapses.add(tau);
-    };
+    let mut pass = TrustPass::new(v.trust_sum, v.above_half);
+    let mut trust_pass = |_: &mut Sums, tau: [f64; 2]| pass.add(tau);
     match counts {
         Some(c) if !DISC => {
             for (i, score) in v.score.iter_mut().enumerate() {
@@ -304,105 +292,175 @@ fn values_block<const DISC: bool>(
             }
         }
     }
+    let TrustTotals { sum, lo, hi, collapses, above_half } = pass.finish();
+    v.trust_sum = sum;
+    v.above_half = above_half;
     for i in 0..2 {
+        v.collapses[i] += collapses[i];
         // Round by round, the record low is the first value below every earlier one; the
         // last record is the first round that reaches the block's lowest value, if that is
         // below the low before the block. (No NaN: `min` and `<` agree.)
         if lo[i] < v.trust_min[i] {
-            if let Some(k) = trust.iter().position(|tau| tau[i] == lo[i]) {
+            if let Some(k) = first_equal(trust, i, lo[i]) {
                 v.trust_min[i] = trust[k][i];
                 v.trust_min_round[i] = t0 + k as u32 + 1;
             }
         }
+        // The record high's round is not kept, and two equal values other than zeros have
+        // the same bits: only a high of ±0 needs the first value equal to it (whose sign the
+        // comparisons may not have kept).
         if hi[i] > v.trust_max[i] {
-            if let Some(k) = trust.iter().position(|tau| tau[i] == hi[i]) {
-                v.trust_max[i] = trust[k][i];
-            }
+            v.trust_max[i] = match hi[i] != 0.0 {
+                true => hi[i],
+                false => first_equal(trust, i, hi[i]).map_or(hi[i], |k| trust[k][i]),
+            };
         }
-    }
-    let (counts, above_half) = collapses.finish();
-    v.above_half = above_half;
-    for (total, n) in v.collapses.iter_mut().zip(counts) {
-        *total += n;
     }
     v
 }
 
-/// Collapses of both sides over a block (a trust value below 0.5 after one at or above it),
-/// counted with the comparison's masks in a vector register beside the trust sums: a collapse
-/// is `below & !below before`, and subtracting a mask of all ones adds 1. Trust is never NaN
-/// here, so `τ < 0.5` is the complement of "at or above 0.5".
+/// The first round of a block whose trust value of side `i` equals `x` (not NaN), four rounds
+/// at a time: the comparisons of four rounds are combined without branches, and only the
+/// group that holds the value is searched one by one.
+#[inline(always)]
+fn first_equal(trust: &[[f64; 2]], i: usize, x: f64) -> Option<usize> {
+    let groups = trust.chunks_exact(4);
+    let rest = groups.remainder();
+    for (g, group) in groups.enumerate() {
+        let hit = (group[0][i] == x) | (group[1][i] == x) | (group[2][i] == x) | (group[3][i] == x);
+        if hit {
+            return group.iter().position(|tau| tau[i] == x).map(|k| 4 * g + k);
+        }
+    }
+    rest.iter().position(|tau| tau[i] == x).map(|k| trust.len() - rest.len() + k)
+}
+
+/// What [`TrustPass`] found in a block's trust values, per side.
+struct TrustTotals {
+    /// The sum before the block plus the block's values, added in round order.
+    sum: [f64; 2],
+    /// The lowest value, as `if lo < τ { lo } else { τ }` over the rounds: it differs from the
+    /// first lowest value only in the sign of a zero (trust is never NaN here).
+    lo: [f64; 2],
+    /// The highest value, likewise.
+    hi: [f64; 2],
+    /// The collapses (a value below 0.5 after one at or above it).
+    collapses: [u32; 2],
+    /// Whether the last value is at or above 0.5.
+    above_half: [bool; 2],
+}
+
+/// The pass over a block's trust values, both sides at once in vector registers: the sums,
+/// the lowest and highest values and the collapses. A collapse is `below & !below before`,
+/// with the masks of the comparison `τ < 0.5` (the complement of "at or above 0.5", trust
+/// never being NaN), and subtracting a mask of all ones adds 1. SSE2, part of the x86-64
+/// baseline: written with its instructions so that each statistic is one instruction a
+/// round (left to itself the compiler blended some of them).
 #[cfg(target_arch = "x86_64")]
-struct Collapses {
+struct TrustPass {
+    sum: std::arch::x86_64::__m128d,
+    lo: std::arch::x86_64::__m128d,
+    hi: std::arch::x86_64::__m128d,
     below: std::arch::x86_64::__m128d,
     count: std::arch::x86_64::__m128i,
 }
 
 #[cfg(target_arch = "x86_64")]
-impl Collapses {
-    /// Counting from values at or above 0.5 (`above_half`) or below it.
+impl TrustPass {
+    /// A pass that adds to `sum`, after a value at or above 0.5 (`above_half`) or below it.
     #[inline(always)]
-    fn new(above_half: [bool; 2]) -> Collapses {
+    fn new(sum: [f64; 2], above_half: [bool; 2]) -> TrustPass {
         use std::arch::x86_64::*;
         let below = |i: usize| if above_half[i] { 0.0 } else { f64::from_bits(u64::MAX) };
         // SAFETY: SSE2 is part of the x86-64 baseline, so these instructions always exist.
-        unsafe { Collapses { below: _mm_set_pd(below(1), below(0)), count: _mm_setzero_si128() } }
+        unsafe {
+            TrustPass {
+                sum: _mm_set_pd(sum[1], sum[0]),
+                lo: _mm_set1_pd(f64::INFINITY),
+                hi: _mm_set1_pd(f64::NEG_INFINITY),
+                below: _mm_set_pd(below(1), below(0)),
+                count: _mm_setzero_si128(),
+            }
+        }
     }
 
     /// The two trust values of the next round.
     #[inline(always)]
     fn add(&mut self, tau: [f64; 2]) {
         use std::arch::x86_64::*;
-        // SAFETY: SSE2 is part of the x86-64 baseline, so these instructions always exist.
+        // SAFETY: SSE2 is part of the x86-64 baseline. `minpd` and `maxpd` return their
+        // first operand exactly when it compares below (above) the second, which is the
+        // scalar `if lo < τ { lo } else { τ }`.
         unsafe {
-            let now = _mm_cmplt_pd(_mm_set_pd(tau[1], tau[0]), _mm_set1_pd(0.5));
+            let t = _mm_set_pd(tau[1], tau[0]);
+            self.sum = _mm_add_pd(self.sum, t);
+            self.lo = _mm_min_pd(self.lo, t);
+            self.hi = _mm_max_pd(self.hi, t);
+            let now = _mm_cmplt_pd(t, _mm_set1_pd(0.5));
             self.count = _mm_sub_epi64(self.count, _mm_castpd_si128(_mm_andnot_pd(self.below, now)));
             self.below = now;
         }
     }
 
-    /// The collapses counted, and whether the last values are at or above 0.5.
     #[inline(always)]
-    fn finish(self) -> ([u32; 2], [bool; 2]) {
+    fn finish(self) -> TrustTotals {
         use std::arch::x86_64::*;
+        let (mut sum, mut lo, mut hi, mut below) = ([0.0f64; 2], [0.0f64; 2], [0.0f64; 2], [0.0f64; 2]);
         let mut count = [0u64; 2];
-        let mut below = [0.0f64; 2];
-        // SAFETY: SSE2 is part of the x86-64 baseline, and both are unaligned stores of 16
-        // bytes into arrays of 16 bytes.
+        // SAFETY: SSE2 is part of the x86-64 baseline, and each is an unaligned store of 16
+        // bytes into an array of 16 bytes.
         unsafe {
-            _mm_storeu_si128(count.as_mut_ptr().cast(), self.count);
+            _mm_storeu_pd(sum.as_mut_ptr(), self.sum);
+            _mm_storeu_pd(lo.as_mut_ptr(), self.lo);
+            _mm_storeu_pd(hi.as_mut_ptr(), self.hi);
             _mm_storeu_pd(below.as_mut_ptr(), self.below);
+            _mm_storeu_si128(count.as_mut_ptr().cast(), self.count);
         }
-        (count.map(|c| c as u32), below.map(|b| b.to_bits() == 0))
+        TrustTotals { sum, lo, hi, collapses: count.map(|c| c as u32), above_half: below.map(|b| b.to_bits() == 0) }
     }
 }
 
-/// [`Collapses`] without vector registers, for other targets: the same counts.
-#[cfg(not(target_arch = "x86_64"))]
-struct Collapses {
-    below: [bool; 2],
-    count: [u32; 2],
+/// [`TrustPass`] without vector registers: the pass on other targets, and what the tests hold
+/// the vector pass to.
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+struct ScalarTrustPass {
+    totals: TrustTotals,
 }
 
 #[cfg(not(target_arch = "x86_64"))]
-impl Collapses {
+type TrustPass = ScalarTrustPass;
+
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+impl ScalarTrustPass {
     #[inline(always)]
-    fn new(above_half: [bool; 2]) -> Collapses {
-        Collapses { below: above_half.map(|a| !a), count: [0; 2] }
+    fn new(sum: [f64; 2], above_half: [bool; 2]) -> ScalarTrustPass {
+        ScalarTrustPass {
+            totals: TrustTotals {
+                sum,
+                lo: [f64::INFINITY; 2],
+                hi: [f64::NEG_INFINITY; 2],
+                collapses: [0; 2],
+                above_half,
+            },
+        }
     }
 
     #[inline(always)]
     fn add(&mut self, tau: [f64; 2]) {
-        for i in 0..2 {
-            let now = tau[i] < 0.5;
-            self.count[i] += (now && !self.below[i]) as u32;
-            self.below[i] = now;
+        let v = &mut self.totals;
+        for (i, &tau) in tau.iter().enumerate() {
+            v.sum[i] += tau;
+            v.lo[i] = if v.lo[i] < tau { v.lo[i] } else { tau };
+            v.hi[i] = if v.hi[i] > tau { v.hi[i] } else { tau };
+            let below = tau < 0.5;
+            v.collapses[i] += (below && v.above_half[i]) as u32;
+            v.above_half[i] = !below;
         }
     }
 
     #[inline(always)]
-    fn finish(self) -> ([u32; 2], [bool; 2]) {
-        (self.count, self.below.map(|b| !b))
+    fn finish(self) -> TrustTotals {
+        self.totals
     }
 }
 
@@ -1771,6 +1829,38 @@ mod tests {
     use crate::incentive::{Channel, Incentive};
 
     const PD: Payoffs = Payoffs::STANDARD_PD;
+
+    /// The vector pass over a block's trust values gives the scalar pass's totals bit for bit:
+    /// values around 0.5, zeros of both signs, ties, runs, from either side of 0.5.
+    #[test]
+    fn the_trust_pass_matches_its_scalar_form() {
+        let values = [0.0, -0.0, 0.5, 0.5 - f64::EPSILON / 4.0, 0.25, 1.0, 0.75, 1e-300, 0.49999, 0.6];
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for block in 0..2000 {
+            let n = (next() % 40) as usize;
+            let taus: Vec<[f64; 2]> =
+                (0..n).map(|_| [values[(next() % 10) as usize], values[(next() % 10) as usize]]).collect();
+            let above = [block % 2 == 0, block % 3 == 0];
+            let sum = [block as f64 * 0.1, 1.0];
+            let (mut fast, mut slow) = (TrustPass::new(sum, above), ScalarTrustPass::new(sum, above));
+            for &tau in &taus {
+                fast.add(tau);
+                slow.add(tau);
+            }
+            let (f, s) = (fast.finish(), slow.finish());
+            let bits = |x: [f64; 2]| x.map(f64::to_bits);
+            assert_eq!(bits(f.sum), bits(s.sum), "block {block}: {taus:?}");
+            assert_eq!(bits(f.lo), bits(s.lo), "block {block}: {taus:?}");
+            assert_eq!(bits(f.hi), bits(s.hi), "block {block}: {taus:?}");
+            assert_eq!((f.collapses, f.above_half), (s.collapses, s.above_half), "block {block}: {taus:?}");
+        }
+    }
 
     fn pd() -> Game {
         Game::symmetric(PD)
