@@ -14,10 +14,12 @@
 //! - the rounds up to the next strike of an error clock run in a loop compiled for rounds
 //!   without errors; in a tournament the strikes of a repetition, which every pairing shares,
 //!   are scheduled once ([`StrikeCache`]) rather than drawn again for each match;
-//! - in a long match between two deterministic tables, every round is one load from their
-//!   joint automaton ([`Joint`]), indexed by the pair of states and the round's strikes, which
-//!   are laid out for the whole block beforehand (so no branch waits on a random strike), and
-//!   U2 trust moves for both sides in one vector step ([`PlainUpdate::toward`]);
+//! - with few enough pairs of states, every round is one load from the two tables' joint
+//!   automaton ([`Joint`]), indexed by the pair of states, the round's strikes (laid out for
+//!   the whole block beforehand, so no branch waits on a random strike) and a stochastic
+//!   side's drawn intent; a thread keeps the automaton from match to match, so a tournament's
+//!   repetitions of a pairing fill it once; and U2 trust moves for both sides in one vector
+//!   step ([`PlainUpdate::toward`]);
 //! - the rounds are played in blocks, and each block is handed to the metrics as one byte and
 //!   two trust values a round (`MatchMetrics::plain_block`), which take it in passes: the sums,
 //!   the first events while any is pending, and the runs of outcomes, with work only where a run
@@ -97,21 +99,27 @@ impl Table {
     }
 }
 
-/// Two deterministic tables as one automaton over pairs of states, for every round, with or
-/// without errors: the pair `(a, b)` (state indices) is `a·n_b + b`, and the entry of a pair
-/// and a round's strikes (the four bits of [`Errors`]) holds the round's packed byte, what
-/// each side perceived and the next pair. One load a round instead of the intents, the
-/// errors, two table loads and the packing.
+/// Two tables as one automaton over pairs of states, for every round, with or without
+/// errors: the pair `(a, b)` (state indices) is `a·n_b + b`, and the entry of a pair, a
+/// round's strikes (the four bits of [`Errors`]) and, for a stochastic side, its drawn intent
+/// holds the round's packed byte, what each side perceived and the next pair. One load a
+/// round instead of the intents, the errors, two table loads and the packing.
 struct Joint {
-    /// By `16·pair + strikes`: `byte | 16·next pair << 8 | perceived D << 24` (bit 25 for side
-    /// A, bit 24 for side B): the byte is taken out with a move, and the next pair's first
-    /// entry is a field.
+    /// By `64·pair + slot`, with slot `A's drawn D << 5 | B's drawn D << 4 | strikes` (a
+    /// deterministic side's bit is 0, and its intent the state's): `byte | 64·next pair << 8
+    /// | perceived D << 24` (bit 25 for side A, bit 24 for side B). The byte is taken out with
+    /// a move, and the next pair's first entry is a field.
     entries: [u32; JOINT_ENTRIES],
     /// By pair, the packed states of A and B.
     states: [[u32; 2]; JOINT_PAIRS],
+    /// By pair, the probabilities of intending C of A's and B's states (for a stochastic
+    /// side's draw).
+    p_c: [[f64; 2]; JOINT_PAIRS],
     n_b: u32,
     /// What the entries were filled from; `None` before the first fill.
     key: Option<Box<JointKey>>,
+    /// The tables of the last match that was not given the automaton (see [`Joint::with`]).
+    declined: Option<Box<JointKey>>,
 }
 
 /// The parts of two deterministic tables that their [`Joint`] depends on, and the clocks that
@@ -120,8 +128,8 @@ struct Joint {
 struct JointKey {
     /// Each side's number of states.
     states: [usize; 2],
-    /// Each side's states that intend D, as bits.
-    defects: [u64; 2],
+    /// The bits of each side's probabilities of intending C, of its first `states` states.
+    p_c: [[u64; JOINT_PAIRS]; 2],
     /// Each side's packed next states, of its first `states` states.
     next: [[[u32; 4]; JOINT_PAIRS]; 2],
     /// The clocks that can strike (bits as in [`Errors`]).
@@ -129,26 +137,34 @@ struct JointKey {
 }
 
 impl JointKey {
-    /// The key of two deterministic tables with at most [`JOINT_PAIRS`] states each.
-    fn of(tables: [&Table; 2], possible: u8) -> JointKey {
-        let mut key = JointKey { states: [0; 2], defects: [0; 2], next: [[[0; 4]; JOINT_PAIRS]; 2], possible };
+    /// Makes `slot` the key of two tables with at most [`JOINT_PAIRS`] states each, in place.
+    fn keep(tables: [&Table; 2], possible: u8, slot: &mut Option<Box<JointKey>>) {
+        let key = slot.get_or_insert_with(|| {
+            Box::new(JointKey {
+                states: [0; 2],
+                p_c: [[0; JOINT_PAIRS]; 2],
+                next: [[[0; 4]; JOINT_PAIRS]; 2],
+                possible,
+            })
+        });
+        key.possible = possible;
         for (i, t) in tables.iter().enumerate() {
             let n = t.states.min(JOINT_PAIRS);
             key.states[i] = n;
-            key.defects[i] = (0..n).fold(0, |bits, k| bits | ((t.p_c[k] < 1.0) as u64) << k);
+            for (bits, p) in key.p_c[i].iter_mut().zip(&t.p_c[..n]) {
+                *bits = p.to_bits();
+            }
             key.next[i][..n].copy_from_slice(&t.next[..n]);
         }
-        key
     }
 
-    /// Whether this is the key of two tables and clocks ([`JointKey::of`], compared without
-    /// building it).
+    /// Whether this is the key of two tables and clocks ([`JointKey::keep`]).
     fn is_of(&self, tables: [&Table; 2], possible: u8) -> bool {
         self.possible == possible
             && tables.iter().enumerate().all(|(i, t)| {
                 let n = self.states[i];
                 t.states == n
-                    && self.defects[i] == (0..n).fold(0, |bits, k| bits | ((t.p_c[k] < 1.0) as u64) << k)
+                    && self.p_c[i][..n].iter().zip(&t.p_c[..n]).all(|(&bits, p)| bits == p.to_bits())
                     && self.next[i][..n] == t.next[..n]
             })
     }
@@ -157,8 +173,8 @@ impl JointKey {
 /// The most pairs of states a [`Joint`] has room for.
 const JOINT_PAIRS: usize = 64;
 
-/// The entries of a [`Joint`]: a pair and one of the 16 sets of strikes.
-const JOINT_ENTRIES: usize = 16 * JOINT_PAIRS;
+/// The entries of a [`Joint`]: a pair, one of the 16 sets of strikes and the 4 drawn intents.
+const JOINT_ENTRIES: usize = 64 * JOINT_PAIRS;
 
 thread_local! {
     /// A thread's [`Joint`], filled again when a match takes one of other tables (see
@@ -169,24 +185,39 @@ thread_local! {
 
 impl Joint {
     fn boxed() -> Box<Joint> {
-        Box::new(Joint { entries: [0; JOINT_ENTRIES], states: [[0; 2]; JOINT_PAIRS], n_b: 0, key: None })
+        Box::new(Joint {
+            entries: [0; JOINT_ENTRIES],
+            states: [[0; 2]; JOINT_PAIRS],
+            p_c: [[0.0; 2]; JOINT_PAIRS],
+            n_b: 0,
+            key: None,
+            declined: None,
+        })
     }
 
     /// Runs `f` with the joint automaton of two tables, for a match of `length` rounds in
     /// which only the clocks in `possible` (bits as in [`Errors`]) can strike; or with `None`
-    /// when either table is stochastic, they have more than [`JOINT_PAIRS`] pairs of states,
-    /// or the match is too short to repay the entries (each costs about half a round).
+    /// when they have more than [`JOINT_PAIRS`] pairs of states, or when the automaton is not
+    /// filled for them yet and filling it would not pay: the match is too short to repay the
+    /// entries (each costs about half a round) and the match before was not of the same tables
+    /// (a second match in a row is taken as a sign of repetitions, which share one fill).
     fn with(a: &Table, b: &Table, possible: u8, length: u32, f: impl FnOnce(Option<&Joint>)) {
         let pairs = a.states * b.states;
-        let sets = 1usize << possible.count_ones();
-        if a.stochastic || b.stochastic || pairs > JOINT_PAIRS || (length as usize) < 2 * pairs * sets {
+        let sets = (1usize << possible.count_ones()) << (a.stochastic as u32 + b.stochastic as u32);
+        if pairs > JOINT_PAIRS || (length as usize) < 2 * pairs {
             return f(None);
         }
         JOINT.with(|cell| match cell.try_borrow_mut() {
             Ok(mut joint) => {
-                if !joint.key.as_ref().is_some_and(|key| key.is_of([a, b], possible)) {
+                let of_these =
+                    |key: &Option<Box<JointKey>>| key.as_ref().is_some_and(|key| key.is_of([a, b], possible));
+                if !of_these(&joint.key) {
+                    if (length as usize) < 2 * pairs * sets && !of_these(&joint.declined) {
+                        JointKey::keep([a, b], possible, &mut joint.declined);
+                        return f(None);
+                    }
                     joint.fill(a, b, possible);
-                    joint.key = Some(Box::new(JointKey::of([a, b], possible)));
+                    JointKey::keep([a, b], possible, &mut joint.key);
                 }
                 f(Some(&joint))
             }
@@ -194,48 +225,65 @@ impl Joint {
         })
     }
 
-    /// Fills in the joint automaton of two deterministic tables with at most [`JOINT_PAIRS`]
-    /// pairs of states, for the sets of strikes within `possible`; the other entries are left
-    /// as they were (no round reads them).
+    /// Fills in the joint automaton of two tables with at most [`JOINT_PAIRS`] pairs of
+    /// states, for the sets of strikes within `possible`; the other entries are left as they
+    /// were (no round reads them).
     fn fill(&mut self, a: &Table, b: &Table, possible: u8) {
         let (n_a, n_b) = (a.states, b.states);
         self.n_b = n_b as u32;
+        // The slots of a side and the intent (D) each stands for: a stochastic side's drawn
+        // intent, either; a deterministic side's slot 0, its state's intent (D exactly when
+        // p_C < 1, see `Table::new`).
+        let intents = |t: &Table, k: usize| -> [Option<(u32, u32)>; 2] {
+            if t.stochastic { [Some((0, 0)), Some((1, 1))] } else { [Some((0, (t.p_c[k] < 1.0) as u32)), None] }
+        };
         for ia in 0..n_a {
             for ib in 0..n_b {
-                // A deterministic table intends D exactly when p_C < 1 (see `Table::new`).
-                let (da, db) = ((a.p_c[ia] < 1.0) as u32, (b.p_c[ib] < 1.0) as u32);
                 let pair = (ia * n_b + ib) % JOINT_PAIRS;
-                self.states[pair] = [(ia as u32) << 1 | da, (ib as u32) << 1 | db];
-                for strikes in (0..16u32).filter(|&s| s & !u32::from(possible) == 0) {
-                    // As in `step`: execution errors flip the intents, perception errors what
-                    // each side sees of the other's executed action.
-                    let (d0, d1) = (da ^ (strikes & 1), db ^ (strikes >> 1 & 1));
-                    let (seen0, seen1) = (d1 ^ (strikes >> 2 & 1), d0 ^ (strikes >> 3 & 1));
-                    let next_a = a.next[ia][(d0 << 1 | seen0) as usize];
-                    let next_b = b.next[ib][(d1 << 1 | seen1) as usize];
-                    let next = Table::index(next_a) * n_b + Table::index(next_b);
-                    let byte = pack((d0 << 1 | d1) as u8, Errors(strikes as u8)) as u32;
-                    self.entries[16 * pair + strikes as usize] =
-                        byte | (16 * next as u32) << 8 | (seen0 << 1 | seen1) << 24;
+                let own = |t: &Table, k: usize| (k as u32) << 1 | (t.p_c[k] < 1.0) as u32;
+                self.states[pair] = [own(a, ia), own(b, ib)];
+                self.p_c[pair] = [a.p_c[ia], b.p_c[ib]];
+                for (slot_a, da) in intents(a, ia).into_iter().flatten() {
+                    for (slot_b, db) in intents(b, ib).into_iter().flatten() {
+                        for strikes in (0..16u32).filter(|&s| s & !u32::from(possible) == 0) {
+                            // As in `step`: execution errors flip the intents, perception
+                            // errors what each side sees of the other's executed action.
+                            let (d0, d1) = (da ^ (strikes & 1), db ^ (strikes >> 1 & 1));
+                            let (seen0, seen1) = (d1 ^ (strikes >> 2 & 1), d0 ^ (strikes >> 3 & 1));
+                            let next_a = a.next[ia][(d0 << 1 | seen0) as usize];
+                            let next_b = b.next[ib][(d1 << 1 | seen1) as usize];
+                            let next = Table::index(next_a) * n_b + Table::index(next_b);
+                            let byte = pack((d0 << 1 | d1) as u8, Errors(strikes as u8)) as u32;
+                            let slot = (slot_a << 5 | slot_b << 4 | strikes) as usize;
+                            self.entries[64 * pair + slot] =
+                                byte | (64 * next as u32) << 8 | (seen0 << 1 | seen1) << 24;
+                        }
+                    }
                 }
             }
         }
     }
 
-    /// The first entry (`16·pair`) of the pair of two packed states.
+    /// The first entry (`64·pair`) of the pair of two packed states.
     fn pair(&self, state: [u32; 2]) -> usize {
-        16 * (Table::index(state[0]) * self.n_b as usize + Table::index(state[1]))
+        64 * (Table::index(state[0]) * self.n_b as usize + Table::index(state[1]))
     }
 
     /// The packed states of a pair, given its first entry.
     fn states(&self, pair: usize) -> [u32; 2] {
-        self.states[pair / 16 % JOINT_PAIRS]
+        self.states[pair / 64 % JOINT_PAIRS]
     }
 
-    /// The entry of a pair (its first entry) under a round's strikes.
+    /// The probabilities of intending C of a pair's states, given its first entry.
     #[inline(always)]
-    fn entry(&self, pair: usize, strikes: u8) -> u32 {
-        self.entries[(pair + strikes as usize) % JOINT_ENTRIES]
+    fn p_c(&self, pair: usize) -> [f64; 2] {
+        self.p_c[pair / 64 % JOINT_PAIRS]
+    }
+
+    /// The entry of a pair (its first entry) in a slot (drawn intents and strikes).
+    #[inline(always)]
+    fn entry(&self, pair: usize, slot: usize) -> u32 {
+        self.entries[(pair + slot) % JOINT_ENTRIES]
     }
 
     /// The round's packed byte in an entry.
@@ -499,7 +547,7 @@ fn play_block<K: PlainUpdate, const SA: bool, const SB: bool>(
 ) {
     let mut live = out.clone();
     if let Some(joint) = joint {
-        joint_block(&mut live, joint, clocks, t0, rounds);
+        joint_block::<K, SA, SB>(&mut live, joint, clocks, draws, t0, rounds);
         *out = live;
         return;
     }
@@ -583,10 +631,11 @@ impl<K: PlainUpdate> JointTrust for ByKernel<'_, K> {
 /// The rounds of a block for two deterministic tables, from their [`Joint`]: the same as
 /// [`step`] round by round.
 #[inline(always)]
-fn joint_block<K: PlainUpdate>(
+fn joint_block<K: PlainUpdate, const SA: bool, const SB: bool>(
     live: &mut Live<'_, K>,
     joint: &Joint,
     clocks: &mut Clocks<'_>,
+    draws: &mut [Stream; 2],
     t0: u32,
     rounds: Rounds<'_>,
 ) {
@@ -602,14 +651,14 @@ fn joint_block<K: PlainUpdate>(
             };
             let mut both =
                 TowardBoth { c: [0, 1, 2, 3].map(|seen| coef(seen, 0)), y: [0, 1, 2, 3].map(|seen| coef(seen, 1)) };
-            let (pair, tau) = joint_rounds(&mut both, joint, start, struck, packed, trust);
+            let (pair, tau) = joint_rounds::<_, SA, SB>(&mut both, joint, start, draws, struck, packed, trust);
             states[0].set_value(tau[0]);
             states[1].set_value(tau[1]);
             pair
         }
         _ => {
             let mut by = ByKernel { trust: states, kernels: *kernels, prev: p.prev };
-            joint_rounds(&mut by, joint, start, struck, packed, trust).0
+            joint_rounds::<_, SA, SB>(&mut by, joint, start, draws, struck, packed, trust).0
         }
     };
     p.state = joint.states(pair);
@@ -619,18 +668,31 @@ fn joint_block<K: PlainUpdate>(
 }
 
 /// Plays the rounds of a block from the [`Joint`] entries, starting from a pair and two trust
-/// values, given each round's strikes; returns the pair and the trust values after the block.
+/// values, given each round's strikes; a stochastic side (`SA`, `SB`) draws its intent as in
+/// [`step`]. Returns the pair and the trust values after the block.
 #[inline(always)]
-fn joint_rounds<T: JointTrust>(
+fn joint_rounds<T: JointTrust, const SA: bool, const SB: bool>(
     how: &mut T,
     joint: &Joint,
     (mut pair, mut tau): (usize, [f64; 2]),
+    draws: &mut [Stream; 2],
     struck: &[u8],
     packed: &mut [u8],
     trust: &mut [[f64; 2]],
 ) -> (usize, [f64; 2]) {
     for ((byte, out), &strikes) in packed.iter_mut().zip(trust).zip(struck) {
-        let entry = joint.entry(pair, strikes);
+        let mut slot = strikes as usize;
+        if SA || SB {
+            // `decide(p, u)` is C exactly when u < p (see `intends_d`).
+            let p = joint.p_c(pair);
+            if SA {
+                slot |= ((draws[0].next() < p[0]) as usize ^ 1) << 5;
+            }
+            if SB {
+                slot |= ((draws[1].next() < p[1]) as usize ^ 1) << 4;
+            }
+        }
+        let entry = joint.entry(pair, slot);
         tau = how.round(tau, entry);
         *out = tau;
         *byte = Joint::byte(entry);
@@ -840,7 +902,7 @@ mod tests {
     }
 
     #[test]
-    fn long_matches_of_deterministic_pairs_take_the_joint_automaton_bit_for_bit() {
+    fn long_matches_take_the_joint_automaton_bit_for_bit() {
         let c = ctx();
         let playable: Vec<&StrategyInfo> =
             catalogue().iter().filter(|i| table_for(i, &i.resolve(&[], &c), &c).is_some()).collect();
@@ -849,17 +911,20 @@ mod tests {
         for a in &playable {
             for b in &playable {
                 let (ta, tb) = (table_for(a, &a.resolve(&[], &c), &c), table_for(b, &b.resolve(&[], &c), &c));
-                // Long enough for any joint automaton with every clock on.
+                // Long enough for their joint automaton with every clock on.
+                let (ta, tb) = (ta.unwrap(), tb.unwrap());
+                let entries = ta.states * tb.states * (16 << (ta.stochastic as u32 + tb.stochastic as u32));
+                let rounds = 2 * entries.min(JOINT_ENTRIES) as u32 + 300;
                 let mut took = false;
-                Joint::with(&ta.unwrap(), &tb.unwrap(), 15, 2 * JOINT_ENTRIES as u32, |j| took = j.is_some());
+                Joint::with(&ta, &tb, 15, rounds, |j| took = j.is_some());
                 joint += took as usize;
                 let (mut cfg, discount) = config(k % CONFIGS);
-                cfg.horizon = Horizon::Fixed { rounds: 2 * JOINT_ENTRIES as u32 + 300 };
+                cfg.horizon = Horizon::Fixed { rounds };
                 same_in_both_loops_for(a, b, (cfg, discount), k, 5000 + k as u64);
                 k += 1;
             }
         }
-        assert!(joint >= 100, "{joint} pairs have a joint automaton");
+        assert!(joint >= 500, "{joint} pairs have a joint automaton");
     }
 
     #[test]
