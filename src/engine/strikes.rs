@@ -7,7 +7,8 @@
 //! sees the same strikes. A tournament of P pairings seeds, draws and takes logarithms for the
 //! same strikes P times over; a [`StrikeCache`] does it once per repetition and the matches
 //! read the merged list of strikes ([`Schedule`]). The strikes are the clocks' own, computed
-//! by the same code ([`Clocks::strikes`]), so the results are the same bits.
+//! by the same code ([`Clocks::strikes`]), so the results are the same bits. The joint
+//! automaton's loop takes a block's strikes at once ([`Clocks::fill`]), from either.
 
 use std::sync::OnceLock;
 
