@@ -253,7 +253,8 @@ pub(crate) fn payoffs_count_exactly(pay: &[[f64; 4]; 2]) -> bool {
 /// rounds `t0 + 1..` of the block, exactly as [`Sums::add_values`] round by round. With
 /// `counts` (the block's CC, CD, DC and DD rounds, given when
 /// [`payoffs_count_exactly`] holds and there is no discount) the payoff sums are formed from
-/// the counts instead of round by round.
+/// the counts instead of round by round. With `done` (the block's trust pass, made by the
+/// engine as it played) the trust values are not passed over again.
 #[inline(always)]
 fn values_block<const DISC: bool>(
     v: Sums,
@@ -262,7 +263,7 @@ fn values_block<const DISC: bool>(
     trust: &[[f64; 2]],
     t0: u32,
     disc_rate: f64,
-    counts: Option<[u32; 4]>,
+    (counts, done): (Option<[u32; 4]>, Option<TrustTotals>),
 ) -> Sums {
     let mut v = v;
     let pay_by_outcome: [[f64; 2]; 4] = std::array::from_fn(|o| [pay[0][o], pay[1][(o & 1) << 1 | o >> 1]]);
@@ -274,15 +275,22 @@ fn values_block<const DISC: bool>(
                 let block: f64 = (0..4).map(|o| c[o] as f64 * pay_by_outcome[o][i]).sum();
                 *score += block;
             }
-            // Two rounds an iteration, which saves the vector copies one round a time needs.
-            let pairs = trust.chunks_exact(2);
-            let rest = pairs.remainder();
-            for pair in pairs {
-                trust_pass(&mut v, pair[0]);
-                trust_pass(&mut v, pair[1]);
+            if done.is_none() {
+                // Two rounds an iteration, which saves the vector copies one round a time needs.
+                let pairs = trust.chunks_exact(2);
+                let rest = pairs.remainder();
+                for pair in pairs {
+                    trust_pass(&mut v, pair[0]);
+                    trust_pass(&mut v, pair[1]);
+                }
+                for &tau in rest {
+                    trust_pass(&mut v, tau);
+                }
             }
-            for &tau in rest {
-                trust_pass(&mut v, tau);
+        }
+        _ if done.is_some() => {
+            for &byte in packed {
+                v.add_payoffs::<DISC>(pay_by_outcome[(byte & 3) as usize], disc_rate);
             }
         }
         _ => {
@@ -292,7 +300,7 @@ fn values_block<const DISC: bool>(
             }
         }
     }
-    let TrustTotals { sum, lo, hi, collapses, above_half } = pass.finish();
+    let TrustTotals { sum, lo, hi, collapses, above_half } = done.unwrap_or_else(|| pass.finish());
     v.trust_sum = sum;
     v.above_half = above_half;
     for i in 0..2 {
@@ -336,7 +344,7 @@ fn first_equal(trust: &[[f64; 2]], i: usize, x: f64) -> Option<usize> {
 }
 
 /// What [`TrustPass`] found in a block's trust values, per side.
-struct TrustTotals {
+pub(crate) struct TrustTotals {
     /// The sum before the block plus the block's values, added in round order.
     sum: [f64; 2],
     /// The lowest value, as `if lo < τ { lo } else { τ }` over the rounds: it differs from the
@@ -357,7 +365,7 @@ struct TrustTotals {
 /// baseline: written with its instructions so that each statistic is one instruction a
 /// round (left to itself the compiler blended some of them).
 #[cfg(target_arch = "x86_64")]
-struct TrustPass {
+pub(crate) struct TrustPass {
     sum: std::arch::x86_64::__m128d,
     lo: std::arch::x86_64::__m128d,
     hi: std::arch::x86_64::__m128d,
@@ -386,7 +394,7 @@ impl TrustPass {
 
     /// The two trust values of the next round.
     #[inline(always)]
-    fn add(&mut self, tau: [f64; 2]) {
+    pub(crate) fn add(&mut self, tau: [f64; 2]) {
         use std::arch::x86_64::*;
         // SAFETY: SSE2 is part of the x86-64 baseline. `minpd` and `maxpd` return their
         // first operand exactly when it compares below (above) the second, which is the
@@ -402,8 +410,9 @@ impl TrustPass {
         }
     }
 
+    /// The totals of the values added.
     #[inline(always)]
-    fn finish(self) -> TrustTotals {
+    pub(crate) fn finish(self) -> TrustTotals {
         use std::arch::x86_64::*;
         let (mut sum, mut lo, mut hi, mut below) = ([0.0f64; 2], [0.0f64; 2], [0.0f64; 2], [0.0f64; 2]);
         let mut count = [0u64; 2];
@@ -423,12 +432,12 @@ impl TrustPass {
 /// [`TrustPass`] without vector registers: the pass on other targets, and what the tests hold
 /// the vector pass to.
 #[cfg_attr(target_arch = "x86_64", allow(dead_code))]
-struct ScalarTrustPass {
+pub(crate) struct ScalarTrustPass {
     totals: TrustTotals,
 }
 
 #[cfg(not(target_arch = "x86_64"))]
-type TrustPass = ScalarTrustPass;
+pub(crate) type TrustPass = ScalarTrustPass;
 
 #[cfg_attr(target_arch = "x86_64", allow(dead_code))]
 impl ScalarTrustPass {
@@ -446,7 +455,7 @@ impl ScalarTrustPass {
     }
 
     #[inline(always)]
-    fn add(&mut self, tau: [f64; 2]) {
+    pub(crate) fn add(&mut self, tau: [f64; 2]) {
         let v = &mut self.totals;
         for (i, &tau) in tau.iter().enumerate() {
             v.sum[i] += tau;
@@ -459,7 +468,7 @@ impl ScalarTrustPass {
     }
 
     #[inline(always)]
-    fn finish(self) -> TrustTotals {
+    pub(crate) fn finish(self) -> TrustTotals {
         self.totals
     }
 }
@@ -670,6 +679,13 @@ fn matching_prefix(packed: &[u8], pattern: u64) -> usize {
 }
 
 impl Hot {
+    /// A pass over the next block's trust values ([`MatchMetrics::plain_block`]'s `done`),
+    /// continuing the sums and the collapses from the rounds so far.
+    #[inline(always)]
+    pub(crate) fn trust_pass(&self) -> TrustPass {
+        TrustPass::new(self.v.trust_sum, self.v.above_half)
+    }
+
     /// Counts round `r`, adds its payoffs (discounted too when `DISC`) and its trust to the
     /// trust statistics, and returns its number.
     #[inline(always)]
@@ -1059,6 +1075,8 @@ impl MatchMetrics {
     /// on the part every round changes held apart in `out`. `pay` holds each side's base
     /// payoffs by outcome index `2·own_D + other_D`, and `exact_payoffs` is
     /// [`payoffs_count_exactly`] of them; `DISC` is whether the match has a discount. The trust values must not be NaN (the trust rules clamp NaN to 0).
+    /// `done`: the block's [`TrustPass`], when the engine made it as it played (from
+    /// [`Hot::trust_pass`]), which the values pass then does not make again.
     ///
     /// Three passes over the rounds, each a short loop with few values live, which the
     /// compiler keeps in registers (a value live across a call or another pass would be
@@ -1079,6 +1097,7 @@ impl MatchMetrics {
         exact_payoffs: bool,
         packed: &[u8],
         trust: &[[f64; 2]],
+        done: Option<TrustTotals>,
     ) {
         let t0 = out.t;
         let n = packed.len() as u32;
@@ -1103,7 +1122,7 @@ impl MatchMetrics {
         out.n_d[1] += counts[1] + counts[3];
         out.n_dd += counts[3];
         let block_counts = exact_payoffs.then_some(counts);
-        out.v = values_block::<DISC>(out.v, pay, packed, trust, t0, self.disc_rate, block_counts);
+        out.v = values_block::<DISC>(out.v, pay, packed, trust, t0, self.disc_rate, (block_counts, done));
 
         if out.pending_firsts != 0 {
             out.pending_firsts = self.firsts_block(out.pending_firsts, packed, trust, out.v.trust_max, t0);

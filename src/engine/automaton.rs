@@ -36,7 +36,9 @@ use std::ops::Not;
 use super::strikes::{Clocks, Schedule, StrikeCache};
 use super::{MatchConfig, MatchEnd, MatchSeeds, RoundSink, Stream, draw_length, is_plain};
 use crate::game::Action;
-use crate::metrics::{Errors, MatchMetrics, RoundCore, TAIL_ROUNDS, pack, payoffs_count_exactly};
+use crate::metrics::{
+    Errors, MatchMetrics, RoundCore, TAIL_ROUNDS, TrustPass, TrustTotals, pack, payoffs_count_exactly,
+};
 use crate::oracle::Automaton;
 use crate::stop;
 use crate::strategy::{BuildCtx, StrategyInfo};
@@ -473,8 +475,8 @@ fn main_rounds<K: PlainUpdate, const SA: bool, const SB: bool, const DISC: bool>
             }
             n = block_len(length - t);
             let rounds = Rounds { packed: &mut packed[..n], trust: &mut trust[..n], struck: &mut struck[..n] };
-            play_block::<K, SA, SB>(out, clocks, draws, joint, t, rounds);
-            metrics.plain_block::<DISC>(&mut hot, out.pay, exact_payoffs, &packed[..n], &trust[..n]);
+            let done = play_block::<K, SA, SB>(out, clocks, draws, joint, t, rounds, hot.trust_pass());
+            metrics.plain_block::<DISC>(&mut hot, out.pay, exact_payoffs, &packed[..n], &trust[..n], done);
             t += n as u32;
         }
         metrics.plain_tail(&trust[..n], t);
@@ -535,7 +537,8 @@ impl BlockBuffers {
 
 /// The engine's part of rounds `t0 + 1..`, one per entry of `packed`: keeps of each round its
 /// outcome and errors (see [`pack`]) and the two trust values after it. The rounds up to the
-/// next strike of a clock run in a loop compiled for rounds without errors.
+/// next strike of a clock run in a loop compiled for rounds without errors. Returns the block's
+/// trust totals when it made them as it played (see [`joint_block`]), from `pass`.
 #[inline(never)]
 fn play_block<K: PlainUpdate, const SA: bool, const SB: bool>(
     out: &mut Live<'_, K>,
@@ -544,12 +547,13 @@ fn play_block<K: PlainUpdate, const SA: bool, const SB: bool>(
     joint: Option<&Joint>,
     t0: u32,
     rounds: Rounds<'_>,
-) {
+    pass: TrustPass,
+) -> Option<TrustTotals> {
     let mut live = out.clone();
     if let Some(joint) = joint {
-        joint_block::<K, SA, SB>(&mut live, joint, clocks, draws, t0, rounds);
+        let done = joint_block::<K, SA, SB>(&mut live, joint, clocks, draws, t0, rounds, pass);
         *out = live;
-        return;
+        return done;
     }
     let Rounds { packed, trust, .. } = rounds;
     let n = packed.len();
@@ -573,6 +577,7 @@ fn play_block<K: PlainUpdate, const SA: bool, const SB: bool>(
         }
     }
     *out = live;
+    None
 }
 
 /// The end (exclusive) of the rounds without an error from entry `k` of a block that starts
@@ -628,8 +633,10 @@ impl<K: PlainUpdate> JointTrust for ByKernel<'_, K> {
     }
 }
 
-/// The rounds of a block for two deterministic tables, from their [`Joint`]: the same as
-/// [`step`] round by round.
+/// The rounds of a block from the tables' [`Joint`]: the same as [`step`] round by round.
+/// When both sides' trust moves as [`TowardBoth`], the block's trust pass is made in the same
+/// loop and returned: the loop waits on the trust chain (three dependent operations a round),
+/// and the pass fills that wait instead of taking a loop of its own.
 #[inline(always)]
 fn joint_block<K: PlainUpdate, const SA: bool, const SB: bool>(
     live: &mut Live<'_, K>,
@@ -638,12 +645,13 @@ fn joint_block<K: PlainUpdate, const SA: bool, const SB: bool>(
     draws: &mut [Stream; 2],
     t0: u32,
     rounds: Rounds<'_>,
-) {
-    let Rounds { packed, trust, struck } = rounds;
-    clocks.fill(t0, struck);
+    pass: TrustPass,
+) -> Option<TrustTotals> {
+    let mut rounds = rounds;
+    clocks.fill(t0, rounds.struck);
     let Live { players: p, trust: states, kernels, .. } = live;
     let start = (joint.pair(p.state), [states[0].value(), states[1].value()]);
-    let pair = match (kernels[0].toward(), kernels[1].toward()) {
+    let (pair, done) = match (kernels[0].toward(), kernels[1].toward()) {
         (Some(a), Some(b)) => {
             let coef = |seen: usize, k: usize| {
                 let (da, db) = (seen >> 1, seen & 1);
@@ -651,36 +659,59 @@ fn joint_block<K: PlainUpdate, const SA: bool, const SB: bool>(
             };
             let mut both =
                 TowardBoth { c: [0, 1, 2, 3].map(|seen| coef(seen, 0)), y: [0, 1, 2, 3].map(|seen| coef(seen, 1)) };
-            let (pair, tau) = joint_rounds::<_, SA, SB>(&mut both, joint, start, draws, struck, packed, trust);
+            let mut pass = pass;
+            let (pair, tau) = joint_rounds::<_, _, SA, SB>(&mut both, &mut pass, joint, start, draws, &mut rounds);
             states[0].set_value(tau[0]);
             states[1].set_value(tau[1]);
-            pair
+            (pair, Some(pass.finish()))
         }
         _ => {
             let mut by = ByKernel { trust: states, kernels: *kernels, prev: p.prev };
-            joint_rounds::<_, SA, SB>(&mut by, joint, start, draws, struck, packed, trust).0
+            (joint_rounds::<_, _, SA, SB>(&mut by, &mut NoPass, joint, start, draws, &mut rounds).0, None)
         }
     };
     p.state = joint.states(pair);
-    if let Some(&last) = packed.last() {
+    if let Some(&last) = rounds.packed.last() {
         p.prev = [Action::from_coop(last & 2 == 0), Action::from_coop(last & 1 == 0)];
     }
+    done
+}
+
+/// What [`joint_rounds`] does with each round's trust values besides keeping them.
+trait BlockPass {
+    fn add(&mut self, tau: [f64; 2]);
+}
+
+impl BlockPass for TrustPass {
+    #[inline(always)]
+    fn add(&mut self, tau: [f64; 2]) {
+        TrustPass::add(self, tau);
+    }
+}
+
+/// Nothing: the values pass of the metrics takes the values.
+struct NoPass;
+
+impl BlockPass for NoPass {
+    #[inline(always)]
+    fn add(&mut self, _: [f64; 2]) {}
 }
 
 /// Plays the rounds of a block from the [`Joint`] entries, starting from a pair and two trust
 /// values, given each round's strikes; a stochastic side (`SA`, `SB`) draws its intent as in
-/// [`step`]. Returns the pair and the trust values after the block.
+/// [`step`], and `pass` takes each round's trust values. Returns the pair and the trust values
+/// after the block.
 #[inline(always)]
-fn joint_rounds<T: JointTrust, const SA: bool, const SB: bool>(
+fn joint_rounds<T: JointTrust, P: BlockPass, const SA: bool, const SB: bool>(
     how: &mut T,
+    pass: &mut P,
     joint: &Joint,
     (mut pair, mut tau): (usize, [f64; 2]),
     draws: &mut [Stream; 2],
-    struck: &[u8],
-    packed: &mut [u8],
-    trust: &mut [[f64; 2]],
+    rounds: &mut Rounds<'_>,
 ) -> (usize, [f64; 2]) {
-    for ((byte, out), &strikes) in packed.iter_mut().zip(trust).zip(struck) {
+    let Rounds { packed, trust, struck } = rounds;
+    for ((byte, out), &strikes) in packed.iter_mut().zip(trust.iter_mut()).zip(struck.iter()) {
         let mut slot = strikes as usize;
         if SA || SB {
             // `decide(p, u)` is C exactly when u < p (see `intends_d`).
@@ -694,6 +725,7 @@ fn joint_rounds<T: JointTrust, const SA: bool, const SB: bool>(
         }
         let entry = joint.entry(pair, slot);
         tau = how.round(tau, entry);
+        pass.add(tau);
         *out = tau;
         *byte = Joint::byte(entry);
         pair = Joint::next(entry);
