@@ -124,8 +124,7 @@ struct Joint {
     declined: Option<Box<JointKey>>,
 }
 
-/// The parts of two deterministic tables that their [`Joint`] depends on, and the clocks that
-/// can strike: a thread's joint automaton is filled again only when these change, which in a
+/// The parts of two tables that their [`Joint`] depends on, and the clocks that can strike: a thread's joint automaton is filled again only when these change, which in a
 /// tournament (whose runs go pairing by pairing, repetitions in a row) is once a pairing.
 struct JointKey {
     /// Each side's number of states.
@@ -180,7 +179,7 @@ const JOINT_ENTRIES: usize = 64 * JOINT_PAIRS;
 
 thread_local! {
     /// A thread's [`Joint`], filled again when a match takes one of other tables (see
-    /// [`JointKey`]): its 4.5 KiB are neither allocated nor zeroed per match, and a fill
+    /// [`JointKey`]): its 18 KiB are neither allocated nor zeroed per match, and a fill
     /// writes only the entries the match can reach.
     static JOINT: RefCell<Box<Joint>> = RefCell::new(Joint::boxed());
 }
