@@ -1085,9 +1085,9 @@ impl MatchMetrics {
     ///   comparing bytes and applied at once (with the outcome counts), and only the rounds
     ///   that change a run or have an error take the round-by-round step;
     /// - the values: payoff sums (from the outcome counts when the payoffs are whole) and
-    ///   trust sums in round order, and the block's smallest and largest trust; a record low
-    ///   or high is then placed by a scan, and collapses are counted round by round only in a
-    ///   block where trust crosses 0.5;
+    ///   the trust pass ([`TrustPass`]: sums in round order, the block's smallest and largest
+    ///   trust, collapses), unless the engine made it already (`done`); a record low is then
+    ///   placed by a scan;
     /// - the first events, only while some are pending.
     #[inline(never)]
     pub(crate) fn plain_block<const DISC: bool>(
