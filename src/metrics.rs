@@ -268,7 +268,6 @@ fn values_block<const DISC: bool>(
     let mut v = v;
     let pay_by_outcome: [[f64; 2]; 4] = std::array::from_fn(|o| [pay[0][o], pay[1][(o & 1) << 1 | o >> 1]]);
     let mut pass = TrustPass::new(v.trust_sum, v.above_half);
-    let mut trust_pass = |_: &mut Sums, tau: [f64; 2]| pass.add(tau);
     match counts {
         Some(c) if !DISC => {
             for (i, score) in v.score.iter_mut().enumerate() {
@@ -280,11 +279,11 @@ fn values_block<const DISC: bool>(
                 let pairs = trust.chunks_exact(2);
                 let rest = pairs.remainder();
                 for pair in pairs {
-                    trust_pass(&mut v, pair[0]);
-                    trust_pass(&mut v, pair[1]);
+                    pass.add(pair[0]);
+                    pass.add(pair[1]);
                 }
                 for &tau in rest {
-                    trust_pass(&mut v, tau);
+                    pass.add(tau);
                 }
             }
         }
@@ -296,7 +295,7 @@ fn values_block<const DISC: bool>(
         _ => {
             for (&byte, &tau) in packed.iter().zip(trust) {
                 v.add_payoffs::<DISC>(pay_by_outcome[(byte & 3) as usize], disc_rate);
-                trust_pass(&mut v, tau);
+                pass.add(tau);
             }
         }
     }
