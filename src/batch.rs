@@ -779,7 +779,8 @@ fn run_to_dir(
         Opened::Finished => return Ok((Work::default(), false)),
         Opened::Session(s) => s,
     };
-    let mut tables = if whole { Some(Tables::new(prep, session.dir().path())?) } else { None };
+    let mut tables =
+        if whole { Some(Tables::new(prep, session.dir().path(), &|n| opts.outputs.keeps(n))?) } else { None };
     let done = session.runs_done();
     if done > 0 {
         // Re-read and check the kept rows (their count and their numbers) and rebuild the tables.
@@ -928,22 +929,31 @@ pub fn replay_journal(
 
 /// The aggregate tables of a whole run, fed match by match. Their rows are streamed to
 /// anonymous temporary files in the output directory as cells and points complete, so memory
-/// stays flat however many sweep points and repetitions there are.
+/// stays flat however many sweep points and repetitions there are. Only the tables the run
+/// keeps (`--outputs`) are built: the others take no work and no file.
 pub struct Tables {
-    summary: SummaryTable,
-    summary_rows: BufWriter<File>,
-    strategies: StrategyTable,
-    strategies_rows: csv::Writer<BufWriter<File>>,
-    pairs: PairsTable,
-    pairs_rows: csv::Writer<BufWriter<File>>,
-    matrix_rows: csv::Writer<BufWriter<File>>,
+    summary: Option<(SummaryTable, BufWriter<File>)>,
+    strategies: Option<(StrategyTable, csv::Writer<BufWriter<File>>)>,
+    /// `pairs.csv` and `matrix.csv` come from one table; either file kept builds it.
+    pairs: Option<PairsTables>,
     /// The sweep values of the point of the last match pushed, as written.
     point_values: (Option<usize>, Vec<String>),
-    /// `roster.csv` rows, written for each point as its first match arrives (while the point is
-    /// still prepared), and how many; the points before `roster_next` are written.
-    roster_rows: BufWriter<File>,
-    roster_count: u64,
-    roster_next: usize,
+    roster: Option<RosterRows>,
+}
+
+/// The table behind `pairs.csv` and `matrix.csv`, and their rows.
+struct PairsTables {
+    table: PairsTable,
+    pairs_rows: csv::Writer<BufWriter<File>>,
+    matrix_rows: csv::Writer<BufWriter<File>>,
+}
+
+/// `roster.csv` rows, written for each point as its first match arrives (while the point is
+/// still prepared), and how many; the points before `next` are written.
+struct RosterRows {
+    rows: BufWriter<File>,
+    count: u64,
+    next: usize,
 }
 
 /// An anonymous temporary file in `dir` for rows that are already bytes, buffered.
@@ -958,20 +968,33 @@ fn spill_writer(dir: &Path) -> Result<csv::Writer<BufWriter<File>>, RunError> {
 }
 
 impl Tables {
-    /// Empty tables for a prepared study, spilling into `dir`.
-    pub fn new(prep: &Prepared, dir: &Path) -> Result<Tables, RunError> {
+    /// Empty tables for a prepared study, spilling into `dir`: those whose file `keep` chooses
+    /// (by file name: `summary.csv`, `strategies.csv`, `pairs.csv`, `matrix.csv`,
+    /// `roster.csv`).
+    pub fn new(prep: &Prepared, dir: &Path, keep: &dyn Fn(&str) -> bool) -> Result<Tables, RunError> {
+        let (points, roster) = (prep.plan.points, prep.labels.len());
         Ok(Tables {
-            summary: SummaryTable::with_spill_dir(dir),
-            summary_rows: spill_file(dir)?,
-            strategies: StrategyTable::new(prep.plan.points, prep.labels.len()),
-            strategies_rows: spill_writer(dir)?,
-            pairs: PairsTable::new(prep.plan.points, prep.labels.len()),
-            pairs_rows: spill_writer(dir)?,
-            matrix_rows: spill_writer(dir)?,
+            summary: match keep("summary.csv") {
+                true => Some((SummaryTable::with_spill_dir(dir), spill_file(dir)?)),
+                false => None,
+            },
+            strategies: match keep("strategies.csv") {
+                true => Some((StrategyTable::new(points, roster), spill_writer(dir)?)),
+                false => None,
+            },
+            pairs: match keep("pairs.csv") || keep("matrix.csv") {
+                true => Some(PairsTables {
+                    table: PairsTable::new(points, roster),
+                    pairs_rows: spill_writer(dir)?,
+                    matrix_rows: spill_writer(dir)?,
+                }),
+                false => None,
+            },
             point_values: (None, Vec::new()),
-            roster_rows: spill_file(dir)?,
-            roster_count: 0,
-            roster_next: 0,
+            roster: match keep("roster.csv") {
+                true => Some(RosterRows { rows: spill_file(dir)?, count: 0, next: 0 }),
+                false => None,
+            },
         })
     }
 
@@ -995,50 +1018,38 @@ impl Tables {
     ) -> Result<(), RunError> {
         if self.point_values.0 != Some(run.point) {
             self.point_values = (Some(run.point), prep.point_values(run.point));
-            self.write_roster_until(prep, run.point + 1, roster).map_err(csv_err(PathBuf::from("roster.csv")))?;
+            if let Some(r) = self.roster.as_mut() {
+                r.write_until(prep, run.point + 1, roster).map_err(csv_err(PathBuf::from("roster.csv")))?;
+            }
         }
-        self.summary
-            .push(&mut self.summary_rows, run, (&prep.labels[run.a], &prep.labels[run.b]), &self.point_values.1, row)
-            .map_err(csv_err(PathBuf::from("summary.csv")))?;
+        if let Some((table, rows)) = self.summary.as_mut() {
+            table
+                .push(rows, run, (&prep.labels[run.a], &prep.labels[run.b]), &self.point_values.1, row)
+                .map_err(csv_err(PathBuf::from("summary.csv")))?;
+        }
         let values = |p: usize| prep.point_values(p);
-        self.strategies
-            .push(&mut self.strategies_rows, run, row, &Tables::text(prep, &values))
-            .map_err(csv_err(PathBuf::from("strategies.csv")))?;
-        let mut out = PairsOut {
-            pairs: &mut self.pairs_rows,
-            matrix: &mut self.matrix_rows,
-            labels: &prep.labels,
-            point_values: &values,
-        };
-        self.pairs.push(&mut out, run, row).map_err(csv_err(PathBuf::from("pairs.csv")))?;
-        Ok(())
-    }
-
-    /// Writes the `roster.csv` rows of the points before `end` not written yet; `last`: those of
-    /// point `end - 1`, when already formatted.
-    fn write_roster_until(&mut self, prep: &Prepared, end: usize, last: Option<&(u64, Vec<u8>)>) -> csv::Result<()> {
-        while self.roster_next < end {
-            let p = self.roster_next;
-            let made;
-            let (rows, bytes) = match last {
-                Some(given) if p + 1 == end => given,
-                _ => {
-                    made = crate::output::roster::point_rows(prep, p)?;
-                    &made
-                }
+        if let Some((table, rows)) = self.strategies.as_mut() {
+            table
+                .push(rows, run, row, &Tables::text(prep, &values))
+                .map_err(csv_err(PathBuf::from("strategies.csv")))?;
+        }
+        if let Some(p) = self.pairs.as_mut() {
+            let mut out = PairsOut {
+                pairs: &mut p.pairs_rows,
+                matrix: &mut p.matrix_rows,
+                labels: &prep.labels,
+                point_values: &values,
             };
-            self.roster_rows.write_all(bytes)?;
-            self.roster_count += rows;
-            self.roster_next += 1;
+            p.table.push(&mut out, run, row).map_err(csv_err(PathBuf::from("pairs.csv")))?;
         }
         Ok(())
     }
 
-    /// Writes and syncs `summary.csv`, `strategies.csv`, `pairs.csv`, `matrix.csv` and
-    /// `roster.csv`, those `keep` chooses (by file name), into `group`, which the caller commits;
-    /// returns their manifest entries. The others are not written at all.
+    /// Writes and syncs the tables built (see [`Tables::new`]) into `group`, which the caller
+    /// commits; returns their manifest entries. `keep` chooses between `pairs.csv` and
+    /// `matrix.csv`, which one table builds.
     pub fn finish_into(
-        mut self,
+        self,
         prep: &Prepared,
         dir: &OutputDir,
         group: &mut crate::output::commit::Group,
@@ -1047,77 +1058,99 @@ impl Tables {
         let err = |name: &str| csv_err(dir.file(name));
         let values = |p: usize| prep.point_values(p);
         let mut files = Vec::new();
-        if keep("roster.csv") {
-            self.write_roster_until(prep, prep.plan.points, None).map_err(err("roster.csv"))?;
+        let mut roster_entry = None;
+        if let Some(mut r) = self.roster {
+            r.write_until(prep, prep.plan.points, None).map_err(err("roster.csv"))?;
+            roster_entry = Some(r);
         }
-        if keep("summary.csv") {
-            self.summary.flush(&mut self.summary_rows).map_err(err("summary.csv"))?;
+        if let Some((mut table, mut rows)) = self.summary {
+            table.flush(&mut rows).map_err(err("summary.csv"))?;
             let sum = crate::output::tables::bytes_into_group(
                 group,
                 dir,
                 "summary.csv",
                 &SummaryTable::header(&prep.sweep_columns),
-                self.summary_rows,
+                rows,
             )?;
             let rows = prep.plan.points as u64 * prep.plan.pairs.len() as u64;
             files.push(FileEntry { name: "summary.csv".into(), rows, sum });
         }
-        if keep("strategies.csv") {
-            self.strategies
-                .finish(&mut self.strategies_rows, &Tables::text(prep, &values))
-                .map_err(err("strategies.csv"))?;
+        if let Some((mut table, mut rows)) = self.strategies {
+            table.finish(&mut rows, &Tables::text(prep, &values)).map_err(err("strategies.csv"))?;
             let sum = crate::output::tables::spill_into_group(
                 group,
                 dir,
                 "strategies.csv",
                 &StrategyTable::header(&prep.sweep_columns),
-                self.strategies_rows,
+                rows,
             )?;
             let rows = prep.plan.points as u64 * prep.labels.len() as u64;
             files.push(FileEntry { name: "strategies.csv".into(), rows, sum });
         }
-        if keep("pairs.csv") || keep("matrix.csv") {
+        if let Some(mut p) = self.pairs {
             let mut out = PairsOut {
-                pairs: &mut self.pairs_rows,
-                matrix: &mut self.matrix_rows,
+                pairs: &mut p.pairs_rows,
+                matrix: &mut p.matrix_rows,
                 labels: &prep.labels,
                 point_values: &values,
             };
-            self.pairs.finish(&mut out).map_err(err("pairs.csv"))?;
+            p.table.finish(&mut out).map_err(err("pairs.csv"))?;
+            if keep("pairs.csv") {
+                let rows = p.table.pairs_rows();
+                let sum = crate::output::tables::spill_into_group(
+                    group,
+                    dir,
+                    "pairs.csv",
+                    &PairsTable::header(&prep.sweep_columns),
+                    p.pairs_rows,
+                )?;
+                files.push(FileEntry { name: "pairs.csv".into(), rows, sum });
+            }
+            if keep("matrix.csv") {
+                let sum = crate::output::tables::spill_into_group(
+                    group,
+                    dir,
+                    "matrix.csv",
+                    &PairsTable::matrix_header(&prep.sweep_columns, &prep.labels),
+                    p.matrix_rows,
+                )?;
+                let rows = prep.plan.points as u64 * prep.labels.len() as u64;
+                files.push(FileEntry { name: "matrix.csv".into(), rows, sum });
+            }
         }
-        if keep("pairs.csv") {
-            let rows = self.pairs.pairs_rows();
-            let sum = crate::output::tables::spill_into_group(
-                group,
-                dir,
-                "pairs.csv",
-                &PairsTable::header(&prep.sweep_columns),
-                self.pairs_rows,
-            )?;
-            files.push(FileEntry { name: "pairs.csv".into(), rows, sum });
-        }
-        if keep("matrix.csv") {
-            let sum = crate::output::tables::spill_into_group(
-                group,
-                dir,
-                "matrix.csv",
-                &PairsTable::matrix_header(&prep.sweep_columns, &prep.labels),
-                self.matrix_rows,
-            )?;
-            let rows = prep.plan.points as u64 * prep.labels.len() as u64;
-            files.push(FileEntry { name: "matrix.csv".into(), rows, sum });
-        }
-        if keep("roster.csv") {
+        if let Some(r) = roster_entry {
             let sum = crate::output::tables::spill_into_group(
                 group,
                 dir,
                 "roster.csv",
                 &crate::output::roster::header(prep),
-                csv::Writer::from_writer(self.roster_rows),
+                csv::Writer::from_writer(r.rows),
             )?;
-            files.push(FileEntry { name: "roster.csv".into(), rows: self.roster_count, sum });
+            files.push(FileEntry { name: "roster.csv".into(), rows: r.count, sum });
         }
         Ok(files)
+    }
+}
+
+impl RosterRows {
+    /// Writes the `roster.csv` rows of the points before `end` not written yet; `last`: those of
+    /// point `end - 1`, when already formatted.
+    fn write_until(&mut self, prep: &Prepared, end: usize, last: Option<&(u64, Vec<u8>)>) -> csv::Result<()> {
+        while self.next < end {
+            let p = self.next;
+            let made;
+            let (rows, bytes) = match last {
+                Some(given) if p + 1 == end => given,
+                _ => {
+                    made = crate::output::roster::point_rows(prep, p)?;
+                    &made
+                }
+            };
+            self.rows.write_all(bytes)?;
+            self.count += rows;
+            self.next += 1;
+        }
+        Ok(())
     }
 }
 

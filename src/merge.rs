@@ -173,7 +173,7 @@ pub fn merge(dir: &Path, force: bool) -> Result<MergeReport, MergeError> {
         )));
     }
 
-    let mut tables = Tables::new(&prep, dir)?;
+    let mut tables = Tables::new(&prep, dir, &|_| true)?;
     let shard_rows = |s: Shard| {
         let r = prep.plan.shard_range(s.index, s.count);
         Some(r.end - r.start)
