@@ -23,7 +23,7 @@ use crate::output::checkpoint::Identity;
 use crate::output::manifest::{FileEntry, ManifestInput, scenario_hash, write as write_manifest};
 use crate::output::rows::{self, record_bytes};
 use crate::output::session::{Opened, Session, SessionSpec};
-use crate::output::tables::{StrategyTable, StrategyText, SummaryTable};
+use crate::output::tables::{SpilledRows, StrategyTable, StrategyText, SummaryTable};
 use crate::output::{OutputDir, OutputError};
 
 pub use crate::output::checkpoint::Checkpoint;
@@ -932,8 +932,8 @@ pub fn replay_journal(
 /// stays flat however many sweep points and repetitions there are. Only the tables the run
 /// keeps (`--outputs`) are built: the others take no work and no file.
 pub struct Tables {
-    summary: Option<(SummaryTable, BufWriter<File>)>,
-    strategies: Option<(StrategyTable, csv::Writer<BufWriter<File>>)>,
+    summary: Option<(SummaryTable, SpilledRows)>,
+    strategies: Option<(StrategyTable, csv::Writer<SpilledRows>)>,
     /// `pairs.csv` and `matrix.csv` come from one table; either file kept builds it.
     pairs: Option<PairsTables>,
     /// The sweep values of the point of the last match pushed, as written.
@@ -944,27 +944,16 @@ pub struct Tables {
 /// The table behind `pairs.csv` and `matrix.csv`, and their rows.
 struct PairsTables {
     table: PairsTable,
-    pairs_rows: csv::Writer<BufWriter<File>>,
-    matrix_rows: csv::Writer<BufWriter<File>>,
+    pairs_rows: csv::Writer<SpilledRows>,
+    matrix_rows: csv::Writer<SpilledRows>,
 }
 
 /// `roster.csv` rows, written for each point as its first match arrives (while the point is
 /// still prepared), and how many; the points before `next` are written.
 struct RosterRows {
-    rows: BufWriter<File>,
+    rows: SpilledRows,
     count: u64,
     next: usize,
-}
-
-/// An anonymous temporary file in `dir` for rows that are already bytes, buffered.
-fn spill_file(dir: &Path) -> Result<BufWriter<File>, RunError> {
-    let f = tempfile::tempfile_in(dir).map_err(|e| OutputError::io(dir, e))?;
-    Ok(BufWriter::with_capacity(1 << 16, f))
-}
-
-/// [`spill_file`] for rows formatted by a CSV writer.
-fn spill_writer(dir: &Path) -> Result<csv::Writer<BufWriter<File>>, RunError> {
-    Ok(csv::WriterBuilder::new().buffer_capacity(1 << 16).from_writer(spill_file(dir)?))
 }
 
 impl Tables {
@@ -972,27 +961,30 @@ impl Tables {
     /// (by file name: `summary.csv`, `strategies.csv`, `pairs.csv`, `matrix.csv`,
     /// `roster.csv`).
     pub fn new(prep: &Prepared, dir: &Path, keep: &dyn Fn(&str) -> bool) -> Result<Tables, RunError> {
-        let (points, roster) = (prep.plan.points, prep.labels.len());
+        let (points, roster, sweep) = (prep.plan.points, prep.labels.len(), &prep.sweep_columns);
+        let io = |e| RunError::Output(OutputError::io(dir, e));
+        let spill = |header: &[String]| SpilledRows::create(dir, header).map_err(io);
+        let spill_csv = |header: &[String]| SpilledRows::create_csv(dir, header).map_err(io);
         Ok(Tables {
             summary: match keep("summary.csv") {
-                true => Some((SummaryTable::with_spill_dir(dir), spill_file(dir)?)),
+                true => Some((SummaryTable::with_spill_dir(dir), spill(&SummaryTable::header(sweep))?)),
                 false => None,
             },
             strategies: match keep("strategies.csv") {
-                true => Some((StrategyTable::new(points, roster), spill_writer(dir)?)),
+                true => Some((StrategyTable::new(points, roster), spill_csv(&StrategyTable::header(sweep))?)),
                 false => None,
             },
             pairs: match keep("pairs.csv") || keep("matrix.csv") {
                 true => Some(PairsTables {
                     table: PairsTable::new(points, roster),
-                    pairs_rows: spill_writer(dir)?,
-                    matrix_rows: spill_writer(dir)?,
+                    pairs_rows: spill_csv(&PairsTable::header(sweep))?,
+                    matrix_rows: spill_csv(&PairsTable::matrix_header(sweep, &prep.labels))?,
                 }),
                 false => None,
             },
             point_values: (None, Vec::new()),
             roster: match keep("roster.csv") {
-                true => Some(RosterRows { rows: spill_file(dir)?, count: 0, next: 0 }),
+                true => Some(RosterRows { rows: spill(&crate::output::roster::header(prep))?, count: 0, next: 0 }),
                 false => None,
             },
         })
@@ -1065,25 +1057,13 @@ impl Tables {
         }
         if let Some((mut table, mut rows)) = self.summary {
             table.flush(&mut rows).map_err(err("summary.csv"))?;
-            let sum = crate::output::tables::bytes_into_group(
-                group,
-                dir,
-                "summary.csv",
-                &SummaryTable::header(&prep.sweep_columns),
-                rows,
-            )?;
+            let sum = crate::output::tables::bytes_into_group(group, dir, "summary.csv", rows)?;
             let rows = prep.plan.points as u64 * prep.plan.pairs.len() as u64;
             files.push(FileEntry { name: "summary.csv".into(), rows, sum });
         }
         if let Some((mut table, mut rows)) = self.strategies {
             table.finish(&mut rows, &Tables::text(prep, &values)).map_err(err("strategies.csv"))?;
-            let sum = crate::output::tables::spill_into_group(
-                group,
-                dir,
-                "strategies.csv",
-                &StrategyTable::header(&prep.sweep_columns),
-                rows,
-            )?;
+            let sum = crate::output::tables::spill_into_group(group, dir, "strategies.csv", rows)?;
             let rows = prep.plan.points as u64 * prep.labels.len() as u64;
             files.push(FileEntry { name: "strategies.csv".into(), rows, sum });
         }
@@ -1097,35 +1077,17 @@ impl Tables {
             p.table.finish(&mut out).map_err(err("pairs.csv"))?;
             if keep("pairs.csv") {
                 let rows = p.table.pairs_rows();
-                let sum = crate::output::tables::spill_into_group(
-                    group,
-                    dir,
-                    "pairs.csv",
-                    &PairsTable::header(&prep.sweep_columns),
-                    p.pairs_rows,
-                )?;
+                let sum = crate::output::tables::spill_into_group(group, dir, "pairs.csv", p.pairs_rows)?;
                 files.push(FileEntry { name: "pairs.csv".into(), rows, sum });
             }
             if keep("matrix.csv") {
-                let sum = crate::output::tables::spill_into_group(
-                    group,
-                    dir,
-                    "matrix.csv",
-                    &PairsTable::matrix_header(&prep.sweep_columns, &prep.labels),
-                    p.matrix_rows,
-                )?;
+                let sum = crate::output::tables::spill_into_group(group, dir, "matrix.csv", p.matrix_rows)?;
                 let rows = prep.plan.points as u64 * prep.labels.len() as u64;
                 files.push(FileEntry { name: "matrix.csv".into(), rows, sum });
             }
         }
         if let Some(r) = roster_entry {
-            let sum = crate::output::tables::spill_into_group(
-                group,
-                dir,
-                "roster.csv",
-                &crate::output::roster::header(prep),
-                csv::Writer::from_writer(r.rows),
-            )?;
+            let sum = crate::output::tables::bytes_into_group(group, dir, "roster.csv", r.rows)?;
             files.push(FileEntry { name: "roster.csv".into(), rows: r.count, sum });
         }
         Ok(files)

@@ -556,50 +556,76 @@ pub struct StrategyText<'a> {
     pub point_values: &'a dyn Fn(usize) -> Vec<String>,
 }
 
-/// Commits a table with the commit protocol: its header, then the rows spilled to the
-/// anonymous file behind `rows`; returns the checksum of the whole file.
-pub fn commit_spilled(
-    dir: &OutputDir,
-    name: &str,
-    header: &[String],
-    rows: csv::Writer<BufWriter<File>>,
-) -> Result<Sum, OutputError> {
-    let mut group = super::commit::Group::new(dir.path());
-    let sum = spill_into_group(&mut group, dir, name, header, rows)?;
-    group.commit()?;
-    Ok(sum)
+/// A table's rows, spilled while a run plays to an anonymous temporary file in the output
+/// directory (`tempfile`: never under a predictable name, gone even after SIGKILL), and summed
+/// as they are written, from the sum of the table's header on. So the finished file is the
+/// header and a copy the kernel makes (`std::io::copy` between files is `copy_file_range` on
+/// Linux), and its checksum is known without a pass over its bytes at the end of the run.
+pub struct SpilledRows {
+    header: Vec<u8>,
+    rows: SumWriter<BufWriter<File>>,
 }
 
-/// As [`commit_spilled`], into a [`super::commit::Group`]: the table is written and synced as
-/// `<name>.partial` and renamed with the rest of the group.
+impl SpilledRows {
+    /// An empty spill in `dir` for a table with this header.
+    pub fn create(dir: &Path, header: &[String]) -> std::io::Result<SpilledRows> {
+        let header = record_bytes(header);
+        let sum = Sum::default().update(&header);
+        let f = tempfile::tempfile_in(dir)?;
+        Ok(SpilledRows { header, rows: SumWriter::new(BufWriter::with_capacity(1 << 16, f), sum) })
+    }
+
+    /// [`SpilledRows::create`] behind a CSV writer, for rows formatted field by field.
+    pub fn create_csv(dir: &Path, header: &[String]) -> std::io::Result<csv::Writer<SpilledRows>> {
+        Ok(csv::WriterBuilder::new().buffer_capacity(1 << 16).from_writer(SpilledRows::create(dir, header)?))
+    }
+}
+
+impl Write for SpilledRows {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.rows.write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.rows.flush()
+    }
+}
+
+/// Writes a table formatted through a CSV writer into a [`super::commit::Group`], as
+/// [`bytes_into_group`] does.
 pub fn spill_into_group(
     group: &mut super::commit::Group,
     dir: &OutputDir,
     name: &str,
-    header: &[String],
-    rows: csv::Writer<BufWriter<File>>,
+    rows: csv::Writer<SpilledRows>,
 ) -> Result<Sum, OutputError> {
     let rows = rows.into_inner().map_err(|e| OutputError::io(dir.file(name), e.into_error()))?;
-    bytes_into_group(group, dir, name, header, rows)
+    bytes_into_group(group, dir, name, rows)
 }
 
-/// [`spill_into_group`] for rows spilled as bytes (already in CSV form) to a buffered file.
+/// Writes a table, its header then its spilled rows, as `<name>.partial` into `group`, which
+/// syncs it and renames it with the rest of the group; returns the checksum of the whole file.
 pub fn bytes_into_group(
     group: &mut super::commit::Group,
     dir: &OutputDir,
     name: &str,
-    header: &[String],
-    rows: BufWriter<File>,
+    rows: SpilledRows,
 ) -> Result<Sum, OutputError> {
     let path = dir.file(name);
     let io = |e: std::io::Error| OutputError::io(&path, e);
-    let mut spilled = rows.into_inner().map_err(|e| io(e.into_error()))?;
+    let SpilledRows { header, rows } = rows;
+    let sum = rows.sum();
+    let mut spilled = rows.into_inner().into_inner().map_err(|e| io(e.into_error()))?;
     spilled.seek(SeekFrom::Start(0)).map_err(io)?;
     let mut pending = super::commit::Pending::create(dir.path(), name)?;
-    let mut w = SumWriter::new(pending.writer(), Sum::default());
-    w.write_all(&record_bytes(header)).map_err(io)?;
-    std::io::copy(&mut BufReader::with_capacity(1 << 16, spilled), &mut w).map_err(io)?;
-    let sum = w.sum();
+    pending.writer().write_all(&header).map_err(io)?;
+    let copied = std::io::copy(&mut spilled, pending.writer()).map_err(io)?;
+    if header.len() as u64 + copied != sum.bytes {
+        return Err(io(std::io::Error::other(format!(
+            "the spilled rows of {name} came back as {copied} bytes, not {}",
+            sum.bytes - header.len() as u64
+        ))));
+    }
     group.add(pending)?;
     Ok(sum)
 }
