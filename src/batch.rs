@@ -12,10 +12,8 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
-
-use rayon::prelude::*;
 
 use crate::engine::{MatchConfig, Recorder, RoundRecord, StrikeCache, Table, play};
 use crate::metrics::{MatchMetrics, MatchStats, MetricsCtx};
@@ -30,8 +28,10 @@ pub use crate::output::checkpoint::Checkpoint;
 use crate::output::pairs::{PairsOut, PairsTable};
 pub use crate::output::session::FileNames;
 pub use crate::plan::Shard;
+use pipeline::pipeline;
 use points::{KEPT_POINTS, KEPT_STRIKES, Recent};
 
+mod pipeline;
 mod points;
 use crate::plan::{Plan, Run, match_seeds};
 use crate::scenario::{Scenario, Study};
@@ -591,76 +591,6 @@ pub fn execute(study: &Study, seed: u64, opts: &RunOptions, cancel: &AtomicBool)
 
 fn rounds_of(m: &MatchOutcome) -> u64 {
     m.values.first().map_or(0, |&r| r as u64)
-}
-
-/// Plays `range` in chunks on the pool while the previous chunk is handed to `write`, in
-/// run-list order, so formatting and writing overlap with play. `matches_rows`: whether the
-/// `matches.csv` rows are formatted (see [`Prepared::play_for`]). Stops early (returning `true`)
-/// when `cancel` is set; the chunk in flight is still written.
-#[allow(clippy::too_many_arguments)]
-fn pipeline(
-    pool: &rayon::ThreadPool,
-    prep: &Prepared,
-    range: std::ops::Range<u64>,
-    chunk: u64,
-    (trace, matches_rows): (bool, bool),
-    cancel: &AtomicBool,
-    write: &mut BlockSink,
-) -> Result<bool, RunError> {
-    let mut next = range.start;
-    let mut pending: Option<(std::ops::Range<u64>, Vec<Block>)> = None;
-    let mut cancelled = false;
-    // Blocks written are recycled (their buffers keep their capacity).
-    let free: std::sync::Mutex<Vec<Block>> = std::sync::Mutex::new(Vec::new());
-    let block_len = block_len(chunk, pool.current_num_threads());
-    loop {
-        if !cancelled && cancel.load(Ordering::Relaxed) {
-            cancelled = true;
-        }
-        let to_play = (!cancelled && next < range.end).then(|| next..(next + chunk).min(range.end));
-        if to_play.is_none() && pending.is_none() {
-            break;
-        }
-        let (played, written) = pool.install(|| {
-            rayon::join(
-                || {
-                    to_play.clone().map(|r| {
-                        let blocks = (r.end - r.start).div_ceil(block_len);
-                        (0..blocks)
-                            .into_par_iter()
-                            .map(|k| {
-                                let runs = r.start + k * block_len..(r.start + (k + 1) * block_len).min(r.end);
-                                let mut b = free.lock().ok().and_then(|mut f| f.pop()).unwrap_or_default();
-                                prep.play_block(runs, trace, matches_rows, &mut b).map(|()| b)
-                            })
-                            .collect::<Result<Vec<_>, _>>()
-                    })
-                },
-                || {
-                    pending.take().map_or(Ok::<(), RunError>(()), |(r, blocks)| {
-                        write(r, &blocks)?;
-                        if let Ok(mut f) = free.lock() {
-                            f.extend(blocks);
-                        }
-                        Ok(())
-                    })
-                },
-            )
-        });
-        written?;
-        if crate::stop::requested() {
-            // A match of this chunk may have been cut short by the stop request: drop the chunk;
-            // a resume plays it again.
-            cancelled = true;
-            continue;
-        }
-        if let (Some(r), Some(outs)) = (to_play, played) {
-            let outs = outs.map_err(|source| RunError::Csv { path: "<memory>".into(), source })?;
-            next = r.end;
-            pending = Some((r, outs));
-        }
-    }
-    Ok(cancelled && next < range.end)
 }
 
 /// What the workers of a run did: matches and rounds played, and the time they took.
