@@ -134,6 +134,17 @@ pub struct Session {
     journal: bool,
     /// Whether a checkpoint of this run is on disk (written by this process, or resumed from).
     ck_on_disk: bool,
+    /// `--force`'s removal of the previous results, under way on a thread of its own (see
+    /// [`Session::open`]); joined before this session gives any file its final name.
+    clearing: Option<std::thread::JoinHandle<Result<(), OutputError>>>,
+}
+
+impl Drop for Session {
+    /// A session left early (an error, a stop) still waits for `--force`'s removal, so that no
+    /// thread outlives it; that removal's error no longer matters then.
+    fn drop(&mut self) {
+        let _ = self.cleared();
+    }
 }
 
 fn refused(msg: String) -> OutputError {
@@ -167,13 +178,44 @@ impl Session {
             }
         } else if spec.force {
             // The manifest first (synced), so the directory stops looking complete; then the
-            // rest with one directory sync.
-            commit::remove_set(dir.path(), &spec.names.manifest, &spec.names.owned(spec.whole))?;
+            // rest, unsynced (commit::remove_set). That directory sync can take a millisecond,
+            // so it runs on a thread of its own while the run starts: until it is joined
+            // (Session::cleared) this session writes only `.partial` files and anonymous ones,
+            // none of the names being removed.
+            let (path, marker, owned) =
+                (dir.path().to_path_buf(), spec.names.manifest.clone(), spec.names.owned(spec.whole));
+            let clear = move || commit::remove_set(&path, &marker, &owned);
+            let clearing = match std::thread::Builder::new().name("detente-clear".into()).spawn(clear.clone()) {
+                Ok(handle) => Some(handle),
+                Err(_) => {
+                    clear()?;
+                    None
+                }
+            };
+            return Session::fresh(dir, spec, clearing);
         }
-        Session::fresh(dir, spec)
+        Session::fresh(dir, spec, None)
     }
 
-    fn fresh(dir: OutputDir, spec: SessionSpec) -> Result<Opened, OutputError> {
+    /// Waits for `--force`'s removal of the previous results, if it is under way; its error,
+    /// if any, is this session's.
+    fn cleared(&mut self) -> Result<(), OutputError> {
+        match self.clearing.take() {
+            None => Ok(()),
+            Some(handle) => handle.join().unwrap_or_else(|_| {
+                Err(OutputError::io(
+                    self.dir.path(),
+                    std::io::Error::other("the thread removing the old results panicked"),
+                ))
+            }),
+        }
+    }
+
+    fn fresh(
+        dir: OutputDir,
+        spec: SessionSpec,
+        clearing: Option<std::thread::JoinHandle<Result<(), OutputError>>>,
+    ) -> Result<Opened, OutputError> {
         let names = spec.names;
         // Partial files are never results: whatever an earlier process left of them goes.
         for n in [&names.matches, &names.rounds, &names.checkpoint, &names.manifest] {
@@ -211,6 +253,7 @@ impl Session {
             rounds,
             journal,
             ck_on_disk: false,
+            clearing,
         })))
     }
 
@@ -256,7 +299,17 @@ impl Session {
             let _ = fs::remove_file(dir.partial(&spec.names.rounds));
         }
         let (names, total, journal) = (spec.names, spec.total_runs, spec.journal);
-        Ok(Opened::Session(Box::new(Session { dir, names, ck, total, matches, rounds, journal, ck_on_disk: true })))
+        Ok(Opened::Session(Box::new(Session {
+            dir,
+            names,
+            ck,
+            total,
+            matches,
+            rounds,
+            journal,
+            ck_on_disk: true,
+            clearing: None,
+        })))
     }
 
     /// Runs already done (and verified) when the session opened, from the start of the slice.
@@ -316,6 +369,7 @@ impl Session {
     /// Syncs the row files and commits a checkpoint: `runs_done` runs of the slice are on disk,
     /// and `rounds_added` more `rounds` rows since the last checkpoint.
     pub fn checkpoint(&mut self, runs_done: u64, rounds_added: u64) -> Result<(), OutputError> {
+        self.cleared()?;
         self.record(runs_done, rounds_added, true)?;
         let text = serde_json::to_string_pretty(&self.ck).unwrap_or_default();
         self.dir.write_atomic(&self.names.checkpoint, text.as_bytes())?;
@@ -408,10 +462,11 @@ impl Session {
     /// its sync overlaps the group's, its rename follows the group's directory sync); then
     /// removes the checkpoint and journal.
     pub fn finish_group(
-        self,
+        mut self,
         group: commit::Group,
         write: impl FnOnce(&mut BufWriter<File>) -> std::io::Result<()>,
     ) -> Result<(), OutputError> {
+        self.cleared()?;
         let mut p = commit::Pending::create(self.dir.path(), &self.names.manifest)?;
         write(p.writer()).map_err(|e| OutputError::io(p.path(), e))?;
         group.commit_with_marker(p)?;

@@ -34,10 +34,31 @@ fn a_run_without_matches_csv_leaves_only_its_tables_with_the_same_bytes() {
     assert_eq!(d.bytes("gz/pairs.csv"), d.bytes("full/pairs.csv"));
 }
 
+/// The calls of an `strace -f` log, one a line, in the order they returned: a call that another
+/// thread's call interrupted in the log (`<unfinished ...>`, later `<... resumed>`) is put
+/// together again.
+fn whole_calls(log: &str) -> Vec<String> {
+    let mut open: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+    let mut calls = Vec::new();
+    for line in log.lines() {
+        let pid = line.split_whitespace().next().unwrap_or("");
+        if let Some(start) = line.strip_suffix(" <unfinished ...>") {
+            open.insert(pid, start);
+        } else if let Some(at) = line.find(" resumed>") {
+            calls.push(format!("{}{}", open.remove(pid).unwrap_or(pid), &line[at + " resumed>".len()..]));
+        } else {
+            calls.push(line.to_string());
+        }
+    }
+    calls
+}
+
 /// `--force` removes the old manifest first (synced), then the rest unsynced (a crash that undoes
 /// some of those removals leaves what a crash among them would have): killed at any of its
 /// removals, the directory either still holds the whole old set under its manifest, or no
-/// manifest at all; and it syncs the directory once, not once per file.
+/// manifest at all; and it syncs the directory once, not once per file. The removals run on a
+/// thread of their own while the new run starts: no file is renamed to a final name before the
+/// last of them.
 #[test]
 fn force_killed_at_any_removal_never_leaves_a_manifest_over_a_partial_set() {
     if !strace_available() {
@@ -50,7 +71,7 @@ fn force_killed_at_any_removal_never_leaves_a_manifest_over_a_partial_set() {
     let old = names(&d, "old");
     let strace = |inject: Option<String>, log: &str| {
         let mut c = std::process::Command::new("strace");
-        c.current_dir(d.path()).args(["-f", "-qq", "-o", log, "-e", "trace=unlink,fsync"]);
+        c.current_dir(d.path()).args(["-f", "-qq", "-o", log, "-e", "trace=unlink,fsync,rename"]);
         if let Some(i) = inject {
             c.args(["-e", &i]);
         }
@@ -66,13 +87,18 @@ fn force_killed_at_any_removal_never_leaves_a_manifest_over_a_partial_set() {
     };
     reset();
     assert!(strace(None, "count.log").status.success());
-    let log = d.read("count.log");
-    let unlinks = log.lines().filter(|l| l.contains(" unlink(\"o/") && l.contains("= 0")).count();
-    // The removals of the old set, up to the first file of the new run.
-    let head: Vec<&str> = log.lines().take_while(|l| !l.contains(".partial")).collect();
+    let log = whole_calls(&d.read("count.log"));
+    let unlinks = log.iter().filter(|l| l.contains(" unlink(\"o/") && l.contains("= 0")).count();
+    // The removals of the old set, up to the last of them. They run on a thread of their own
+    // while the new run starts, which syncs nothing before it has joined that thread.
+    let removes_old = |l: &String| old.iter().any(|f| l.contains(&format!(" unlink(\"o/{f}\")")) && l.contains("= 0"));
+    let last = log.iter().rposition(removes_old).expect("the old set was removed");
+    let head = &log[..=last];
     let syncs = head.iter().filter(|l| l.contains("fsync(")).count();
-    assert!(unlinks >= old.len(), "{log}");
+    assert!(unlinks >= old.len(), "{}", log.join("\n"));
     assert_eq!(syncs, 1, "one sync, after the manifest:\n{}", head.join("\n"));
+    let early = head.iter().find(|l| l.contains(" rename("));
+    assert!(early.is_none(), "a new file took a final name during the removals: {early:?}");
     for k in 1..=unlinks {
         reset();
         let hit = strace(Some(format!("inject=unlink:signal=KILL:when={k}")), "/dev/null");
