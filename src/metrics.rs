@@ -561,8 +561,8 @@ impl ErrorCounts {
 pub(crate) struct Runs {
     /// The outcome of the round before (`NO_OUTCOME` before round 1).
     prev_o: u8,
-    /// The errors of the round before (only its perception errors are read).
-    prev_errors: Errors,
+    /// The perception errors of the round before.
+    prev_perc_err: [bool; 2],
     /// The latest CC round (0: none yet).
     last_cc: u32,
     /// The length of the DD run in progress (0: none).
@@ -592,7 +592,7 @@ impl Runs {
         } else {
             return false;
         }
-        self.prev_errors = Errors(0);
+        self.prev_perc_err = [false; 2];
         true
     }
 
@@ -640,7 +640,7 @@ impl Runs {
             self.echo_run
         };
         self.prev_o = if step && len % 2 == 1 { first } else { prev };
-        self.prev_errors = Errors(0);
+        self.prev_perc_err = [false; 2];
         len
     }
 }
@@ -720,7 +720,7 @@ impl Hot {
                 above_half: [false; 2],
                 collapses: [0; 2],
             },
-            runs: Runs { prev_o: NO_OUTCOME, prev_errors: Errors(0), last_cc: 0, dd_run: 0, echo_run: 0 },
+            runs: Runs { prev_o: NO_OUTCOME, prev_perc_err: [false; 2], last_cc: 0, dd_run: 0, echo_run: 0 },
             pending_firsts: ALL_FIRSTS,
         }
     }
@@ -977,6 +977,8 @@ impl MatchMetrics {
     #[inline(always)]
     fn runs_step(&mut self, runs: Runs, o: u8, errors: Errors, t: u32) -> Runs {
         let mut runs = runs;
+        let perc_error = [errors.perc(0), errors.perc(1)];
+        let d = [o & 2 != 0, o & 1 != 0];
         // Disruptions and recovery; the trigger of the current non-CC stretch.
         let prev = runs.prev_o;
         if o == CC {
@@ -990,12 +992,8 @@ impl MatchMetrics {
             }
             runs.last_cc = t;
         } else if prev == CC {
-            // Caused by perception when a side that defected had a perception error this round
-            // or the round before (the previous round's errors are kept as their byte, and read
-            // only here, at a disruption).
-            let d = [o & 2 != 0, o & 1 != 0];
-            let seen = |i: usize| errors.perc(i) || runs.prev_errors.perc(i);
-            let misperceived = (d[0] && seen(0)) || (d[1] && seen(1));
+            let misperceived = (d[0] && (perc_error[0] || runs.prev_perc_err[0]))
+                || (d[1] && (perc_error[1] || runs.prev_perc_err[1]));
             let cause = if errors.exec(0) || errors.exec(1) {
                 SpiralCause::Execution
             } else if misperceived {
@@ -1035,7 +1033,7 @@ impl MatchMetrics {
             runs.echo_run = self.close_echo(runs.echo_run);
         }
         runs.prev_o = o;
-        runs.prev_errors = errors;
+        runs.prev_perc_err = perc_error;
         runs
     }
 
