@@ -73,9 +73,10 @@ impl Layout {
         start..(start + self.chunk).min(self.range.end)
     }
 
+    /// The blocks of chunk `c`; none past the last chunk.
     fn blocks_of_chunk(&self, c: u64) -> u64 {
         let r = self.runs_of_chunk(c);
-        (r.end - r.start).div_ceil(self.block_len)
+        r.end.saturating_sub(r.start).div_ceil(self.block_len)
     }
 
     fn runs_of_block(&self, c: u64, k: u64) -> Range<u64> {
@@ -112,14 +113,13 @@ pub(super) fn pipeline(
     let threads = pool.current_num_threads();
     let layout = Layout { range, chunk: chunk.max(1), block_len: block_len(chunk, threads) };
     let chunks = layout.chunks();
-    let slots_for =
-        |c: u64| if c < chunks { (0..layout.blocks_of_chunk(c)).map(|_| None).collect() } else { Vec::new() };
+    let slots_for = |c: u64| (0..layout.blocks_of_chunk(c)).map(|_| None).collect();
     let state = Mutex::new(State {
         next: (0, 0),
         unwritten: 0,
         writing: false,
         slots: [slots_for(0), slots_for(1)],
-        missing: [0, 1].map(|c| if c < chunks { layout.blocks_of_chunk(c) } else { 0 }),
+        missing: [0, 1].map(|c| layout.blocks_of_chunk(c)),
         free: Vec::new(),
         cancelled: false,
         stopped: false,
@@ -208,8 +208,7 @@ pub(super) fn pipeline(
                                     s.unwritten += 1;
                                     s.slots.swap(0, 1);
                                     s.slots[1] = slots_for(c + 2);
-                                    s.missing =
-                                        [s.missing[1], if c + 2 < chunks { layout.blocks_of_chunk(c + 2) } else { 0 }];
+                                    s.missing = [s.missing[1], layout.blocks_of_chunk(c + 2)];
                                 }
                             }
                             changed.notify_all();
