@@ -809,7 +809,7 @@ fn run_to_dir(
     let mut group = crate::output::commit::Group::new(session.dir().path());
     let mut files = session.commit_rows(&mut group)?;
     if let Some(t) = tables {
-        files.extend(t.finish_into(prep, session.dir(), &mut group, &|n| opts.outputs.keeps(n))?);
+        files.extend(t.finish_into(prep, session.dir(), &mut group)?);
     }
     let manifest = ManifestInput {
         study: prep.study,
@@ -876,6 +876,8 @@ struct PairsTables {
     table: PairsTable,
     pairs_rows: csv::Writer<SpilledRows>,
     matrix_rows: csv::Writer<SpilledRows>,
+    /// Which of the two files the run keeps.
+    keep: (bool, bool),
 }
 
 /// `roster.csv` rows, written for each point as its first match arrives (while the point is
@@ -904,13 +906,14 @@ impl Tables {
                 true => Some((StrategyTable::new(points, roster), spill_csv(&StrategyTable::header(sweep))?)),
                 false => None,
             },
-            pairs: match keep("pairs.csv") || keep("matrix.csv") {
-                true => Some(PairsTables {
+            pairs: match (keep("pairs.csv"), keep("matrix.csv")) {
+                (false, false) => None,
+                kept => Some(PairsTables {
                     table: PairsTable::new(points, roster),
                     pairs_rows: spill_csv(&PairsTable::header(sweep))?,
                     matrix_rows: spill_csv(&PairsTable::matrix_header(sweep, &prep.labels))?,
+                    keep: kept,
                 }),
-                false => None,
             },
             point_values: (None, Vec::new()),
             roster: match keep("roster.csv") {
@@ -968,14 +971,12 @@ impl Tables {
     }
 
     /// Writes and syncs the tables built (see [`Tables::new`]) into `group`, which the caller
-    /// commits; returns their manifest entries. `keep` chooses between `pairs.csv` and
-    /// `matrix.csv`, which one table builds.
+    /// commits; returns their manifest entries.
     pub fn finish_into(
         self,
         prep: &Prepared,
         dir: &OutputDir,
         group: &mut crate::output::commit::Group,
-        keep: &dyn Fn(&str) -> bool,
     ) -> Result<Vec<FileEntry>, RunError> {
         let err = |name: &str| csv_err(dir.file(name));
         let values = |p: usize| prep.point_values(p);
@@ -1005,12 +1006,12 @@ impl Tables {
                 point_values: &values,
             };
             p.table.finish(&mut out).map_err(err("pairs.csv"))?;
-            if keep("pairs.csv") {
+            if p.keep.0 {
                 let rows = p.table.pairs_rows();
                 let sum = crate::output::tables::spill_into_group(group, dir, "pairs.csv", p.pairs_rows)?;
                 files.push(FileEntry { name: "pairs.csv".into(), rows, sum });
             }
-            if keep("matrix.csv") {
+            if p.keep.1 {
                 let sum = crate::output::tables::spill_into_group(group, dir, "matrix.csv", p.matrix_rows)?;
                 let rows = prep.plan.points as u64 * prep.labels.len() as u64;
                 files.push(FileEntry { name: "matrix.csv".into(), rows, sum });

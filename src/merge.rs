@@ -210,7 +210,7 @@ pub fn merge(dir: &Path, force: bool) -> Result<MergeReport, MergeError> {
     if trace {
         group.add_synced("rounds.csv");
     }
-    files.extend(tables.finish_into(&prep, &out, &mut group, &|_| true)?);
+    files.extend(tables.finish_into(&prep, &out, &mut group)?);
     let manifest = build_manifest(&ManifestInput {
         study: &study,
         plan: &prep.plan,
