@@ -303,7 +303,7 @@ impl<'a> Prepared<'a> {
             let end = play(&pp.config, &seeds, &mut sa, &mut sb, &mut (&mut metrics, &mut rec));
             (end, Some(rec.rounds))
         } else {
-            (play(&pp.config, &seeds, &mut sa, &mut sb, &mut metrics), None)
+            (sa.play_against(&pp.config, &seeds, &mut *sb, &mut metrics), None)
         };
         MatchOutcome { seed: match_seed, truncated: end.truncated, values: metrics.finish().values(), rounds }
     }

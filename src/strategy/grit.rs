@@ -235,6 +235,8 @@ impl Grit {
 }
 
 impl Strategy for Grit {
+    own_general_loop!();
+
     #[inline]
     fn intend(&mut self, _ctx: &RoundCtx) -> Intent {
         self.shown = self.phase;

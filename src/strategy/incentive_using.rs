@@ -214,6 +214,8 @@ impl Carrot {
 }
 
 impl Strategy for Carrot {
+    own_general_loop!();
+
     #[inline]
     fn intend(&mut self, _ctx: &RoundCtx) -> Intent {
         self.base.intent()
@@ -247,6 +249,8 @@ impl Stick {
 }
 
 impl Strategy for Stick {
+    own_general_loop!();
+
     #[inline]
     fn intend(&mut self, _ctx: &RoundCtx) -> Intent {
         self.base.intent()
@@ -280,6 +284,8 @@ impl CarrotAndStick {
 }
 
 impl Strategy for CarrotAndStick {
+    own_general_loop!();
+
     #[inline]
     fn intend(&mut self, _ctx: &RoundCtx) -> Intent {
         self.base.intent()
@@ -310,6 +316,8 @@ impl MutualCarrot {
 }
 
 impl Strategy for MutualCarrot {
+    own_general_loop!();
+
     #[inline]
     fn intend(&mut self, _ctx: &RoundCtx) -> Intent {
         self.base.intent()
@@ -361,6 +369,8 @@ impl EscalatingSanctions {
 }
 
 impl Strategy for EscalatingSanctions {
+    own_general_loop!();
+
     #[inline]
     fn intend(&mut self, _ctx: &RoundCtx) -> Intent {
         self.base.intent()
@@ -401,6 +411,8 @@ impl Coercer {
 }
 
 impl Strategy for Coercer {
+    own_general_loop!();
+
     #[inline]
     fn intend(&mut self, _ctx: &RoundCtx) -> Intent {
         Intent::plain(Action::from_coop(self.streak >= self.k))
@@ -429,6 +441,8 @@ impl Appeaser {
 }
 
 impl Strategy for Appeaser {
+    own_general_loop!();
+
     #[inline]
     fn intend(&mut self, _ctx: &RoundCtx) -> Intent {
         Intent::plain(Action::C)

@@ -318,6 +318,8 @@ impl BushMosteller {
 }
 
 impl Strategy for BushMosteller {
+    own_general_loop!();
+
     #[inline]
     fn intend(&mut self, ctx: &RoundCtx) -> Intent {
         Intent::plain(choose(self.p_c, ctx.u))
@@ -370,6 +372,8 @@ impl RothErev {
 }
 
 impl Strategy for RothErev {
+    own_general_loop!();
+
     #[inline]
     fn intend(&mut self, ctx: &RoundCtx) -> Intent {
         Intent::plain(choose(self.p_c(), ctx.u))
@@ -425,6 +429,8 @@ impl QLearner {
 }
 
 impl Strategy for QLearner {
+    own_general_loop!();
+
     #[inline]
     fn intend(&mut self, ctx: &RoundCtx) -> Intent {
         let [qc, qd] = self.q[self.state];
@@ -578,6 +584,8 @@ impl EuLearner {
 }
 
 impl Strategy for EuLearner {
+    own_general_loop!();
+
     #[inline]
     fn intend(&mut self, ctx: &RoundCtx) -> Intent {
         let [c, d] = self.values();

@@ -354,6 +354,8 @@ impl TrustThreshold {
 }
 
 impl Strategy for TrustThreshold {
+    own_general_loop!();
+
     #[inline]
     fn intend(&mut self, _ctx: &RoundCtx) -> Intent {
         Intent::plain(Action::from_coop(self.trust.tau() >= self.theta))
@@ -384,6 +386,8 @@ impl TrustProportional {
 }
 
 impl Strategy for TrustProportional {
+    own_general_loop!();
+
     #[inline]
     fn intend(&mut self, ctx: &RoundCtx) -> Intent {
         Intent::plain(Action::from_coop(ctx.u < self.trust.tau()))
@@ -461,6 +465,8 @@ impl EUResponder {
 }
 
 impl Strategy for EUResponder {
+    own_general_loop!();
+
     #[inline]
     fn intend(&mut self, _ctx: &RoundCtx) -> Intent {
         Intent::plain(Action::from_coop(self.margin() >= -self.tol))
@@ -618,6 +624,8 @@ impl BayesianReciprocator {
 }
 
 impl Strategy for BayesianReciprocator {
+    own_general_loop!();
+
     #[inline]
     fn intend(&mut self, _ctx: &RoundCtx) -> Intent {
         Intent::plain(self.decide())
@@ -652,6 +660,8 @@ impl Reassurer {
 }
 
 impl Strategy for Reassurer {
+    own_general_loop!();
+
     #[inline]
     fn intend(&mut self, ctx: &RoundCtx) -> Intent {
         if ctx.round <= self.m { Intent { action: Action::C, verified: true } } else { self.inner.intend(ctx) }

@@ -11,6 +11,7 @@ mod first_steps;
 mod integrity;
 mod lean_runs;
 mod learning;
+mod loops;
 mod memory;
 mod model_fixes;
 mod properties;
