@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
-use crate::engine::{MatchConfig, Recorder, RoundRecord, StrikeCache, Table, play};
+use crate::engine::{MatchConfig, Recorder, RoundRecord, StandIn, StrikeCache, Table, play};
 use crate::metrics::{MatchMetrics, MatchStats, MetricsCtx};
 use crate::output::checkpoint::Identity;
 use crate::output::manifest::{FileEntry, ManifestInput, scenario_hash, write as write_manifest};
@@ -35,7 +35,7 @@ mod pipeline;
 mod points;
 use crate::plan::{Plan, Run, match_seeds};
 use crate::scenario::{Scenario, Study};
-use crate::strategy::BuildCtx;
+use crate::strategy::{BuildCtx, Strategy};
 
 pub use crate::output::rows::{MATCH_ID_COLUMNS, POINT_COLUMN, ROUND_COLUMNS};
 
@@ -151,6 +151,10 @@ pub struct PreparedPoint {
     /// The specialised loop's automaton tables per roster entry and side (see
     /// [`crate::engine::play_tables`]); `None` where the entry must take the general loop.
     pub tables: Vec<[Option<Table>; 2]>,
+    /// Per roster entry, whether its table (if it has one) may stand in for its strategy as
+    /// side A of the general loop ([`StandIn`]): the classic and memory-one families, whose
+    /// strategies send no incentives.
+    pub stands_in: Vec<bool>,
 }
 
 impl PreparedPoint {
@@ -171,8 +175,10 @@ impl PreparedPoint {
         metrics.discount = sc.metrics.discount;
         let tables =
             sc.roster.iter().zip(&params).map(|(e, p)| [0, 1].map(|i| entry_table(e, &p[i], &build[i]))).collect();
+        let stands_in = sc.roster.iter().map(|e| matches!(e.info.family, "classic" | "memory-one")).collect();
         PreparedPoint {
             tables,
+            stands_in,
             config: sc.match_config(),
             metrics,
             build,
@@ -289,14 +295,28 @@ impl<'a> Prepared<'a> {
                 };
             }
         }
-        let mut sa = ea.build(&pp.params[run.a][0], &pp.build[0]);
         let mut sb = eb.build(&pp.params[run.b][1], &pp.build[1]);
         // Announced policies (docs/model.md §2.3): each side hears the other's before round 1.
-        if eb.announce != crate::strategy::Announcement::NONE {
-            sa.announced(eb.announce);
-        }
         if ea.announce != crate::strategy::Announcement::NONE {
             sb.announced(ea.announce);
+        }
+        let unheard = eb.announce == crate::strategy::Announcement::NONE;
+        // Side A's table stands in for its strategy, so the match takes the general loop
+        // compiled for `StandIn` (`--general-loop` plays the strategy itself).
+        if let (false, true, true, true, Some(ta)) =
+            (trace, self.specialised, unheard, pp.stands_in[run.a], &pp.tables[run.a][0])
+        {
+            let end = StandIn::new(ta).play_against(&pp.config, &seeds, &mut *sb, &mut metrics);
+            return MatchOutcome {
+                seed: match_seed,
+                truncated: end.truncated,
+                values: metrics.finish().values(),
+                rounds: None,
+            };
+        }
+        let mut sa = ea.build(&pp.params[run.a][0], &pp.build[0]);
+        if !unheard {
+            sa.announced(eb.announce);
         }
         let (end, rounds) = if trace {
             let mut rec = Recorder::default();

@@ -15,8 +15,10 @@ use crate::strategy::{Observation, RoundCtx, Strategy};
 use crate::trust::{TrustConfig, TrustEvidence, TrustState};
 
 mod automaton;
+mod stand_in;
 mod strikes;
 pub use automaton::{Table, play_tables, table_for};
+pub use stand_in::StandIn;
 pub use strikes::StrikeCache;
 
 /// How long a match lasts.

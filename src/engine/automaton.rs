@@ -99,6 +99,25 @@ impl Table {
     pub fn is_stochastic(&self) -> bool {
         self.stochastic
     }
+
+    /// The packed initial state.
+    pub(super) fn initial(&self) -> u32 {
+        self.initial
+    }
+
+    /// Whether packed state `state` intends D, given the side's uniform `u` (used only by a
+    /// stochastic table; `decide(p, u)` is C exactly when u < p, as in the loops below).
+    #[inline(always)]
+    pub(super) fn intends_d(&self, state: u32, u: f64) -> bool {
+        if self.stochastic { (u < self.p_c[Table::index(state)]).not() } else { state & 1 != 0 }
+    }
+
+    /// The packed state after `state` on outcome `outcome` (own executed D · 2 + other
+    /// perceived D).
+    #[inline(always)]
+    pub(super) fn next(&self, state: u32, outcome: usize) -> u32 {
+        self.next[Table::index(state)][outcome & 3]
+    }
 }
 
 /// Two tables as one automaton over pairs of states, for every round, with or without
