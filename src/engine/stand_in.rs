@@ -45,16 +45,5 @@ impl Strategy for StandIn<'_> {
         self.table.is_stochastic()
     }
 
-    // The loop compiled for this type (see `own_general_loop!` in `crate::strategy`; unit-test
-    // builds share the one loop).
-    #[cfg(not(test))]
-    fn play_against(
-        &mut self,
-        cfg: &super::MatchConfig,
-        seeds: &super::MatchSeeds,
-        b: &mut dyn Strategy,
-        sink: &mut crate::metrics::MatchMetrics,
-    ) -> super::MatchEnd {
-        super::play(cfg, seeds, self, b, sink)
-    }
+    crate::strategy::own_general_loop!();
 }

@@ -20,7 +20,8 @@ use crate::trust::TrustConfig;
 ///
 /// Each use adds a copy of the loop to the binary (about 25 KB) and about a second to the
 /// release build, so it is for the strategies that always take the general loop; the automata
-/// of the classic strategies take the specialised loop wherever a match allows it. Unit-test
+/// of the classic strategies take the specialised loop wherever a match allows it, and their
+/// tables stand in for them elsewhere ([`crate::engine::StandIn`], one copy for all). Unit-test
 /// builds leave it out: they share the one loop, so `cargo test --release` builds no longer
 /// than before. The integration tests (`tests/cli/loops.rs`) hold the copies to the shared
 /// loop's results, bit for bit.
@@ -38,6 +39,7 @@ macro_rules! own_general_loop {
         }
     };
 }
+pub(crate) use own_general_loop;
 
 pub mod classic;
 pub mod composed;
