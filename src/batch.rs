@@ -301,29 +301,26 @@ impl<'a> Prepared<'a> {
             sb.announced(ea.announce);
         }
         let unheard = eb.announce == crate::strategy::Announcement::NONE;
-        // Side A's table stands in for its strategy, so the match takes the general loop
-        // compiled for `StandIn` (`--general-loop` plays the strategy itself).
-        if let (false, true, true, true, Some(ta)) =
-            (trace, self.specialised, unheard, pp.stands_in[run.a], &pp.tables[run.a][0])
-        {
-            let end = StandIn::new(ta).play_against(&pp.config, &seeds, &mut *sb, &mut metrics);
-            return MatchOutcome {
-                seed: match_seed,
-                truncated: end.truncated,
-                values: metrics.finish().values(),
-                rounds: None,
-            };
-        }
-        let mut sa = ea.build(&pp.params[run.a][0], &pp.build[0]);
-        if !unheard {
-            sa.announced(eb.announce);
-        }
-        let (end, rounds) = if trace {
-            let mut rec = Recorder::default();
-            let end = play(&pp.config, &seeds, &mut sa, &mut sb, &mut (&mut metrics, &mut rec));
-            (end, Some(rec.rounds))
+        let stand_in = match (trace, self.specialised, unheard, pp.stands_in[run.a], &pp.tables[run.a][0]) {
+            (false, true, true, true, Some(ta)) => Some(ta),
+            _ => None,
+        };
+        let (end, rounds) = if let Some(ta) = stand_in {
+            // Side A's table stands in for its strategy, so the match takes the general loop
+            // compiled for `StandIn` (`--general-loop` plays the strategy itself).
+            (StandIn::new(ta).play_against(&pp.config, &seeds, &mut *sb, &mut metrics), None)
         } else {
-            (sa.play_against(&pp.config, &seeds, &mut *sb, &mut metrics), None)
+            let mut sa = ea.build(&pp.params[run.a][0], &pp.build[0]);
+            if !unheard {
+                sa.announced(eb.announce);
+            }
+            if trace {
+                let mut rec = Recorder::default();
+                let end = play(&pp.config, &seeds, &mut sa, &mut sb, &mut (&mut metrics, &mut rec));
+                (end, Some(rec.rounds))
+            } else {
+                (sa.play_against(&pp.config, &seeds, &mut *sb, &mut metrics), None)
+            }
         };
         MatchOutcome { seed: match_seed, truncated: end.truncated, values: metrics.finish().values(), rounds }
     }
