@@ -282,19 +282,51 @@ pub fn main_with(cli: Cli) -> i32 {
     }
 }
 
-/// Whether standard output was closed (`>&-`). Rust's runtime reopens a closed descriptor 1 on
-/// `/dev/null`, read-write, before `main`, so writes would "succeed" into nothing; a shell's
-/// `>/dev/null` opens it write-only. So: descriptor 1 is `/dev/null` opened read-write (Linux,
-/// read from /proc; elsewhere this says no).
+/// Whether standard output was closed (`>&-`) when the process started. Rust's runtime reopens
+/// a closed descriptor 1 on `/dev/null`, read-write, before `main`, so writes would "succeed"
+/// into nothing; after that, a closed standard output looks exactly like `/dev/null` opened
+/// read-write on purpose (Python's `subprocess.DEVNULL`, a shell's `1<>/dev/null`), which must
+/// work. So the descriptor is tested before the runtime touches it (Linux; elsewhere this says
+/// no).
 fn stdout_closed() -> bool {
-    let Ok(target) = std::fs::read_link("/proc/self/fd/1") else { return false };
-    if target != std::path::Path::new("/dev/null") {
-        return false;
+    #[cfg(target_os = "linux")]
+    return closed_at_start::stdout();
+    #[cfg(not(target_os = "linux"))]
+    return false;
+}
+
+/// The state of descriptor 1 before `main`, recorded by an `.init_array` entry: glibc and musl
+/// run those before `main`, and Rust's runtime sanitises descriptors 0-2 only in `main`'s
+/// start-up (`std::rt::init`).
+#[cfg(target_os = "linux")]
+mod closed_at_start {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+
+    unsafe extern "C" {
+        fn fcntl(fd: i32, cmd: i32, ...) -> i32;
     }
-    let Ok(info) = std::fs::read_to_string("/proc/self/fdinfo/1") else { return false };
-    let flags = info.lines().find_map(|l| l.strip_prefix("flags:")).and_then(|f| u32::from_str_radix(f.trim(), 8).ok());
-    // O_ACCMODE = 3, O_RDWR = 2.
-    flags.is_some_and(|f| f & 3 == 2)
+    const F_GETFD: i32 = 1;
+
+    extern "C" fn record() {
+        // SAFETY: F_GETFD only reads the descriptor's flags; libc is initialised before
+        // `.init_array` entries run, and nothing else runs yet.
+        if unsafe { fcntl(1, F_GETFD) } == -1 {
+            STDOUT_CLOSED.store(true, Ordering::Relaxed);
+        }
+    }
+
+    #[used]
+    #[unsafe(link_section = ".init_array")]
+    static RECORD: extern "C" fn() = record;
+
+    /// Whether descriptor 1 was closed before `main`.
+    pub(super) fn stdout() -> bool {
+        // Referenced so that the object holding the `.init_array` entry is always linked.
+        std::hint::black_box(&RECORD);
+        STDOUT_CLOSED.load(Ordering::Relaxed)
+    }
 }
 
 fn load(path: Option<&PathBuf>) -> Result<Study, Failure> {
