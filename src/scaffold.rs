@@ -6,7 +6,6 @@
 //! copies a bundled scenario (by name) or a file, renamed. Either way the result is checked like
 //! any scenario before it is written, and an existing file is never overwritten.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::scenario::{KEYS, KeyDoc, Ty};
@@ -41,12 +40,15 @@ pub enum InitError {
         /// What went wrong.
         err: std::io::Error,
     },
+    /// Committing the new file failed (a full disk, an unwritable directory).
+    #[error(transparent)]
+    Write(#[from] crate::output::OutputError),
 }
 
 impl InitError {
     /// `true` for problems with the input (exit code 2), `false` for I/O failures (exit code 1).
     pub fn is_input(&self) -> bool {
-        !matches!(self, InitError::Io { .. })
+        !matches!(self, InitError::Io { .. } | InitError::Write(_))
     }
 }
 
@@ -70,14 +72,20 @@ pub fn init(name: Option<&str>, from: Option<&str>) -> Result<PathBuf, InitError
     Ok(path)
 }
 
+/// Commits `text` as `path` with the crate's commit protocol (a killed `init` leaves at most a
+/// `.partial` file, never a cut-off scenario under the name), refusing to replace a file.
 fn write_new(path: &Path, text: &str) -> Result<(), InitError> {
-    let io = |err| InitError::Io { path: path.to_path_buf(), err };
-    let mut f = match std::fs::OpenOptions::new().write(true).create_new(true).open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Err(InitError::Exists(path.to_path_buf())),
-        Err(e) => return Err(io(e)),
-    };
-    f.write_all(text.as_bytes()).and_then(|_| f.flush()).map_err(io)
+    let exists = || InitError::Exists(path.to_path_buf());
+    if path.symlink_metadata().is_ok() {
+        return Err(exists());
+    }
+    let (Some(name), dir) = (path.file_name(), path.parent()) else { return Err(exists()) };
+    let dir = dir.filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    match crate::output::commit::write_new_file(dir, &name.to_string_lossy(), text.as_bytes()) {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(exists()),
+        Err(e) => Err(InitError::Write(e)),
+    }
 }
 
 /// The text of `--from`: a file if one exists at that path, else a bundled scenario by name.

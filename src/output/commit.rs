@@ -23,6 +23,10 @@
 //! - [`Pending`]: the bytes are streamed (a CSV of any size): create it, write through
 //!   [`Pending::writer`], then [`Pending::commit`].
 //!
+//! A file that must not replace one of its name (`detente init`'s scenario) is committed by
+//! [`write_new_file`] ([`Pending::commit_new`]): the same steps, with a hard link in place of the
+//! rename, because a link fails where the name is taken and a rename would replace it.
+//!
 //! ```no_run
 //! use std::io::Write;
 //! use detente::output::commit;
@@ -55,6 +59,15 @@ pub fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), OutputErro
     let mut p = Pending::create(dir, name)?;
     p.writer().write_all(bytes).map_err(|e| OutputError::io(p.path(), e))?;
     p.commit()
+}
+
+/// Writes `bytes` as a new file `<dir>/<name>` with the full protocol, never replacing a file of
+/// that name: see [`Pending::commit_new`]. Returns `false`, with nothing written under that name
+/// and no `.partial` file left, when the name is taken.
+pub fn write_new_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<bool, OutputError> {
+    let mut p = Pending::create(dir, name)?;
+    p.writer().write_all(bytes).map_err(|e| OutputError::io(p.path(), e))?;
+    p.commit_new()
 }
 
 /// Renames `<dir>/<name>.partial`, already written and synced (see [`sync_file`]), to
@@ -261,6 +274,36 @@ impl Pending {
         drop(self.w);
         rename_partial(&self.dir, &self.name)
     }
+
+    /// Like [`commit`](Self::commit), but never replaces a file of the final name: step 3 links
+    /// the synced `.partial` file to that name, which fails when the name exists (atomically,
+    /// where a rename would replace it), then removes the `.partial` one. Returns `false` when
+    /// the name was taken; the `.partial` file is removed either way. Where the file system has
+    /// no hard links, a check that the name is free and a rename stand in for the link.
+    pub fn commit_new(mut self) -> Result<bool, OutputError> {
+        sync_file(&mut self.w, &self.path)?;
+        drop(self.w);
+        let to = self.dir.join(&self.name);
+        let linked = match fs::hard_link(&self.path, &to) {
+            Err(e) if matches!(e.kind(), io::ErrorKind::Unsupported | io::ErrorKind::PermissionDenied) => {
+                if to.symlink_metadata().is_ok() {
+                    Err(io::Error::from(io::ErrorKind::AlreadyExists))
+                } else {
+                    return rename_partial(&self.dir, &self.name).map(|()| true);
+                }
+            }
+            other => other,
+        };
+        let removed = fs::remove_file(&self.path);
+        match linked {
+            Ok(()) => {
+                removed.map_err(|e| OutputError::io(&self.path, e))?;
+                sync_dir(&self.dir).map(|()| true)
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(false),
+            Err(e) => Err(OutputError::io(&to, e)),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -274,6 +317,20 @@ mod tests {
         write_file(d.path(), "a.txt", b"two").unwrap();
         assert_eq!(fs::read(d.path().join("a.txt")).unwrap(), b"two");
         assert!(!partial_path(d.path(), "a.txt").exists());
+    }
+
+    #[test]
+    fn write_new_file_never_replaces_and_leaves_no_partial() {
+        let d = tempfile::tempdir().unwrap();
+        assert!(write_new_file(d.path(), "a.toml", b"one").unwrap());
+        assert!(!write_new_file(d.path(), "a.toml", b"two").unwrap());
+        assert_eq!(fs::read(d.path().join("a.toml")).unwrap(), b"one");
+        assert!(!partial_path(d.path(), "a.toml").exists());
+        // A `.partial` left by a crash is overwritten and removed.
+        fs::write(partial_path(d.path(), "b.toml"), b"stale and longer").unwrap();
+        assert!(write_new_file(d.path(), "b.toml", b"new").unwrap());
+        assert_eq!(fs::read(d.path().join("b.toml")).unwrap(), b"new");
+        assert!(!partial_path(d.path(), "b.toml").exists());
     }
 
     #[test]

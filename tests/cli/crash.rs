@@ -283,12 +283,14 @@ fn every_rename_is_between_an_fsync_of_the_file_and_one_of_the_directory() {
         strings(&["run", "study.toml", "-q", "--trace", "--shard", "1/2", "-o", "parts"]),
         strings(&["merge", "-q", "parts"]),
         strings(&["exact", "study.toml", "-q", "-o", "ex"]),
+        // A new scenario is linked to its name instead of renamed (output::commit::write_new_file).
+        vec!["init".to_string(), d.join("new.toml").display().to_string()],
     ];
     let mut renames = 0;
     for (i, args) in commands.iter().enumerate() {
         let log = format!("fsync{i}.log");
         let mut c = Command::new("strace");
-        c.current_dir(d.path()).args(["-f", "-qq", "-y", "-o", &log, "-e", "trace=fsync,rename", "--"]);
+        c.current_dir(d.path()).args(["-f", "-qq", "-y", "-o", &log, "-e", "trace=fsync,rename,link,linkat", "--"]);
         let out = c.arg(env!("CARGO_BIN_EXE_detente")).args(args).output().unwrap();
         assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
         let text = std::fs::read_to_string(d.join(&log)).unwrap();
@@ -303,8 +305,14 @@ fn every_rename_is_between_an_fsync_of_the_file_and_one_of_the_directory() {
         let all: Vec<&str> = text.lines().map(|l| l.split_once(' ').unwrap().1.trim()).collect();
         for calls in by_pid.values() {
             for (k, call) in calls.iter().enumerate() {
-                let Some(args) = call.strip_prefix("rename(\"") else { continue };
-                let from = args.split('"').next().unwrap();
+                // rename("X.partial", "X"), or linkat(AT_FDCWD<dir>, "X.partial", AT_FDCWD<dir>, "X", 0).
+                let from = if let Some(args) = call.strip_prefix("rename(\"") {
+                    args.split('"').next().unwrap()
+                } else if call.starts_with("linkat(") || call.starts_with("link(") {
+                    call.split('"').nth(1).unwrap()
+                } else {
+                    continue;
+                };
                 let dir = Path::new(from).parent().unwrap().file_name().unwrap().to_string_lossy().to_string();
                 let file = Path::new(from).file_name().unwrap().to_string_lossy().to_string();
                 let at = all.iter().position(|c| std::ptr::eq(*c, *call)).unwrap();
