@@ -309,7 +309,8 @@ mod closed_at_start {
     }
     const F_GETFD: i32 = 1;
 
-    extern "C" fn record() {
+    /// glibc passes `.init_array` entries `argc`, `argv` and `envp`, as it does `main`.
+    extern "C" fn record(_argc: i32, _argv: *const *const u8, _envp: *const *const u8) {
         // SAFETY: F_GETFD only reads the descriptor's flags; libc is initialised before
         // `.init_array` entries run, and nothing else runs yet.
         if unsafe { fcntl(1, F_GETFD) } == -1 {
@@ -319,7 +320,7 @@ mod closed_at_start {
 
     #[used]
     #[unsafe(link_section = ".init_array")]
-    static RECORD: extern "C" fn() = record;
+    static RECORD: extern "C" fn(i32, *const *const u8, *const *const u8) = record;
 
     /// Whether descriptor 1 was closed before `main`.
     pub(super) fn stdout() -> bool {
