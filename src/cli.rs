@@ -244,7 +244,9 @@ pub fn main_with(cli: Cli) -> i32 {
     if stdout_closed() {
         let writes_stdout = match &cli.command {
             Command::Run(a) => a.output.as_deref() == Some("-"),
-            Command::Merge(_) | Command::Exact(_) => false,
+            // Their results are files and they talk on standard error (`report` also lists the
+            // files it wrote on standard output, which nothing needs).
+            Command::Merge(_) | Command::Exact(_) | Command::Evolve(_) | Command::Init(_) | Command::Report(_) => false,
             _ => true,
         };
         if writes_stdout {

@@ -4,7 +4,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::util::{Dir, SMALL, csv, get, strace_available};
+use crate::util::{Dir, SMALL, csv, get, scenarios, strace_available};
 
 fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).to_string()
@@ -410,6 +410,21 @@ fn a_closed_stdout_is_an_error_for_commands_that_print() {
     assert!(o.status.success(), "{}", stderr(&o));
     let (_, rows) = csv(&d.read("out/matches.csv"));
     assert_eq!(rows.len(), 196);
+    // Nor do the other commands whose results are files: init, evolve and report.
+    for cmd in [
+        "init fresh".to_string(),
+        format!("evolve -q -o evo {}", scenarios().join("evolution-grit.toml").display()),
+        "report out".into(),
+    ] {
+        let o = Command::new("bash")
+            .arg("-c")
+            .arg(format!("cd {} && {} {cmd} >&-", d.path().display(), bin()))
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{cmd}: {}", stderr(&o));
+    }
+    assert!(d.read("fresh.toml").contains("name = \"fresh\""));
+    assert!(d.join("evo/manifest.json").exists() && d.join("out/report.html").exists());
 }
 
 #[test]
