@@ -246,7 +246,10 @@ impl Sums {
 /// which a plain match excludes). Then `count × payoff` summed per outcome equals the sum
 /// round by round, bit for bit.
 pub(crate) fn payoffs_count_exactly(pay: &[[f64; 4]; 2]) -> bool {
-    pay.iter().flatten().all(|p| p.fract() == 0.0 && p.abs() <= (1u32 << 20) as f64)
+    // Within ±2²⁰ (which NaN and the infinities are not) the cast to i32 is exact for a whole
+    // number and truncates anything else: `fract() == 0`, without the call to `trunc` that
+    // `fract` is on the x86-64 baseline, once a match.
+    pay.iter().flatten().all(|&p| p.abs() <= (1u32 << 20) as f64 && p == f64::from(p as i32))
 }
 
 /// The values pass of [`MatchMetrics::plain_block`]: the sums and extremes of `v` after the
@@ -1857,6 +1860,22 @@ impl MatchStats {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The exactness test of the payoff sums agrees with its definition (`fract() == 0` and
+    /// `|p| ≤ 2²⁰`) at the edges: the bound and past it, halves, −0, tiny values, NaN, ∞.
+    #[test]
+    fn payoffs_count_exactly_is_whole_numbers_up_to_2_to_the_20() {
+        let edge = (1u32 << 20) as f64;
+        let plain = [0.0, -0.0, 1.0, -3.0, 5.0, 0.5, -0.5, 2.25, 1e-300, -1e-300, 1e15, 4e9, -4e9];
+        let special = [f64::NAN, f64::INFINITY, f64::NEG_INFINITY];
+        let near_edge = [edge, -edge, edge - 1.0, edge - 0.5, edge + 1.0, -edge - 1.0];
+        for &x in plain.iter().chain(&special).chain(&near_edge) {
+            let by_definition = x.fract() == 0.0 && x.abs() <= edge;
+            let pay = [[3.0, 0.0, 5.0, 1.0], [3.0, 0.0, x, 1.0]];
+            assert_eq!(payoffs_count_exactly(&pay), by_definition, "{x}");
+        }
+        assert!(payoffs_count_exactly(&[[3.0, 0.0, 5.0, 1.0]; 2]));
+    }
     use crate::game::{Action, Payoffs};
     use crate::incentive::{Channel, Incentive};
 
