@@ -482,7 +482,9 @@ impl Prepared<'_> {
             // Every match has all the columns (MatchStats::values); a short one would shift the
             // next match's values, so it is padded (never happens).
             let n = MatchStats::COLUMNS.len();
-            block.values.extend(m.values.iter().copied().chain(std::iter::repeat(f64::NAN)).take(n));
+            let kept = m.values.len().min(n);
+            block.values.extend_from_slice(&m.values[..kept]);
+            block.values.resize(block.values.len() + (n - kept), f64::NAN);
         }
         block.busy = started.elapsed();
         Ok(())
