@@ -1899,6 +1899,8 @@ impl MatchStats {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::game::{Action, Payoffs};
+    use crate::incentive::{Channel, Incentive};
 
     /// The exactness test of the payoff sums agrees with its definition (`fract() == 0` and
     /// `|p| ≤ 2²⁰`) at the edges: the bound and past it, halves, −0, tiny values, NaN, ∞.
@@ -1915,8 +1917,6 @@ mod tests {
         }
         assert!(payoffs_count_exactly(&[[3.0, 0.0, 5.0, 1.0]; 2]));
     }
-    use crate::game::{Action, Payoffs};
-    use crate::incentive::{Channel, Incentive};
 
     const PD: Payoffs = Payoffs::STANDARD_PD;
 
