@@ -82,6 +82,11 @@ impl<W: Write> SumWriter<W> {
         self.sum
     }
 
+    /// The wrapped writer, to look at.
+    pub fn get_ref(&self) -> &W {
+        &self.inner
+    }
+
     /// The wrapped writer.
     pub fn get_mut(&mut self) -> &mut W {
         &mut self.inner

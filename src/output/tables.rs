@@ -9,7 +9,7 @@ use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-use super::checksum::Sum;
+use super::checksum::{Sum, SumWriter};
 use super::rows::record_bytes;
 use super::{OutputDir, OutputError};
 use crate::metrics::MatchStats;
@@ -573,14 +573,13 @@ pub struct StrategyText<'a> {
 /// a tenth of a millisecond each, and the file system's journal records its inode twice.
 pub struct SpilledRows {
     header: Vec<u8>,
-    sum: Sum,
-    rows: Rows,
-    dir: PathBuf,
+    rows: SumWriter<Rows>,
 }
 
-/// Where the rows of a [`SpilledRows`] are.
+/// Where the rows of a [`SpilledRows`] are: in memory (and the directory to spill into), or in
+/// the temporary file.
 enum Rows {
-    Memory(Vec<u8>),
+    Memory(Vec<u8>, PathBuf),
     Spilled(BufWriter<File>),
 }
 
@@ -593,7 +592,7 @@ impl SpilledRows {
     pub fn create(dir: &Path, header: &[String]) -> std::io::Result<SpilledRows> {
         let header = record_bytes(header);
         let sum = Sum::default().update(&header);
-        Ok(SpilledRows { header, sum, rows: Rows::Memory(Vec::new()), dir: dir.to_path_buf() })
+        Ok(SpilledRows { header, rows: SumWriter::new(Rows::Memory(Vec::new(), dir.to_path_buf()), sum) })
     }
 
     /// [`SpilledRows::create`] behind a CSV writer, for rows formatted field by field.
@@ -603,33 +602,41 @@ impl SpilledRows {
 
     /// Whether the rows went to a temporary file.
     pub fn spilled(&self) -> bool {
-        matches!(self.rows, Rows::Spilled(_))
+        matches!(self.rows.get_ref(), Rows::Spilled(_))
     }
 }
 
 impl Write for SpilledRows {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let n = match &mut self.rows {
-            Rows::Memory(mem) if mem.len() + buf.len() <= ROWS_IN_MEMORY => {
-                mem.extend_from_slice(buf);
-                buf.len()
-            }
-            Rows::Memory(mem) => {
-                let mut file = BufWriter::with_capacity(1 << 16, tempfile::tempfile_in(&self.dir)?);
-                file.write_all(mem)?;
-                file.write_all(buf)?;
-                self.rows = Rows::Spilled(file);
-                buf.len()
-            }
-            Rows::Spilled(file) => file.write(buf)?,
-        };
-        self.sum = self.sum.update(&buf[..n]);
-        Ok(n)
+        self.rows.write(buf)
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
-        match &mut self.rows {
-            Rows::Memory(_) => Ok(()),
+        self.rows.flush()
+    }
+}
+
+impl Write for Rows {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Rows::Memory(rows, _) if rows.len() + buf.len() <= ROWS_IN_MEMORY => {
+                rows.extend_from_slice(buf);
+                Ok(buf.len())
+            }
+            Rows::Memory(rows, dir) => {
+                let mut file = BufWriter::with_capacity(1 << 16, tempfile::tempfile_in(dir)?);
+                file.write_all(rows)?;
+                file.write_all(buf)?;
+                *self = Rows::Spilled(file);
+                Ok(buf.len())
+            }
+            Rows::Spilled(file) => file.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Rows::Memory(..) => Ok(()),
             Rows::Spilled(file) => file.flush(),
         }
     }
@@ -657,13 +664,14 @@ pub fn bytes_into_group(
 ) -> Result<Sum, OutputError> {
     let path = dir.file(name);
     let io = |e: std::io::Error| OutputError::io(&path, e);
-    let SpilledRows { header, sum, rows, .. } = rows;
+    let SpilledRows { header, rows } = rows;
+    let sum = rows.sum();
     let mut pending = super::commit::Pending::create(dir.path(), name)?;
     pending.writer().write_all(&header).map_err(io)?;
-    let copied = match rows {
-        Rows::Memory(mem) => {
-            pending.writer().write_all(&mem).map_err(io)?;
-            mem.len() as u64
+    let copied = match rows.into_inner() {
+        Rows::Memory(rows, _) => {
+            pending.writer().write_all(&rows).map_err(io)?;
+            rows.len() as u64
         }
         Rows::Spilled(file) => {
             let mut spilled = file.into_inner().map_err(|e| io(e.into_error()))?;
