@@ -306,16 +306,11 @@ mod closed_at_start {
 
     static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
 
-    unsafe extern "C" {
-        fn fcntl(fd: i32, cmd: i32, ...) -> i32;
-    }
-    const F_GETFD: i32 = 1;
-
     /// glibc passes `.init_array` entries `argc`, `argv` and `envp`, as it does `main`.
     extern "C" fn record(_argc: i32, _argv: *const *const u8, _envp: *const *const u8) {
         // SAFETY: F_GETFD only reads the descriptor's flags; libc is initialised before
         // `.init_array` entries run, and nothing else runs yet.
-        if unsafe { fcntl(1, F_GETFD) } == -1 {
+        if unsafe { libc::fcntl(1, libc::F_GETFD) } == -1 {
             STDOUT_CLOSED.store(true, Ordering::Relaxed);
         }
     }
