@@ -272,9 +272,30 @@ impl<'a> Prepared<'a> {
             values: &m.values,
         }
     }
+
     /// Plays one run.
     pub fn play(&self, run: &Run, trace: bool) -> MatchOutcome {
-        let pp = self.point(run.point);
+        let mut values = Vec::new();
+        let (seed, truncated, rounds) = self.play_at(&self.at_point(run.point), run, trace, &mut values);
+        MatchOutcome { seed, truncated, values, rounds }
+    }
+
+    /// Sweep point `k` held for the matches of it that one worker plays in a row.
+    fn at_point(&self, k: usize) -> AtPoint {
+        AtPoint { k, pp: self.point(k), strikes: std::cell::OnceCell::new() }
+    }
+
+    /// Plays one run of point `at` and appends its metric values (in [`MatchStats::COLUMNS`]
+    /// order) to `values`; returns the match seed, whether a drawn length was cut at the cap,
+    /// and the rounds when tracing.
+    fn play_at(
+        &self,
+        at: &AtPoint,
+        run: &Run,
+        trace: bool,
+        values: &mut Vec<f64>,
+    ) -> (u64, bool, Option<Vec<RoundRecord>>) {
+        let pp = &*at.pp;
         let sc = &pp.scenario;
         let (ea, eb) = (&sc.roster[run.a], &sc.roster[run.b]);
         let (match_seed, seeds) = match_seeds(self.seed, run.rep, run.a, run.b);
@@ -283,16 +304,13 @@ impl<'a> Prepared<'a> {
         // is plain; it gives the same bytes as the general loop, faster.
         if let (false, true, Some(ta), Some(tb)) = (trace, self.specialised, &pp.tables[run.a][0], &pp.tables[run.b][1])
         {
-            let strikes =
-                self.strikes.get(run.point, || StrikeCache::new(&pp.config, self.plan.reps, self.plan.pairs.len()));
+            let strikes = at.strikes.get_or_init(|| {
+                self.strikes.get(run.point, || StrikeCache::new(&pp.config, self.plan.reps, self.plan.pairs.len()))
+            });
             let strikes = strikes.as_ref().as_ref().map(|c| (c, run.rep));
             if let Some(end) = crate::engine::play_tables(&pp.config, &seeds, [ta, tb], &mut metrics, strikes) {
-                return MatchOutcome {
-                    seed: match_seed,
-                    truncated: end.truncated,
-                    values: metrics.finish().values(),
-                    rounds: None,
-                };
+                metrics.finish().write_values(values);
+                return (match_seed, end.truncated, None);
             }
         }
         let mut sb = eb.build(&pp.params[run.b][1], &pp.build[1]);
@@ -322,8 +340,18 @@ impl<'a> Prepared<'a> {
                 (sa.play_against(&pp.config, &seeds, &mut *sb, &mut metrics), None)
             }
         };
-        MatchOutcome { seed: match_seed, truncated: end.truncated, values: metrics.finish().values(), rounds }
+        metrics.finish().write_values(values);
+        (match_seed, end.truncated, rounds)
     }
+}
+
+/// A sweep point held by a worker while it plays matches of it in a row: the point and, once a
+/// match needs it, its strike cache, each taken from the shared caches (a lock and a reference
+/// count) once rather than once a match.
+struct AtPoint {
+    k: usize,
+    pp: Arc<PreparedPoint>,
+    strikes: std::cell::OnceCell<Arc<Option<StrikeCache>>>,
 }
 
 /// The specialised loop's table for a roster entry on one side, when it has one: a plain
@@ -463,14 +491,34 @@ impl Prepared<'_> {
         block.rosters.clear();
         let started = Instant::now();
         let mut buf = String::new();
+        let mut at: Option<AtPoint> = None;
+        let n = MatchStats::COLUMNS.len();
         for i in runs {
             let run = self.plan.run(i);
-            let m = self.play(&run, trace);
-            let pp = self.point(run.point);
+            let at = match at.take() {
+                Some(held) if held.k == run.point => at.insert(held),
+                _ => at.insert(self.at_point(run.point)),
+            };
+            let start = block.values.len();
+            let (seed, truncated, rounds) = self.play_at(at, &run, trace, &mut block.values);
+            // Every match has all the columns (MatchStats::values); a short one would shift the
+            // next match's values, so it is padded (never happens).
+            block.values.resize(start + n, f64::NAN);
+            let values = &block.values[start..];
             if matches_rows {
-                rows::push_match_row(&mut block.matches_rows, &self.match_row(&run, &pp.values, &m));
+                let labels = (&*self.labels[run.a], &*self.labels[run.b]);
+                let row = rows::MatchRow {
+                    point: run.point,
+                    point_values: &at.pp.values,
+                    labels,
+                    rep: run.rep,
+                    seed,
+                    truncated,
+                    values,
+                };
+                rows::push_match_row(&mut block.matches_rows, &row);
             }
-            if let Some(rs) = &m.rounds {
+            if let Some(rs) = &rounds {
                 let mut w = csv::WriterBuilder::new().buffer_capacity(512).from_writer(&mut block.rounds_rows);
                 write_round_rows(&mut w, self, &run, rs, &mut buf)?;
                 w.flush()?;
@@ -478,13 +526,7 @@ impl Prepared<'_> {
             if run.pair == 0 && run.rep == 0 {
                 block.rosters.push((i, crate::output::roster::point_rows(self, run.point)?));
             }
-            block.rounds += rounds_of(&m);
-            // Every match has all the columns (MatchStats::values); a short one would shift the
-            // next match's values, so it is padded (never happens).
-            let n = MatchStats::COLUMNS.len();
-            let kept = m.values.len().min(n);
-            block.values.extend_from_slice(&m.values[..kept]);
-            block.values.resize(block.values.len() + (n - kept), f64::NAN);
+            block.rounds += values.first().map_or(0, |&r| r as u64);
         }
         block.busy = started.elapsed();
         Ok(())
