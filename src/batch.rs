@@ -493,6 +493,14 @@ impl Prepared<'_> {
         let mut buf = String::new();
         let mut at: Option<AtPoint> = None;
         let n = MatchStats::COLUMNS.len();
+        // Sized once: grown match by match, the vector was copied at every doubling, into
+        // memory touched for the first time.
+        let matches = (runs.end - runs.start) as usize;
+        block.values.reserve_exact(matches * n);
+        if matches_rows {
+            // About 9 bytes a number (as `play_for` sizes one row).
+            block.matches_rows.reserve_exact(matches * (64 + 16 * self.sweep_columns.len() + 10 * n));
+        }
         for i in runs {
             let run = self.plan.run(i);
             let at = match at.take() {
