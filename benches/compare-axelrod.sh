@@ -6,7 +6,10 @@
 # output (matches.csv, the summary, strategies, pairs, matrix and roster tables) and with
 # `--outputs strategies,summary`, a per-strategy summary like the one Axelrod's write_summary
 # (which the Axelrod timing includes) produces; each has its own ratio. Minimums over repeated runs are the headline
-# (a shared machine only ever adds time); medians are printed next to them.
+# (a shared machine only ever adds time); medians are printed next to them. Interleaved with them,
+# it times the start of a process in the same harness (`/usr/bin/true`, `detente --version`) and
+# prints what those floors leave: the time 1,000x Axelrod allows past detente's start, and the most
+# two threads could gain over one if everything but the start were halved.
 #
 #   bash benches/compare-axelrod.sh            # AXL_RUNS=3 DETENTE_RUNS=30 by default
 #   AXELROD_PYTHON=/path/to/python bash benches/compare-axelrod.sh   # a python with axelrod
@@ -79,16 +82,25 @@ def cmd(threads, extra):
     tag = "lean" if extra else "full"
     return [bin_, "run", scenario, "-o", f"{out}/detente-{tag}-{threads}", "--force", "--threads", str(threads), "-q"] + extra
 
+# What starting a process costs in this harness, which no speed-up of detente removes: a process
+# that does nothing, and detente printing its version (loader, Rust's start-up, exit).
+FLOORS = [("/usr/bin/true", ["/usr/bin/true"]), ("detente --version", [bin_, "--version"])]
+
 for _, extra in VARIANTS:
     for t in (1, 2):
         subprocess.run(cmd(t, extra), check=True)  # warm-up
 det = {(label, t): [] for label, _ in VARIANTS for t in (1, 2)}
+floor = {label: [] for label, _ in FLOORS}
 for _ in range(det_runs):
     for label, extra in VARIANTS:
         for t in (1, 2):  # interleaved, so every variant sees the same machine
             t0 = time.perf_counter()
             subprocess.run(cmd(t, extra), check=True)
             det[(label, t)].append(time.perf_counter() - t0)
+    for label, argv in FLOORS:
+        t0 = time.perf_counter()
+        subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
+        floor[label].append(time.perf_counter() - t0)
 
 def cpu_model():
     try:
@@ -114,6 +126,16 @@ for label, _ in VARIANTS:
 for label, _ in VARIANTS:
     one, two = det[(label, 1)], det[(label, 2)]
     print(f"detente 2 threads vs 1, {label}: {min(one) / min(two):.2f}x (min), {statistics.median(one) / statistics.median(two):.2f}x (median)")
+for label, _ in FLOORS:
+    times = floor[label]
+    print(f"{'process start: ' + label:{W}}{min(times) * 1000:>8.1f}ms{statistics.median(times) * 1000:>8.1f}ms{det_runs:>6}")
+# The limits those floors set: 1,000x is a whole process of axl_min / 1000; and with the start of
+# `detente --version` serial, two threads can at best halve the rest of the one-thread run.
+start = min(floor["detente --version"])
+print(f"1,000x Axelrod means a whole process of at most {axl_min:.2f} ms, {axl_min - start * 1000:.2f} ms past detente's start")
+for label, _ in VARIANTS:
+    one = min(det[(label, 1)])
+    print(f"2 threads vs 1, {label}, if all but the start halved: at most {one / (start + (one - start) / 2):.2f}x")
 PY
 
 "$PY" "$WORK/compare.py" "$BIN" "$WORK/basic.toml" "$WORK" "$AXL_RUNS" "$DETENTE_RUNS"
