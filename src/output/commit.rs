@@ -90,7 +90,7 @@ pub fn sync_file(w: &mut BufWriter<File>, path: &Path) -> Result<(), OutputError
 /// `sync_file_range` with `SYNC_FILE_RANGE_WRITE`): a hint that lets the disk work while the
 /// next files are made. It promises nothing (metadata, the disk's cache), so the file is still
 /// synced before its rename; a failure here is ignored, and the sync reports any.
-fn start_write_back(f: &File) {
+pub(super) fn start_write_back(f: &File) {
     #[cfg(target_os = "linux")]
     {
         use std::os::fd::AsRawFd;
