@@ -16,7 +16,7 @@
 //!   execution noise.
 //! - `engine/q-learning`: q-learner against win-stay-lose-shift, 5% execution noise.
 //!
-//! Run with `cargo bench --bench engine`; `cargo bench --bench engine -- noisy` runs one.
+//! Run with `cargo bench --features bench --bench engine`; add `-- noisy` to run one.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use detente::batch::Prepared;

@@ -9,7 +9,7 @@
 //!   written by the CSV float formatter and by `core::fmt` (what it replaced); throughput in
 //!   values per second.
 //!
-//! Run with `cargo bench --bench overhead`.
+//! Run with `cargo bench --features bench --bench overhead`.
 
 use std::fmt::Write;
 

@@ -8,7 +8,7 @@
 //! - `tournament/30x100`: a 30-strategy round robin with incentives and trust, 200 rounds,
 //!   100 repetitions, on all cores.
 //!
-//! Run with `cargo bench --bench throughput`.
+//! Run with `cargo bench --features bench --bench throughput`.
 //!
 //! On a busy machine (other builds running), set `DETENTE_BENCH_CPU=1` to time the benchmark
 //! thread's CPU time instead of wall time (Linux only): time slices lost to other processes

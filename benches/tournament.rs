@@ -8,7 +8,7 @@
 //!   (666 pairings with 36 strategies), 200 rounds, 5 repetitions, noise, incentives and trust
 //!   on, on all cores.
 //!
-//! Run with `cargo bench --bench tournament`. The process start and scenario parsing are not
+//! Run with `cargo bench --features bench --bench tournament`. The process start and scenario parsing are not
 //! included; `benches/compare-axelrod.sh` times the whole process.
 
 use std::sync::atomic::AtomicBool;
