@@ -260,16 +260,23 @@ impl<'a> Prepared<'a> {
         h
     }
 
-    /// The matches.csv row of a played match.
-    fn match_row<'r>(&'r self, run: &Run, point_values: &'r [String], m: &'r MatchOutcome) -> rows::MatchRow<'r> {
+    /// The matches.csv row of a played match: its seed, whether its length was cut at the cap,
+    /// and its metric values.
+    fn match_row<'r>(
+        &'r self,
+        run: &Run,
+        point_values: &'r [String],
+        (seed, truncated): (u64, bool),
+        values: &'r [f64],
+    ) -> rows::MatchRow<'r> {
         rows::MatchRow {
             point: run.point,
             point_values,
             labels: (&self.labels[run.a], &self.labels[run.b]),
             rep: run.rep,
-            seed: m.seed,
-            truncated: m.truncated,
-            values: &m.values,
+            seed,
+            truncated,
+            values,
         }
     }
 
@@ -415,7 +422,7 @@ impl Prepared<'_> {
             // Sized to the row: about 9 bytes a number (two chunks of up to 4,096 rows are in
             // flight, so a row keeps its own bytes, not a large working buffer).
             matches_row.reserve_exact(64 + 16 * pp.values.len() + 10 * m.values.len());
-            rows::push_match_row(&mut matches_row, &self.match_row(run, &pp.values, &m));
+            rows::push_match_row(&mut matches_row, &self.match_row(run, &pp.values, (m.seed, m.truncated), &m.values));
         }
         let mut rounds_rows = Vec::new();
         if let Some(rs) = &m.rounds {
@@ -491,7 +498,7 @@ impl Prepared<'_> {
         block.rosters.clear();
         let started = Instant::now();
         let mut buf = String::new();
-        let mut at: Option<AtPoint> = None;
+        let mut held: Option<AtPoint> = None;
         let n = MatchStats::COLUMNS.len();
         // Sized once: grown match by match, the vector was copied at every doubling, into
         // memory touched for the first time.
@@ -503,9 +510,9 @@ impl Prepared<'_> {
         }
         for i in runs {
             let run = self.plan.run(i);
-            let at = match at.take() {
-                Some(held) if held.k == run.point => at.insert(held),
-                _ => at.insert(self.at_point(run.point)),
+            let at = match held.take() {
+                Some(same) if same.k == run.point => held.insert(same),
+                _ => held.insert(self.at_point(run.point)),
             };
             let start = block.values.len();
             let (seed, truncated, rounds) = self.play_at(at, &run, trace, &mut block.values);
@@ -514,16 +521,7 @@ impl Prepared<'_> {
             block.values.resize(start + n, f64::NAN);
             let values = &block.values[start..];
             if matches_rows {
-                let labels = (&*self.labels[run.a], &*self.labels[run.b]);
-                let row = rows::MatchRow {
-                    point: run.point,
-                    point_values: &at.pp.values,
-                    labels,
-                    rep: run.rep,
-                    seed,
-                    truncated,
-                    values,
-                };
+                let row = self.match_row(&run, &at.pp.values, (seed, truncated), values);
                 rows::push_match_row(&mut block.matches_rows, &row);
             }
             if let Some(rs) = &rounds {
