@@ -438,7 +438,7 @@ impl Prepared<'_> {
         } else {
             None
         };
-        Ok(Played { rounds: rounds_of(&m), values: m.values, matches_row, rounds_rows, roster })
+        Ok(Played { rounds: rounds_of(&m.values), values: m.values, matches_row, rounds_rows, roster })
     }
 }
 
@@ -532,7 +532,7 @@ impl Prepared<'_> {
             if run.pair == 0 && run.rep == 0 {
                 block.rosters.push((i, crate::output::roster::point_rows(self, run.point)?));
             }
-            block.rounds += values.first().map_or(0, |&r| r as u64);
+            block.rounds += rounds_of(values);
         }
         block.busy = started.elapsed();
         Ok(())
@@ -656,8 +656,9 @@ pub fn execute(study: &Study, seed: u64, opts: &RunOptions, cancel: &AtomicBool)
     }
 }
 
-fn rounds_of(m: &MatchOutcome) -> u64 {
-    m.values.first().map_or(0, |&r| r as u64)
+/// The rounds a match played: its first value (`rounds`, [`MatchStats::COLUMNS`]).
+fn rounds_of(values: &[f64]) -> u64 {
+    values.first().map_or(0, |&r| r as u64)
 }
 
 /// What the workers of a run did: matches and rounds played, and the time they took.

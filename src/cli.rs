@@ -401,10 +401,12 @@ fn cmd_run(a: RunArgs) -> Result<(), Failure> {
     // Every machine has a core, so up to 4 threads is never over the cap: only more asks for
     // the cores (reading the cgroup's quota, about 30 µs).
     let threads = match a.threads.map(|t| t as usize) {
-        Some(t) if t > 4 && t > crate::preflight::max_threads() => {
+        Some(t) if t > 4 => {
             let cap = crate::preflight::max_threads();
-            note!("note: --threads {t} is more than 4 per core; using {cap}");
-            Some(cap)
+            if t > cap {
+                note!("note: --threads {t} is more than 4 per core; using {cap}");
+            }
+            Some(t.min(cap))
         }
         t => t,
     };
